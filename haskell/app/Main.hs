@@ -1,0 +1,109 @@
+{-# LANGUAGE ScopedTypeVariables #-}
+-- | hsx-helper: one long-lived GHC interpreter session that loads the modules hsx writes for a
+-- pair of programs and runs the search in "Hsx.Runtime".  Reusing the session is what makes a
+-- check take milliseconds instead of the seconds a fresh ghc compile-and-link costs (see
+-- docs/BENCHMARKS.md).  It runs inside hsx's sandbox: the caller sets rlimits, the heap cap
+-- (+RTS -M) and a wall-clock watchdog; this process only answers requests.
+--
+-- Usage: hsx-helper [--package-db DIR]... +RTS -M1g -RTS
+module Main (main) where
+
+import Control.Exception (SomeException, displayException, evaluate)
+import Control.Monad (unless)
+import Control.Monad.Catch (catch, throwM)
+import qualified Data.ByteString.Char8 as BC
+import qualified Data.ByteString.Lazy.Char8 as BL
+import Data.List (intercalate)
+import qualified Data.Map.Strict as Map
+import qualified Data.Aeson as J
+import Hsx.Runtime (Job, checkJob, searchJob)
+import Language.Haskell.Interpreter
+import Language.Haskell.Interpreter.Unsafe (unsafeRunInterpreterWithArgs)
+import Protocol
+import System.Environment (getArgs)
+import System.Exit (exitFailure)
+import System.FilePath ((</>))
+import System.IO
+
+main :: IO ()
+main = do
+  args <- getArgs
+  dbs <- either (\e -> hPutStrLn stderr e >> exitFailure) pure (packageDbs args)
+  hSetBuffering stdout LineBuffering
+  mapM_ (`hSetEncoding` utf8) [stdin, stdout, stderr]
+  result <- unsafeRunInterpreterWithArgs (concatMap (\d -> ["-package-db", d]) dbs) $ do
+    liftIO (send ready)
+    loop
+  case result of
+    Left err -> do
+      send (failure Nothing "internal" (describe err))
+      exitFailure
+    Right () -> pure ()
+
+packageDbs :: [String] -> Either String [FilePath]
+packageDbs [] = Right []
+packageDbs ("--package-db" : d : rest) = (d :) <$> packageDbs rest
+packageDbs (a : _) = Left ("hsx-helper: unexpected argument " ++ a)
+
+send :: J.Value -> IO ()
+send v = BL.putStrLn (encodeLine v) >> hFlush stdout
+
+loop :: Interpreter ()
+loop = do
+  eof <- liftIO isEOF
+  unless eof $ do
+    line <- liftIO BC.getLine
+    response <- case parseRequest (BL.fromStrict line) of
+      Left err -> pure (failure Nothing "bad-request" err)
+      Right req -> answer req
+    liftIO (send response)
+    loop
+
+answer :: Request -> Interpreter J.Value
+answer req = guarded (requestId req) $ case req of
+  Ping rid -> pure (okTypes rid Map.empty)
+  Types rid dir files names -> do
+    load dir files
+    types <- mapM (\n -> (,) n <$> typeOf n) names
+    pure (okTypes rid (Map.fromList types))
+  Run rid isSearch dir files jobName lim -> do
+    load dir files
+    job <- interpret jobName (as :: Job)
+    report <- liftIO (if isSearch then searchJob lim job else checkJob lim job)
+    -- Force the response here, so that a failure while encoding is answered, not fatal.
+    let v = okReport rid report
+    _ <- liftIO (evaluate (BL.length (encodeLine v)))
+    pure v
+
+-- | Loads the given module files (and nothing else: the search path is the request's own
+-- directory) and brings every one of them into scope qualified by its own name.
+load :: FilePath -> [FilePath] -> Interpreter ()
+load dir files = do
+  set [searchPath := [dir]]
+  -- Every failure to load is the modules' fault, not the helper's: report it as a compile
+  -- error.  (hint sometimes has no message for a parse error; hsx then asks ghc for one.)
+  loadModules (map (dir </>) files) `catch` \e -> case e of
+    WontCompile _ -> throwM e
+    _ -> throwM (WontCompile [GhcError ("could not load the modules: " ++ describe e)])
+  names <- getLoadedModules
+  setImportsQ (("Prelude", Nothing) : ("Hsx.Runtime", Nothing) : [(m, Just m) | m <- names])
+
+requestId :: Request -> Int
+requestId (Ping rid) = rid
+requestId (Types rid _ _ _) = rid
+requestId (Run rid _ _ _ _ _) = rid
+
+guarded :: Int -> Interpreter J.Value -> Interpreter J.Value
+guarded rid action =
+  (action `catch` \(e :: InterpreterError) -> pure (classifyError e))
+    `catch` \(e :: SomeException) -> pure (failure (Just rid) "internal" (displayException e))
+  where
+    classifyError e@(WontCompile _) = failure (Just rid) "compile-error" (describe e)
+    classifyError e = failure (Just rid) "internal" (describe e)
+
+describe :: InterpreterError -> String
+describe (WontCompile errs) = intercalate "\n" (map errMsg errs)
+describe (UnknownError s) = s
+describe (NotAllowed s) = s
+describe (GhcException s) = s
+

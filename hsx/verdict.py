@@ -1,0 +1,135 @@
+"""The result of checking a pair: verdicts, outcomes, counterexamples, and their JSON form.
+
+Produced by hsx/verify.py, printed by the CLI, stored line by line by `--batch`, and read back on
+resume.  The JSON schema (README, "JSON output") is a promise to users: add fields, never rename.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+
+
+class Verdict(str, enum.Enum):
+    EQUIVALENT = "equivalent"  # only with a checked proof (Liquid Haskell; next stage)
+    INEQUIVALENT = "inequivalent"  # only with a counterexample re-run from its printed form
+    UNKNOWN = "unknown"  # nothing decisive was found; says what was tried
+    ERROR = "error"  # the pair could not be checked; `reason` says why
+
+    @property
+    def exit_code(self) -> int:
+        return {"equivalent": 0, "inequivalent": 1, "unknown": 2, "error": 3}[self.value]
+
+
+class ErrorKind(str, enum.Enum):
+    COMPILE = "compile-error"
+    REJECTED = "rejected"  # the sandbox's static policy
+    TYPE_MISMATCH = "type-mismatch"
+    UNSUPPORTED_TYPE = "unsupported-type"
+    ENTRY = "entry"  # no entry, or several candidates
+    BAD_INPUT = "bad-input"  # --input does not parse, typecheck or match the arity
+    SOURCE = "source"  # hsx cannot read the file (unterminated comment, unsupported syntax)
+    TOOLCHAIN = "toolchain"  # GHC or the helper is missing
+    INTERNAL = "internal"  # a bug in hsx or the helper: please report
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One side on one input: a value, an exception, a timeout, or a resource limit."""
+    kind: str  # value | exception | timeout | resource
+    value: str | None = None
+    exception: str | None = None
+    message: str | None = None
+
+    def describe(self) -> str:
+        if self.kind == "value":
+            return str(self.value)
+        if self.kind == "exception":
+            return f"exception {self.exception}: {self.message}"
+        if self.kind == "timeout":
+            return "timeout"
+        return f"resource limit: {self.message}"
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    inputs: tuple[str, ...]  # one Haskell expression per argument
+    left: Outcome  # program A
+    right: Outcome  # program B
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    type: str  # as GHC printed it
+
+
+@dataclass(frozen=True)
+class Tried:
+    """What the search did, so that `unknown` says how hard it looked."""
+    enumerated: int = 0
+    enumeration_depth: int = 0
+    random_tests: int = 0
+    shrink_steps: int = 0
+    budget_exhausted: bool = False
+    given_inputs: int = 0
+
+
+@dataclass(frozen=True)
+class Result:
+    verdict: Verdict
+    reason: str
+    id: str | None = None
+    entry_a: Entry | None = None
+    entry_b: Entry | None = None
+    tested_type: str | None = None  # the monomorphic type actually run
+    counterexample: Counterexample | None = None
+    confirmed: bool = False  # the counterexample was re-run from its printed form
+    possible_divergence: tuple[Counterexample, ...] = ()
+    tried: Tried = field(default_factory=Tried)
+    error_kind: ErrorKind | None = None
+    seed: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    proof: dict | None = None  # reserved for the proof stage
+
+    @property
+    def exit_code(self) -> int:
+        return self.verdict.exit_code
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["verdict"] = self.verdict.value
+        d["error_kind"] = self.error_kind.value if self.error_kind else None
+        d["schema"] = 1
+        return d
+
+    @staticmethod
+    def from_json(d: dict) -> "Result":
+        def outcome(o: dict) -> Outcome:
+            return Outcome(**o)
+
+        def cex(c: dict | None) -> Counterexample | None:
+            if c is None:
+                return None
+            return Counterexample(tuple(c["inputs"]), outcome(c["left"]), outcome(c["right"]))
+
+        return Result(
+            verdict=Verdict(d["verdict"]),
+            reason=d["reason"],
+            id=d.get("id"),
+            entry_a=Entry(**d["entry_a"]) if d.get("entry_a") else None,
+            entry_b=Entry(**d["entry_b"]) if d.get("entry_b") else None,
+            tested_type=d.get("tested_type"),
+            counterexample=cex(d.get("counterexample")),
+            confirmed=d.get("confirmed", False),
+            possible_divergence=tuple(cex(c) for c in d.get("possible_divergence", ())),  # type: ignore[misc]
+            tried=Tried(**d.get("tried", {})),
+            error_kind=ErrorKind(d["error_kind"]) if d.get("error_kind") else None,
+            seed=d.get("seed", 0),
+            timings=d.get("timings", {}),
+            proof=d.get("proof"),
+        )
+
+
+def error(kind: ErrorKind, reason: str, **extra) -> Result:
+    return Result(Verdict.ERROR, reason, error_kind=kind, **extra)

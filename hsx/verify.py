@@ -1,0 +1,392 @@
+"""`hsx verify`: is program B observably different from program A?
+
+Consumes `PairRequest`s (two Haskell sources, optional inputs and entry names) and `HsxConfig`;
+produces `hsx.verdict.Result`s.  Pipeline for one pair:
+
+    parse -> sandbox policy -> entries -> assemble modules -> GHC types (helper) -> common
+    signature -> search (or check the given inputs) -> re-run the counterexample from its
+    printed form -> verdict
+
+`inequivalent` is reported only when the re-run confirms a definite difference; without a
+difference the verdict is `unknown` (a proof is needed for `equivalent`: the next stage slots in
+after the search).  `Verifier.verify_many` runs pairs on a pool of helper processes, one per
+worker thread; self-play calls it with thousands of pairs.
+
+Run: `hsx verify A.hs B.hs`, or from Python:
+
+    with Verifier(load_config()) as v:
+        result = v.verify(PairRequest(a_source, b_source))
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import itertools
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from hsx import harness, sandbox
+from hsx.config import HsxConfig
+from hsx.haskell import CompileFailure, Helper, HelperFailure, HelperTimeout, Report, ghc_diagnostics
+from hsx.hstypes import (HsType, Scheme, TCon, TVar, TypeParseError, canonical, expand_synonyms,
+                         map_type, parse_scheme, render, split_function, substitute)
+from hsx.source import HaskellSource, SourceError, parse_source
+from hsx.toolchain import Toolchain, ToolchainMissing, locate
+from hsx.verdict import Entry, ErrorKind, Result, Tried, Verdict, error
+
+# Type classes that Int cannot satisfy but Double can: a variable constrained by one of these is
+# tested at Double instead of Int.
+FRACTIONAL_CLASSES = frozenset({"Fractional", "Floating", "RealFrac", "RealFloat"})
+
+
+@dataclass(frozen=True)
+class PairRequest:
+    a_source: str
+    b_source: str
+    a_path: str = "A.hs"  # labels for messages
+    b_path: str = "B.hs"
+    inputs: tuple[str, ...] | None = None  # one Haskell expression per argument: check only these
+    entry_a: str | None = None
+    entry_b: str | None = None
+    id: str | None = None
+
+    def content_id(self) -> str:
+        h = hashlib.sha256()
+        for part in (self.a_source, self.b_source, repr(self.inputs), self.entry_a or "", self.entry_b or ""):
+            h.update(part.encode())
+            h.update(b"\0")
+        return h.hexdigest()[:16]
+
+
+class _Stop(Exception):
+    """Ends the pipeline early with a finished result."""
+
+    def __init__(self, result: Result):
+        super().__init__(result.reason)
+        self.result = result
+
+
+class Verifier:
+    """Owns the helper processes (one per thread that uses it).  Use as a context manager."""
+
+    def __init__(self, config: HsxConfig):
+        self.config = config
+        self._toolchain: Toolchain | None = None
+        self._local = threading.local()
+        self._helpers: list[Helper] = []
+        self._lock = threading.Lock()
+        self._counter = itertools.count()
+
+    def __enter__(self) -> "Verifier":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            for h in self._helpers:
+                h.close()
+            self._helpers.clear()
+
+    def _helper(self) -> Helper:
+        helper = getattr(self._local, "helper", None)
+        if helper is None:
+            if self._toolchain is None:
+                self._toolchain = locate(self.config.toolchain)
+            helper = Helper(self._toolchain, self.config.sandbox)
+            self._local.helper = helper
+            with self._lock:
+                self._helpers.append(helper)
+        return helper
+
+    # -- batch ------------------------------------------------------------------------------
+
+    def verify_many(self, requests: Iterable[PairRequest], jobs: int | None = None) -> Iterator[Result]:
+        """Verifies pairs in parallel (one helper per worker); yields results as they finish."""
+        workers = jobs or self.config.worker_count()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: set[concurrent.futures.Future] = set()
+            for req in requests:
+                pending.add(pool.submit(self.verify, req))
+                if len(pending) >= 2 * workers:  # bounded queue: requests may be a long stream
+                    done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                    for f in done:
+                        yield f.result()
+            for f in concurrent.futures.as_completed(pending):
+                yield f.result()
+
+    # -- one pair ---------------------------------------------------------------------------
+
+    def verify(self, req: PairRequest) -> Result:
+        start = time.monotonic()
+        timings: dict[str, float] = {}
+        pair_id = req.id or req.content_id()
+        try:
+            result = self._verify(req, timings)
+        except _Stop as stop:
+            result = stop.result
+        except ToolchainMissing as e:
+            result = error(ErrorKind.TOOLCHAIN, str(e))
+        except HelperTimeout as e:
+            result = Result(Verdict.UNKNOWN, f"possible divergence: {e}; the whole request was "
+                                             f"killed, so no side is known to differ")
+        except HelperFailure as e:
+            result = Result(Verdict.UNKNOWN, f"the helper failed while running this pair ({e}); "
+                                             f"no difference was established")
+        timings["total"] = round(time.monotonic() - start, 4)
+        return dataclasses.replace(result, id=pair_id, seed=self.config.search.seed, timings=timings)
+
+    def _verify(self, req: PairRequest, timings: dict[str, float]) -> Result:
+        t0 = time.monotonic()
+        a = _parse(req.a_source, req.a_path)
+        b = _parse(req.b_source, req.b_path)
+        violations = sandbox.check_source(a) + sandbox.check_source(b)
+        for i, expr in enumerate(req.inputs or (), 1):
+            violations += sandbox.check_expression(expr, f"--input {i}")
+        if violations:
+            raise _Stop(error(ErrorKind.REJECTED, "rejected by the sandbox policy:\n" +
+                              "\n".join(f"  {v}" for v in violations)))
+        timings["parse"] = round(time.monotonic() - t0, 4)
+
+        helper = self._helper()
+        helper.start()
+        assert helper.workdir is not None
+        tag = f"{req.content_id()[:10]}_{next(self._counter)}"
+        jobdir = helper.workdir / f"job_{tag}"
+        jobdir.mkdir()
+        try:
+            return self._run_pair(req, a, b, helper, jobdir, tag, timings)
+        finally:
+            for f in jobdir.iterdir():
+                f.unlink()
+            jobdir.rmdir()
+
+    def _run_pair(self, req: PairRequest, a: HaskellSource, b: HaskellSource, helper: Helper,
+                  jobdir: Path, tag: str, timings: dict[str, float]) -> Result:
+        search = self.config.search
+        t0 = time.monotonic()
+        try:
+            mods = harness.assemble(a, b, tag, _label(req.a_path), _label(req.b_path))
+        except SourceError as e:
+            raise _Stop(error(ErrorKind.SOURCE, str(e))) from None
+        for name, text in mods.files.items():
+            (jobdir / name).write_text(text)
+        cands_a = _candidates(a, req.entry_a, "A")
+        cands_b = _candidates(b, req.entry_b, "B")
+        names = [f"{mods.a_module}.{n}" for n in cands_a] + [f"{mods.b_module}.{n}" for n in cands_b]
+        types = helper.types(jobdir, mods.program_files(), names)
+        if isinstance(types, CompileFailure):
+            message = self._diagnose(types, jobdir, mods.program_files())
+            raise _Stop(error(ErrorKind.COMPILE, "GHC rejected the program:\n" + message))
+        timings["compile"] = round(time.monotonic() - t0, 4)
+
+        entry_a, scheme_a = _pick_entry(cands_a, types, mods.a_module, mods, a, "A", req.entry_a is not None)
+        entry_b, scheme_b = _pick_entry(cands_b, types, mods.b_module, mods, b, "B", req.entry_b is not None)
+        entries = dict(entry_a=Entry(entry_a, _display(types[f"{mods.a_module}.{entry_a}"], mods)),
+                       entry_b=Entry(entry_b, _display(types[f"{mods.b_module}.{entry_b}"], mods)))
+        sig = _common_signature(scheme_a, scheme_b, entries)
+        try:
+            needed = harness.check_supported(sig, mods)
+        except harness.UnsupportedType as e:
+            raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, str(e), **entries)) from None
+        tested = sig.render()
+        note = "".join(f"; type variable {v} tested at {t}" for v, t in sig.instantiated)
+        common = dict(entries, tested_type=tested)
+
+        t0 = time.monotonic()
+        if req.inputs is not None:
+            if len(req.inputs) != sig.arity:
+                raise _Stop(error(ErrorKind.BAD_INPUT, f"the entries take {sig.arity} argument(s) "
+                                  f"({tested}) but {len(req.inputs)} --input value(s) were given", **common))
+            report = self._run(helper, jobdir, mods, entry_a, entry_b, sig, needed, [req.inputs], "check")
+            tried = Tried(given_inputs=report.random)
+        else:
+            report = self._run(helper, jobdir, mods, entry_a, entry_b, sig, needed, None, "search")
+            tried = Tried(enumerated=report.enumerated, enumeration_depth=report.depth,
+                          random_tests=report.random, shrink_steps=report.shrinks,
+                          budget_exhausted=report.exhausted)
+        timings["search"] = round(time.monotonic() - t0, 4)
+
+        if report.found is None:
+            return Result(Verdict.UNKNOWN, _no_difference_reason(req, report, tried) + note,
+                          possible_divergence=report.possible, tried=tried, **common)
+
+        # Re-run the counterexample from its printed form: what we report is what anyone can
+        # reproduce by pasting the inputs.
+        t0 = time.monotonic()
+        rerun = self._run(helper, jobdir, mods, entry_a, entry_b, sig, needed, [report.found.inputs], "check")
+        timings["confirm"] = round(time.monotonic() - t0, 4)
+        if rerun.found is None:
+            return Result(Verdict.UNKNOWN, "a difference was found but did not reproduce when re-run "
+                          "from its printed form; not reported as a counterexample" + note,
+                          possible_divergence=(report.found,), tried=tried, **common)
+        return Result(Verdict.INEQUIVALENT, "the programs differ on this input (re-run from its "
+                      "printed form)" + note, counterexample=rerun.found, confirmed=True,
+                      tried=tried, possible_divergence=report.possible, **common)
+
+    def _run(self, helper: Helper, jobdir: Path, mods: harness.PairModules, entry_a: str, entry_b: str,
+             sig: harness.Signature, needed: list[str], inputs: list[tuple[str, ...]] | None, op: str) -> Report:
+        files = mods.program_files()
+        if inputs is not None:
+            name, text = harness.inputs_module(mods, sig, inputs)
+            (jobdir / name).write_text(text)
+            files.append(name)
+        name, text = harness.harness_module(mods, entry_a, entry_b, sig, needed, inputs is not None)
+        (jobdir / name).write_text(text)
+        files.append(name)
+        job = f"{name[:-3]}.job"
+        answer = (helper.check if op == "check" else helper.search)(jobdir, files, job, self.config.search)
+        if isinstance(answer, CompileFailure):
+            message = self._diagnose(answer, jobdir, files)
+            if "--input" in message:
+                raise _Stop(error(ErrorKind.BAD_INPUT, "an input does not fit the entries' type "
+                                  f"{sig.render()}:\n{message}"))
+            # The programs compiled, so this is the instantiation (e.g. a constraint that Int does
+            # not satisfy) or a bug in the generated harness.
+            raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, "cannot test the entries at "
+                              f"{sig.render()}:\n{message}"))
+        return answer
+
+    def _diagnose(self, failure: CompileFailure, jobdir: Path, files: list[str]) -> str:
+        message = failure.message.strip()
+        if "Got no error message" in message or not message:
+            assert self._toolchain is not None
+            message = ghc_diagnostics(jobdir, files, self.config.toolchain.ghc,
+                                      self._toolchain.package_dbs, self.config.sandbox)
+        return message
+
+
+# ------------------------------------------------------------------------------------------------
+# Steps
+
+def _label(path: str) -> str:
+    return Path(path).name.replace('"', "")
+
+
+def _parse(text: str, path: str) -> HaskellSource:
+    try:
+        return parse_source(text, path)
+    except SourceError as e:
+        raise _Stop(error(ErrorKind.SOURCE, str(e))) from None
+
+
+def _candidates(src: HaskellSource, forced: str | None, side: str) -> list[str]:
+    if forced is not None:
+        if forced not in src.function_names():
+            raise _Stop(error(ErrorKind.ENTRY, f"--entry for {side}: {src.path} defines no top-level "
+                              f"function {forced!r} (it defines: {', '.join(src.function_names()) or 'nothing'})"))
+        return [forced]
+    cands = [c for c in src.entry_candidates() if c[:1].isalpha() or c[:1] == "_"]
+    if not cands:
+        raise _Stop(error(ErrorKind.ENTRY, f"{src.path}: no entry function: every top-level function "
+                          f"is used by another ({', '.join(src.function_names()) or 'none defined'}); "
+                          f"name one with --entry"))
+    return cands
+
+
+def _pick_entry(cands: list[str], types: dict[str, str], module: str, mods: harness.PairModules,
+                src: HaskellSource, side: str, forced: bool) -> tuple[str, Scheme]:
+    schemes = {c: _scheme(types[f"{module}.{c}"], mods, src) for c in cands}
+    functions = [c for c in cands if split_function(schemes[c].body)[0]]
+    if forced:
+        if not functions:
+            raise _Stop(error(ErrorKind.ENTRY, f"{src.path}: {cands[0]} :: {types[f'{module}.{cands[0]}']} "
+                              f"is not a function"))
+        return functions[0], schemes[functions[0]]
+    if len(functions) == 1:
+        return functions[0], schemes[functions[0]]
+    listing = ", ".join(f"{c} :: {types[f'{module}.{c}']}" for c in (functions or cands))
+    if not functions:
+        raise _Stop(error(ErrorKind.ENTRY, f"{src.path}: no entry function among the unused top-level "
+                          f"definitions ({listing})"))
+    raise _Stop(error(ErrorKind.ENTRY, f"{src.path}: several candidate entry functions ({listing}); "
+                      f"choose one with --entry-{side.lower()}"))
+
+
+def _display(printed: str, mods: harness.PairModules) -> str:
+    """GHC's type as the user wrote it: without the module names hsx made up."""
+    for module, shown in ((mods.types_module, ""), (mods.a_module, ""), (mods.b_module, "")):
+        if module:
+            printed = printed.replace(f"{module}.", shown)
+    return printed
+
+
+def _scheme(printed: str, mods: harness.PairModules, src: HaskellSource) -> Scheme:
+    """GHC's printed type, with synonyms expanded and hsx's module names taken out: shared types
+    become plain names, a file's own types become A.T / B.T (so they never compare equal)."""
+    try:
+        scheme = parse_scheme(printed)
+    except TypeParseError as e:
+        raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"cannot read GHC's type {printed!r}: {e}")) from None
+    own = mods.a_module if printed and f"{mods.a_module}." in printed else mods.b_module
+    synonyms = {}
+    for name, syn in src.synonyms.items():
+        qualifier = mods.types_module if name in mods.shared_names else own
+        synonyms[f"{qualifier}.{name}"] = (syn.params, syn.rhs)
+    body = expand_synonyms(scheme.body, synonyms)
+
+    def rename(node: HsType) -> HsType:
+        if isinstance(node, TCon) and "." in node.name:
+            module, _, name = node.name.rpartition(".")
+            if module == mods.types_module:
+                return TCon(name, node.args)
+            if module == mods.a_module:
+                return TCon("A." + name, node.args)
+            if module == mods.b_module:
+                return TCon("B." + name, node.args)
+        return node
+
+    body = expand_synonyms(map_type(body, rename), {})
+    constraints = tuple((c, map_type(t, rename)) for c, t in scheme.constraints)
+    return Scheme(constraints, body)
+
+
+def _common_signature(sa: Scheme, sb: Scheme, entries: dict) -> harness.Signature:
+    ca, cb = canonical(sa.body), canonical(sb.body)
+    if ca != cb:
+        raise _Stop(error(ErrorKind.TYPE_MISMATCH, f"the entries have different types: "
+                          f"A: {entries['entry_a'].name} :: {entries['entry_a'].type}; "
+                          f"B: {entries['entry_b'].name} :: {entries['entry_b'].type}", **entries))
+    # Instantiate A's variables; B's constraints count too, through the canonical renaming.
+    fractional = {render(t) for c, t in sa.constraints if c in FRACTIONAL_CLASSES}
+    rename_b = dict(zip(_vars(sb.body), _vars(sa.body)))
+    fractional |= {rename_b.get(render(t), render(t)) for c, t in sb.constraints if c in FRACTIONAL_CLASSES}
+    env = {v: TCon("Double" if v in fractional else "Int") for v in _vars(sa.body)}
+    body = substitute(sa.body, env)
+    args, result = split_function(body)
+    if not 1 <= len(args) <= harness.MAX_ARITY:
+        raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"entries of {len(args)} arguments are not supported "
+                          f"(1 to {harness.MAX_ARITY})", **entries))
+    return harness.Signature(tuple(args), result, tuple((v, env[v].name) for v in env))
+
+
+def _vars(t: HsType) -> list[str]:
+    from hsx.hstypes import type_vars
+    return type_vars(t)
+
+
+def _no_difference_reason(req: PairRequest, report: Report, tried: Tried) -> str:
+    if req.inputs is not None:
+        what = "the given input shows no difference"
+    else:
+        what = (f"no counterexample found ({tried.enumerated} inputs enumerated up to depth "
+                f"{tried.enumeration_depth}, {tried.random_tests} random tests"
+                + ("; time budget exhausted" if tried.budget_exhausted else "") + ")")
+    if report.possible:
+        what += f"; possible divergence: a side timed out or hit a resource limit on {len(report.possible)} input(s)"
+    return what + "; equivalence needs a proof"
+
+
+def verify_pair(req: PairRequest, config: HsxConfig) -> Result:
+    """One pair, one helper, started and stopped here (convenient, not fast)."""
+    with Verifier(config) as v:
+        return v.verify(req)
+
+
+__all__ = ["PairRequest", "Verifier", "verify_pair", "TVar"]

@@ -1,0 +1,46 @@
+"""Shared fixtures.  Tests run the real toolchain (GHC, hsx-helper); without it they are skipped
+with the command that installs it, except under `make test` (HSX_REQUIRE_TOOLCHAIN=1), where a
+missing toolchain is a failure rather than a silent skip."""
+
+import dataclasses
+import os
+
+import pytest
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from hsx.config import HsxConfig, SearchConfig, load_config  # noqa: E402
+from hsx.toolchain import ToolchainMissing, locate  # noqa: E402
+from hsx.verify import PairRequest, Verifier  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def config() -> HsxConfig:
+    base = load_config(None)
+    # Short limits keep the suite fast; the defaults are exercised by the CLI tests.
+    return dataclasses.replace(base, search=SearchConfig(seed=0, tests=200, eval_timeout=0.5, budget=8.0))
+
+
+@pytest.fixture(scope="session")
+def toolchain(config):
+    try:
+        return locate(config.toolchain)
+    except ToolchainMissing as e:
+        if os.environ.get("HSX_REQUIRE_TOOLCHAIN"):
+            pytest.fail(f"toolchain required but missing: {e}")
+        pytest.skip(f"Haskell toolchain missing: {e}")
+
+
+@pytest.fixture(scope="session")
+def verifier(config, toolchain):
+    with Verifier(config) as v:
+        yield v
+
+
+@pytest.fixture
+def check(verifier):
+    """check(a, b, **kw) -> Result, for sources given as text."""
+    def run(a: str, b: str, **kw):
+        return verifier.verify(PairRequest(a_source=a, b_source=b, **kw))
+    return run
