@@ -44,7 +44,7 @@ def locate(config: ToolchainConfig) -> Toolchain:
     if config.helper:
         helper = Path(config.helper)
         if not helper.is_file():
-            raise ToolchainMissing(f"hsx-helper not found at {helper} (HSX_HELPER / toolchain.helper)")
+            raise ToolchainMissing(f"hsx-helper not found at {helper} (HSX_HELPER / toolchain.helper): {INSTALL_HINT}")
         dbs = (Path(config.package_db),) if config.package_db else ()
         return Toolchain(helper, dbs)
     builds = _cabal_builds()
