@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from hsx.hstypes import HsType, TCon, TFun, TList, TTuple, TVar, TApp, render, walk
+from hsx.hstypes import HsType, TApp, TCon, TFun, TTuple, map_type, render, walk
 from hsx.source import DataDecl, Decl, HaskellSource, SourceError
 
 # Types the runtime can generate, compare and print (Hsx.Runtime has the instances).
@@ -231,15 +231,16 @@ def _qualified(t: HsType) -> str:
             prefix = "P." if node.name in BASE_TYPES or node.name in BASE_CONSTRUCTORS else "T."
             return TCon(prefix + node.name, node.args)
         return node
-    from hsx.hstypes import map_type
     return render(map_type(t, q), 2)
 
 
 def _args_type(sig: Signature, qualify: bool = True) -> str:
-    show = _qualified if qualify else (lambda t: render(t, 0))
+    """The argument tuple's type (or the single argument's), qualified for the harness or plain
+    for the Safe inputs module."""
+    show = _qualified if qualify else render
     if sig.arity == 1:
         return show(sig.args[0])
-    return "(" + ", ".join(show(a) if qualify else render(a) for a in sig.args) + ")"
+    return "(" + ", ".join(show(a) for a in sig.args) + ")"
 
 
 def _instances(decl: DataDecl) -> str:

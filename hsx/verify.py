@@ -33,8 +33,8 @@ from typing import Iterable, Iterator
 from hsx import harness, sandbox
 from hsx.config import HsxConfig
 from hsx.haskell import CompileFailure, Helper, HelperFailure, HelperTimeout, Report, ghc_diagnostics
-from hsx.hstypes import (HsType, Scheme, TCon, TVar, TypeParseError, canonical, expand_synonyms,
-                         map_type, parse_scheme, render, split_function, substitute)
+from hsx.hstypes import (HsType, Scheme, TCon, TypeParseError, canonical, expand_synonyms, map_type,
+                         parse_scheme, render, split_function, substitute, type_vars)
 from hsx.source import HaskellSource, SourceError, parse_source
 from hsx.toolchain import Toolchain, ToolchainMissing, locate
 from hsx.verdict import Entry, ErrorKind, Result, Tried, Verdict, error
@@ -169,7 +169,6 @@ class Verifier:
 
     def _run_pair(self, req: PairRequest, a: HaskellSource, b: HaskellSource, helper: Helper,
                   jobdir: Path, tag: str, timings: dict[str, float]) -> Result:
-        search = self.config.search
         t0 = time.monotonic()
         try:
             mods = harness.assemble(a, b, tag, _label(req.a_path), _label(req.b_path))
@@ -355,20 +354,15 @@ def _common_signature(sa: Scheme, sb: Scheme, entries: dict) -> harness.Signatur
                           f"B: {entries['entry_b'].name} :: {entries['entry_b'].type}", **entries))
     # Instantiate A's variables; B's constraints count too, through the canonical renaming.
     fractional = {render(t) for c, t in sa.constraints if c in FRACTIONAL_CLASSES}
-    rename_b = dict(zip(_vars(sb.body), _vars(sa.body)))
+    rename_b = dict(zip(type_vars(sb.body), type_vars(sa.body)))
     fractional |= {rename_b.get(render(t), render(t)) for c, t in sb.constraints if c in FRACTIONAL_CLASSES}
-    env = {v: TCon("Double" if v in fractional else "Int") for v in _vars(sa.body)}
+    env = {v: TCon("Double" if v in fractional else "Int") for v in type_vars(sa.body)}
     body = substitute(sa.body, env)
     args, result = split_function(body)
     if not 1 <= len(args) <= harness.MAX_ARITY:
         raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"entries of {len(args)} arguments are not supported "
                           f"(1 to {harness.MAX_ARITY})", **entries))
     return harness.Signature(tuple(args), result, tuple((v, env[v].name) for v in env))
-
-
-def _vars(t: HsType) -> list[str]:
-    from hsx.hstypes import type_vars
-    return type_vars(t)
 
 
 def _no_difference_reason(req: PairRequest, report: Report, tried: Tried) -> str:
@@ -389,4 +383,4 @@ def verify_pair(req: PairRequest, config: HsxConfig) -> Result:
         return v.verify(req)
 
 
-__all__ = ["PairRequest", "Verifier", "verify_pair", "TVar"]
+__all__ = ["PairRequest", "Verifier", "verify_pair"]
