@@ -216,6 +216,12 @@ class Verifier:
             return Result(Verdict.UNKNOWN, _no_difference_reason(req, report, tried) + note,
                           possible_divergence=report.possible, tried=tried, **common)
 
+        if req.inputs is not None:
+            # The user's own expressions were what ran: they are the printed form, so reporting
+            # them as given needs no second run.
+            return Result(Verdict.INEQUIVALENT, "the programs differ on the given input" + note,
+                          counterexample=dataclasses.replace(report.found, inputs=tuple(req.inputs)),
+                          confirmed=True, tried=tried, possible_divergence=report.possible, **common)
         # Re-run the counterexample from its printed form: what we report is what anyone can
         # reproduce by pasting the inputs.
         t0 = time.monotonic()

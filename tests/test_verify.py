@@ -190,7 +190,7 @@ def test_given_diverging_input(check):
               "f :: Int -> [Int] -> Int\nf k xs = length (filter (>= k) xs)\n",
               inputs=("3", "[3, 4]"))
     assert r.verdict == INEQ and r.confirmed
-    assert r.counterexample.inputs == ("3", "[3,4]")
+    assert r.counterexample.inputs == ("3", "[3, 4]")  # as given: the form that ran
     assert (r.counterexample.left.value, r.counterexample.right.value) == ("1", "2")
     assert r.tried.given_inputs == 1
 
