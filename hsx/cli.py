@@ -52,14 +52,19 @@ def _config(path: str | None, **search) -> HsxConfig:
 @click.option("--seed", type=int, help="Seed for random testing [0].")
 @click.option("--timeout", "eval_timeout", type=float, help="Seconds per side per input [1.0].")
 @click.option("--budget", type=float, help="CPU seconds for the whole search [10].")
+@click.option("--proof", "proof_path", type=click.Path(exists=True, dir_okay=False),
+              help="PROOF.hs: equations of equiv, helper lemmas and functions (no theorem).")
+@click.option("--no-proof", is_flag=True, help="Skip the proof stage (counterexample search only).")
+@click.option("--show-lh-module", is_flag=True,
+              help="Print the Liquid Haskell module hsx assembles, with the place for the proof.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (schema in README).")
 @click.option("--batch", "batch_file", type=click.Path(exists=True, dir_okay=False),
               help="JSONL file of pairs to verify.")
 @click.option("--out", type=click.Path(dir_okay=False), help="JSONL results file for --batch (resumable).")
 @click.option("--jobs", type=int, help="Parallel workers for --batch [all cores].")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config.")
-def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeout, budget, as_json,
-           batch_file, out, jobs, config_path) -> None:
+def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeout, budget, proof_path,
+           no_proof, show_lh_module, as_json, batch_file, out, jobs, config_path) -> None:
     """Check whether Haskell programs A and B are equivalent.
 
     Exit codes: 0 equivalent, 1 inequivalent, 2 unknown, 3 error.
@@ -68,6 +73,8 @@ def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeo
                      budget=budget)
     if jobs is not None:
         config = dataclasses.replace(config, jobs=jobs)
+    if no_proof:
+        config = config.with_proof(enabled=False)
     if batch_file:
         if a or b or inputs:
             raise click.UsageError("--batch takes no A/B files or --input")
@@ -85,8 +92,16 @@ def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeo
     req = PairRequest(
         a_source=Path(a).read_text(), b_source=Path(b).read_text(), a_path=a, b_path=b,
         inputs=tuple(inputs) if inputs else None,
-        entry_a=entry_a or entry, entry_b=entry_b or entry)
+        entry_a=entry_a or entry, entry_b=entry_b or entry,
+        proof=Path(proof_path).read_text() if proof_path else None)
     with Verifier(config) as verifier:
+        if show_lh_module:
+            module = verifier.lh_module(req)
+            if isinstance(module, Result):
+                print_result(module, a, b)
+                sys.exit(module.exit_code)
+            click.echo(module.text, nl=False)
+            sys.exit(0)
         result = verifier.verify(req)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
@@ -117,6 +132,14 @@ def print_result(r: Result, a: str, b: str) -> None:
         rerun = " ".join(f"--input {json.dumps(x)}" for x in cx.inputs)
         c.print(f"  re-run: hsx verify {escape(a)} {escape(b)} {escape(rerun)}")
     c.print(f"  {escape(r.reason)}")
+    if r.proof and r.proof.get("text") and r.verdict == Verdict.EQUIVALENT:
+        c.print(f"  proof ({escape(r.proof['template'])}, {escape(r.proof.get('prover') or '')}):")
+        for line in r.proof["text"].splitlines():
+            c.print(f"    {escape(line)}")
+    elif r.proof:
+        for att in r.proof.get("attempts", [])[:8]:
+            where = f" at {att['where']}" if att.get("where") else ""
+            c.print(f"  proof attempt {escape(att['template'])}: {escape(att['status'])}{escape(where)}")
     for p in r.possible_divergence[:3]:
         c.print(f"  possible divergence at {escape(' '.join(p.inputs))}: "
                 f"A = {escape(p.left.describe())}, B = {escape(p.right.describe())}")

@@ -47,11 +47,22 @@ class SandboxConfig:
 
 
 @dataclass(frozen=True)
+class ProofConfig:
+    """Equivalence proofs with Liquid Haskell (hsx/prover.py, hsx/proofsearch.py)."""
+    enabled: bool = True  # off: `hsx verify` stops after the counterexample search
+    timeout: float = 60.0  # wall seconds for one Liquid Haskell run
+    search_budget: float = 180.0  # wall seconds for the automatic proof search of one pair
+    cache: bool = True  # reuse results keyed by module text and prover version
+
+
+@dataclass(frozen=True)
 class ToolchainConfig:
     """Where the Haskell side lives.  Empty strings mean: find it (see hsx/toolchain.py)."""
     helper: str = ""  # the hsx-helper executable (env HSX_HELPER)
     package_db: str = ""  # package db holding hsx-helper's library (env HSX_PACKAGE_DB)
     ghc: str = "ghc"
+    liquid: str = ""  # full prover command prefix, e.g. "ghc -fno-code -fplugin=LiquidHaskell" (env HSX_LIQUID)
+    cache_dir: str = ""  # proof cache (default $XDG_CACHE_HOME/hsx or ~/.cache/hsx)
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,11 @@ class HsxConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
     toolchain: ToolchainConfig = field(default_factory=ToolchainConfig)
+    proof: ProofConfig = field(default_factory=ProofConfig)
     jobs: int = 0  # parallel workers for batches; 0 = one per core
+
+    def with_proof(self, **changes) -> "HsxConfig":
+        return dataclasses.replace(self, proof=dataclasses.replace(self.proof, **changes))
 
     def with_search(self, **changes) -> "HsxConfig":
         return dataclasses.replace(self, search=dataclasses.replace(self.search, **changes))
@@ -107,6 +122,11 @@ def load_config(path: str | Path | None = None) -> HsxConfig:
         env_toolchain["helper"] = os.environ["HSX_HELPER"]
     if os.environ.get("HSX_PACKAGE_DB"):
         env_toolchain["package_db"] = os.environ["HSX_PACKAGE_DB"]
+    if os.environ.get("HSX_LIQUID"):
+        env_toolchain["liquid"] = os.environ["HSX_LIQUID"]
+    if not config.toolchain.cache_dir:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        env_toolchain["cache_dir"] = str(Path(base) / "hsx")
     if env_toolchain:
         config = dataclasses.replace(config, toolchain=dataclasses.replace(config.toolchain, **env_toolchain))
     return config

@@ -335,13 +335,15 @@ class RunResult:
 
 
 def run(argv: list[str], *, cwd: Path, limits: SandboxConfig, stdin: bytes | None = None,
-        timeout: float, env: dict[str, str] | None = None) -> RunResult:
-    """Runs a command to completion under the limits; output beyond the cap is dropped."""
+        timeout: float, env: dict[str, str] | None = None, merge_stderr: bool = False) -> RunResult:
+    """Runs a command to completion under the limits; output beyond the cap is dropped.
+    `merge_stderr` interleaves stderr into stdout as a terminal would show them."""
     start = time.monotonic()
     with _spawn_lock:
         proc = subprocess.Popen(
             argv, cwd=cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_environment(cwd, env),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+            env=_environment(cwd, env),
             preexec_fn=_limiter(limits), close_fds=True)
     try:
         out, err = proc.communicate(stdin, timeout=timeout)
@@ -353,7 +355,7 @@ def run(argv: list[str], *, cwd: Path, limits: SandboxConfig, stdin: bytes | Non
     finally:
         kill(proc)  # anything the command left behind in its group
     cap = limits.output_cap_bytes
-    return RunResult(proc.returncode if not timed_out else -signal.SIGKILL, out[:cap], err[:cap],
+    return RunResult(proc.returncode if not timed_out else -signal.SIGKILL, out[:cap], (err or b"")[:cap],
                      timed_out, time.monotonic() - start)
 
 

@@ -36,6 +36,10 @@ from hsx.haskell import CompileFailure, Helper, HelperFailure, HelperTimeout, Re
 from hsx.hstypes import (HsType, Scheme, TCon, TypeParseError, canonical, expand_synonyms, map_type,
                          parse_scheme, render, split_function, substitute, type_vars)
 from hsx.source import HaskellSource, SourceError, parse_source
+from hsx.liquid import check_proof_text
+from hsx.lhmodule import THEOREM, LhModule, assemble_lh_module
+from hsx.proofsearch import ProofCandidate, candidate_proofs
+from hsx.prover import ProverMissing, locate_prover, run_prover
 from hsx.toolchain import Toolchain, ToolchainMissing, locate
 from hsx.verdict import Entry, ErrorKind, Result, Tried, Verdict, error
 
@@ -54,10 +58,12 @@ class PairRequest:
     entry_a: str | None = None
     entry_b: str | None = None
     id: str | None = None
+    proof: str | None = None  # PROOF.hs text: equations of `equiv`, lemmas, helpers
 
     def content_id(self) -> str:
         h = hashlib.sha256()
-        for part in (self.a_source, self.b_source, repr(self.inputs), self.entry_a or "", self.entry_b or ""):
+        for part in (self.a_source, self.b_source, repr(self.inputs), self.entry_a or "", self.entry_b or "",
+                     self.proof or ""):
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()[:16]
@@ -142,13 +148,15 @@ class Verifier:
         timings["total"] = round(time.monotonic() - start, 4)
         return dataclasses.replace(result, id=pair_id, seed=self.config.search.seed, timings=timings)
 
-    def _verify(self, req: PairRequest, timings: dict[str, float]) -> Result:
+    def _verify(self, req: PairRequest, timings: dict[str, float], stop_at_lh_module: bool = False):
         t0 = time.monotonic()
         a = _parse(req.a_source, req.a_path)
         b = _parse(req.b_source, req.b_path)
         violations = sandbox.check_source(a) + sandbox.check_source(b)
         for i, expr in enumerate(req.inputs or (), 1):
             violations += sandbox.check_expression(expr, f"--input {i}")
+        if req.proof is not None:
+            violations += _proof_violations(req.proof, a, b)
         if violations:
             raise _Stop(error(ErrorKind.REJECTED, "rejected by the sandbox policy:\n" +
                               "\n".join(f"  {v}" for v in violations)))
@@ -161,14 +169,14 @@ class Verifier:
         jobdir = helper.workdir / f"job_{tag}"
         jobdir.mkdir()
         try:
-            return self._run_pair(req, a, b, helper, jobdir, tag, timings)
+            return self._run_pair(req, a, b, helper, jobdir, tag, timings, stop_at_lh_module)
         finally:
             for f in jobdir.iterdir():
                 f.unlink()
             jobdir.rmdir()
 
     def _run_pair(self, req: PairRequest, a: HaskellSource, b: HaskellSource, helper: Helper,
-                  jobdir: Path, tag: str, timings: dict[str, float]) -> Result:
+                  jobdir: Path, tag: str, timings: dict[str, float], stop_at_lh_module: bool):
         t0 = time.monotonic()
         try:
             mods = harness.assemble(a, b, tag, _label(req.a_path), _label(req.b_path))
@@ -178,7 +186,10 @@ class Verifier:
             (jobdir / name).write_text(text)
         cands_a = _candidates(a, req.entry_a, "A")
         cands_b = _candidates(b, req.entry_b, "B")
-        names = [f"{mods.a_module}.{n}" for n in cands_a] + [f"{mods.b_module}.{n}" for n in cands_b]
+        # Every named function's type: entries, and signatures for the Liquid Haskell module.
+        names = list(dict.fromkeys(
+            [f"{mods.a_module}.{n}" for n in cands_a + _named_functions(a)] +
+            [f"{mods.b_module}.{n}" for n in cands_b + _named_functions(b)]))
         types = helper.types(jobdir, mods.program_files(), names)
         if isinstance(types, CompileFailure):
             message = self._diagnose(types, jobdir, mods.program_files())
@@ -197,6 +208,9 @@ class Verifier:
         tested = sig.render()
         note = "".join(f"; type variable {v} tested at {t}" for v, t in sig.instantiated)
         common = dict(entries, tested_type=tested)
+        lh = lambda: _lh_module(req, a, b, mods, entry_a, entry_b, types)  # noqa: E731
+        if stop_at_lh_module:
+            return lh()
 
         t0 = time.monotonic()
         if req.inputs is not None:
@@ -213,8 +227,18 @@ class Verifier:
         timings["search"] = round(time.monotonic() - t0, 4)
 
         if report.found is None:
-            return Result(Verdict.UNKNOWN, _no_difference_reason(req, report, tried) + note,
-                          possible_divergence=report.possible, tried=tried, **common)
+            reason = _no_difference_reason(req, report, tried) + note
+            if req.inputs is not None or not self.config.proof.enabled:
+                return Result(Verdict.UNKNOWN, reason + "; equivalence needs a proof",
+                              possible_divergence=report.possible, tried=tried, **common)
+            t0 = time.monotonic()
+            proof = self._prove(req, lh())
+            timings["proof"] = round(time.monotonic() - t0, 4)
+            if proof["status"] == "proved":
+                return Result(Verdict.EQUIVALENT, "Liquid Haskell accepted a proof of hsx's theorem "
+                              f"({proof['template']}); " + reason, tried=tried, proof=proof, **common)
+            return Result(Verdict.UNKNOWN, reason + "; " + _proof_summary(proof),
+                          possible_divergence=report.possible, tried=tried, proof=proof, **common)
 
         if req.inputs is not None:
             # The user's own expressions were what ran: they are the printed form, so reporting
@@ -231,9 +255,59 @@ class Verifier:
             return Result(Verdict.UNKNOWN, "a difference was found but did not reproduce when re-run "
                           "from its printed form; not reported as a counterexample" + note,
                           possible_divergence=(report.found,), tried=tried, **common)
+        if req.proof is not None and self.config.proof.enabled:
+            # A confirmed counterexample and an accepted proof cannot both be right: check, and
+            # say so loudly if they are, instead of trusting either.
+            proof = self._prove(req, lh())
+            if proof["status"] == "proved":
+                return error(ErrorKind.INTERNAL, "INTERNAL-CONSISTENCY ERROR: Liquid Haskell accepted a "
+                             "proof of equivalence for a pair with a confirmed counterexample "
+                             f"{' '.join(rerun.found.inputs)}; please report this pair",
+                             counterexample=rerun.found, proof=proof, **common)
         return Result(Verdict.INEQUIVALENT, "the programs differ on this input (re-run from its "
                       "printed form)" + note, counterexample=rerun.found, confirmed=True,
                       tried=tried, possible_divergence=report.possible, **common)
+
+    # -- proofs -----------------------------------------------------------------------------
+
+    def _prove(self, req: PairRequest, lh: LhModule) -> dict:
+        """The given proof, or the automatic search; a JSON-ready record of every attempt."""
+        record: dict = {"status": "prover-missing", "template": None, "text": None, "prover": None,
+                        "attempts": []}
+        try:
+            prover = locate_prover(self.config.toolchain, self.config.sandbox)
+        except ProverMissing as e:
+            record["message"] = str(e)
+            return record
+        record["prover"] = prover.version
+        if req.proof is not None:
+            candidates = [ProofCandidate("given", req.proof)]
+        else:
+            candidates = [c for c in candidate_proofs(lh)
+                          if not check_proof_text(c.text, protected_names=lh.protected_names)]
+        deadline = time.monotonic() + self.config.proof.search_budget
+        for c in candidates:
+            if time.monotonic() > deadline:
+                record["attempts"].append({"template": c.template, "status": "skipped",
+                                           "where": None, "message": "proof search budget spent"})
+                continue
+            outcome = run_prover(prover, lh.with_proof(c.text), proof=self.config.proof,
+                                 limits=self.config.sandbox, cache_dir=self.config.toolchain.cache_dir,
+                                 line_map=lh.line_map(c.text))
+            record["attempts"].append({"template": c.template, "status": outcome.status,
+                                       "where": outcome.where, "message": outcome.message})
+            record["status"] = outcome.status
+            if outcome.proved:
+                record.update(template=c.template, text=c.text)
+                break
+        return record
+
+    def lh_module(self, req: PairRequest) -> LhModule | Result:
+        """The assembled Liquid Haskell module (for --show-lh-module), or why there is none."""
+        try:
+            return self._verify(req, {}, stop_at_lh_module=True)
+        except _Stop as stop:
+            return stop.result
 
     def _run(self, helper: Helper, jobdir: Path, mods: harness.PairModules, entry_a: str, entry_b: str,
              sig: harness.Signature, needed: list[str], inputs: list[tuple[str, ...]] | None, op: str) -> Report:
@@ -380,7 +454,49 @@ def _no_difference_reason(req: PairRequest, report: Report, tried: Tried) -> str
                 + ("; time budget exhausted" if tried.budget_exhausted else "") + ")")
     if report.possible:
         what += f"; possible divergence: a side timed out or hit a resource limit on {len(report.possible)} input(s)"
-    return what + "; equivalence needs a proof"
+    return what
+
+
+def _named_functions(src: HaskellSource) -> list[str]:
+    return [n for n in src.function_names() if n[:1].isalpha() or n[:1] == "_"]
+
+
+def _proof_violations(proof: str, a: HaskellSource, b: HaskellSource) -> list:
+    """The proof-text policy plus everything the sandbox rejects in any Haskell."""
+    protected = set(a.function_names()) | set(b.function_names())
+    protected |= {n + "_b" for n in protected} | {THEOREM}
+    found: list = [sandbox.Violation(v.construct, v.line, v.message, "PROOF.hs")
+                   for v in check_proof_text(proof, protected_names=protected)]
+    try:
+        found += sandbox.check_source(parse_source(proof, "PROOF.hs"))
+    except SourceError as e:
+        found.append(sandbox.Violation("syntax", 0, str(e), "PROOF.hs"))
+    return found
+
+
+def _lh_module(req: PairRequest, a: HaskellSource, b: HaskellSource, mods: harness.PairModules,
+               entry_a: str, entry_b: str, types: dict[str, str]) -> LhModule:
+    def schemes(src: HaskellSource, module: str) -> dict[str, Scheme]:
+        out = {}
+        for name in _named_functions(src):
+            printed = types.get(f"{module}.{name}")
+            if printed is None:
+                continue
+            try:
+                out[name] = parse_scheme(_display(printed, mods))
+            except TypeParseError:
+                continue  # the function keeps no added signature; Liquid Haskell will say why
+        return out
+
+    return assemble_lh_module(a, b, entry_a, entry_b, schemes(a, mods.a_module), schemes(b, mods.b_module),
+                              set(mods.shared_names), _label(req.a_path), _label(req.b_path))
+
+
+def _proof_summary(proof: dict) -> str:
+    if proof["status"] == "prover-missing":
+        return f"no proof attempted: {proof.get('message', 'Liquid Haskell is missing')}"
+    tried = ", ".join(f"{a['template']}: {a['status']}" for a in proof["attempts"])
+    return f"no proof accepted ({tried})"
 
 
 def verify_pair(req: PairRequest, config: HsxConfig) -> Result:
