@@ -112,6 +112,22 @@ def rename_tokens(text: str, renaming: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def strip_annotations(text: str) -> str:
+    """Blanks every `{-@ ... @-}` annotation (keeping line structure).  Program text is untrusted:
+    its annotations could switch checking off (`ignore`, `assume`, `lazy`, LIQUID options) or
+    re-specify functions, so only hsx's own annotations reach Liquid Haskell."""
+    lines = text.split("\n")
+    for t in tokenize(text):
+        if t.kind != "annotation":
+            continue
+        body = t.text.split("\n")
+        for i, part in enumerate(body):
+            row = t.line - 1 + i
+            start = t.col - 1 if i == 0 else 0
+            lines[row] = lines[row][:start] + " " * len(part) + lines[row][start + len(part):]
+    return "\n".join(lines)
+
+
 def _defined_names(src: HaskellSource) -> set[str]:
     names: set[str] = set()
     for d in src.decls:
@@ -152,7 +168,7 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
         signed = {n for d in src.decls if d.kind == "signature" for n in d.names}
         reflected: set[str] = set()
         for d in src.decls:
-            if d.kind in ("module", "import", "pragma") or d.names == ("main",):
+            if d.kind in ("module", "import", "pragma", "annotation") or d.names == ("main",):
                 continue
             if d.kind == "signature" and "main" in d.names:
                 continue
@@ -178,7 +194,7 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
                 functions.setdefault(module_name, Function(module_name, side, schemes.get(name), ()))
                 f = functions[module_name]
                 functions[module_name] = Function(f.name, f.side, f.scheme, f.equations + (d,))
-            w.add(rename_tokens(d.text, renaming), (label, d.start_line))
+            w.add(rename_tokens(strip_annotations(d.text), renaming), (label, d.start_line))
 
     if measures:
         w.add("\n-- ==== size measures for termination of recursion over data types (by hsx) ====")

@@ -156,6 +156,11 @@ def _accumulator(lh: LhModule) -> list[ProofCandidate]:
         combos = [f"{acc} {op} {other} {xs}" for op in ACC_OPERATORS]
         if isinstance(h_res, TList):
             combos = [f"{other} {xs} ++ {acc}"]
+        own = _step_operator(step, acc_pos)
+        if own is not None:  # the helper's own way of combining: try it first
+            combos.insert(0, f"{acc} {own} {other} {xs}" if own[0] not in "abcdefghijklmnopqrstuvwxyz_"
+                          else f"{own} {acc} ({other} {xs})")
+            combos = list(dict.fromkeys(combos))
         for combo in combos:
             text = "\n".join([
                 f"{{-@ {ACC_LEMMA} :: {binders} -> {{ {lhs_call} == {combo} }} / [len {xs}] @-}}",
@@ -181,4 +186,34 @@ def _recursive_step(helper, lh: LhModule) -> str | None:
         rhs = toks[eq_at + 1:]
         if rhs and rhs[0].text == helper.name:
             return rename_tokens(text, {helper.name: ACC_LEMMA})
+    return None
+
+
+def _arg_groups(toks: list) -> list[list]:
+    """Splits application arguments at top level: `f a (b + c) d` -> [a], [( b + c )], [d]."""
+    groups: list[list] = []
+    depth = 0
+    for t in toks:
+        if depth == 0:
+            groups.append([])
+        groups[-1].append(t)
+        depth += t.text in ("(", "[")
+        depth -= t.text in (")", "]")
+    return groups
+
+
+def _step_operator(step: str, acc_pos: int) -> str | None:
+    """How the helper combines its accumulator with an element, read from its recursive step
+    `go acc (x : xs) = go (acc OP x) xs` (an operator) or `go (f acc x) xs` (a function)."""
+    toks = tokenize(step)
+    eq = next(i for i, t in enumerate(toks) if t.text == "=")
+    lhs, rhs = _arg_groups(toks[1:eq]), _arg_groups(toks[eq + 2:])
+    if len(lhs) != 2 or len(rhs) != 2 or len(lhs[acc_pos]) != 1:
+        return None
+    acc_var = lhs[acc_pos][0].text
+    inner = rhs[acc_pos][1:-1] if rhs[acc_pos][0].text == "(" else []
+    if len(inner) == 3 and inner[0].text == acc_var and inner[1].kind == "varsym":
+        return inner[1].text
+    if len(inner) == 3 and inner[0].kind == "varid" and inner[1].text == acc_var:
+        return inner[0].text
     return None

@@ -149,6 +149,16 @@ def test_search_offers_induction_and_accumulator_templates(verifier):
     assert names == ["empty", "natural induction on x1"]
 
 
+def test_accumulator_operator_is_read_from_the_helper(verifier):
+    a = ("bigger :: Int -> Int -> Int\nbigger p q = if p > q then p else q\n"
+         "top :: [Int] -> Int\ntop [] = 0\ntop (x : xs) = bigger x (top xs)\n")
+    b = ("bigger :: Int -> Int -> Int\nbigger p q = if p > q then p else q\n"
+         "go :: Int -> [Int] -> Int\ngo acc [] = acc\ngo acc (x : xs) = go (bigger acc x) xs\n"
+         "top :: [Int] -> Int\ntop xs = go 0 xs\n")
+    names = [c.template for c in candidate_proofs(module_for(verifier, a, b))]
+    assert "accumulator lemma (go: bigger_b hsxP1 (top hsxP2))" in names
+
+
 def test_accumulator_template_mirrors_the_helper(verifier):
     m = module_for(verifier, SUM_A, SUM_B)
     acc = next(c for c in candidate_proofs(m) if c.template == "accumulator lemma (go: hsxP1 + total hsxP2)")
@@ -302,3 +312,16 @@ def test_real_prover_rejects_a_false_proof(real_prover, check):
     r = check("f :: Int -> Int\nf x = if x > 1000000 then 0 else x\n", "f :: Int -> Int\nf x = x\n",
               proof="equiv x = ()\n")
     assert r.verdict == Verdict.UNKNOWN and r.proof["status"] == "proof-failed"
+
+
+def test_program_annotations_never_reach_the_prover(verifier):
+    a = ('{-@ LIQUID "--no-termination" @-}\n{-@ ignore double @-}\n' + ARITH_A +
+         "{-@ assume helper :: x:Int -> { false } @-}\n")
+    m = module_for(verifier, a, ARITH_B)
+    assert "ignore" not in m.text and "assume" not in m.text and "no-termination" not in m.text
+    assert m.text.count("{-@") == m.text.count("{-@ reflect ") + 3  # LIQUID x2 + the theorem
+
+
+def test_floating_point_programs_get_no_proof(check):
+    r = check("h :: Double -> Double\nh x = x * 2\n", "h :: Double -> Double\nh x = x + x\n")
+    assert r.verdict == Verdict.UNKNOWN and "real numbers" in r.reason and r.proof is None
