@@ -66,11 +66,72 @@ class ToolchainConfig:
 
 
 @dataclass(frozen=True)
+class ModelConfig:
+    """The base model both agents share (each agent trains its own LoRA adapter on it)."""
+    base: str = "tiny"  # a hub id or local path; "tiny" builds the in-code test model (hsx/tinymodel.py)
+    gguf_file: str = ""  # load `base` from this GGUF file inside it (SmolLM2 demo)
+    load_in_4bit: bool = True  # QLoRA: NF4 base via bitsandbytes
+    dtype: str = "bfloat16"  # compute dtype on GPU; CPU always uses float32
+    max_seq_len: int = 2048
+
+
+@dataclass(frozen=True)
+class LoraConfig:
+    r: int = 8
+    alpha: int = 16
+    dropout: float = 0.05
+    target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    learning_rate: float = 2e-4
+    epochs: int = 3
+    batch_size: int = 4
+    gradient_accumulation: int = 4
+    mode: str = "retrain"  # retrain: from base on the cumulative buffer (the paper); continue: from the last adapter
+    max_steps: int = -1  # >0 caps steps (smoke runs)
+
+
+@dataclass(frozen=True)
+class SamplingConfig:
+    backend: str = "transformers"  # transformers | vllm
+    temperature: float = 0.6
+    top_p: float = 0.95
+    top_k: int = 20
+    max_new_tokens: int = 2048
+    batch_size: int = 16  # prompts per generate() call
+
+
+@dataclass(frozen=True)
+class SelfPlayConfig:
+    iterations: int = 7
+    programs_per_iteration: int = 500
+    p_seq: float = 0.5  # probability that Alice attempts an equivalent variant with a proof
+    bob_samples: int = 10  # k: Bob's judgements per verified pair
+    tau: float = 5.0  # difficulty threshold for "hard" pairs (0-10)
+    easy_share: float = 0.3  # share of easier pairs kept beside the hard ones, stratified by bin
+    repair_rounds: int = 1  # extra Alice attempts fed with the classified verifier error
+    target_low: float = 3.0  # curriculum: aim at programs whose difficulty lies in this band
+    target_high: float = 8.0
+    explore: float = 0.2  # curriculum: share of never-seen programs per iteration
+    promote_min_difficulty: float = 7.0  # verified Q's this hard join the pool as new P's
+    pool: str = "data/programs"
+    runs_dir: str = "runs"
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class HsxConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
     toolchain: ToolchainConfig = field(default_factory=ToolchainConfig)
     proof: ProofConfig = field(default_factory=ProofConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    lora: LoraConfig = field(default_factory=LoraConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    sampling: SamplingConfig = field(default_factory=SamplingConfig)
+    selfplay: SelfPlayConfig = field(default_factory=SelfPlayConfig)
     jobs: int = 0  # parallel workers for batches; 0 = one per core
 
     def with_proof(self, **changes) -> "HsxConfig":
@@ -101,6 +162,8 @@ def _build(cls, values: dict, where: str):
         expected = type(f.default)
         if expected is float and isinstance(value, int):
             value = float(value)
+        if expected is tuple and isinstance(value, list):
+            value = tuple(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{where + '.' if where else ''}{name} must be {expected.__name__}, "
                               f"got {value!r}")

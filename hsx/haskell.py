@@ -42,6 +42,7 @@ class Report:
     depth: int
     shrinks: int
     exhausted: bool
+    outputs: tuple[Counterexample, ...] = ()  # check mode: every input's outcomes, in order
 
 
 def _outcome(o: dict) -> Outcome:
@@ -165,7 +166,8 @@ class Helper:
             found=_row(rep["found"]) if rep.get("found") else None,
             possible=tuple(_row(r) for r in rep.get("possible", [])),
             enumerated=rep["enumerated"], random=rep["random"], depth=rep["depth"],
-            shrinks=rep["shrinks"], exhausted=rep["exhausted"])
+            shrinks=rep["shrinks"], exhausted=rep["exhausted"],
+            outputs=tuple(_row(r) for r in rep.get("outputs", [])))
 
     def _request(self, payload: dict, *, timeout: float) -> dict | CompileFailure:
         if self._proc is not None and self._served >= self.limits.restart_after:

@@ -41,7 +41,7 @@ from hsx.lhmodule import THEOREM, LhModule, assemble_lh_module
 from hsx.proofsearch import ProofCandidate, candidate_proofs
 from hsx.prover import ProverMissing, locate_prover, run_prover
 from hsx.toolchain import Toolchain, ToolchainMissing, locate
-from hsx.verdict import Entry, ErrorKind, Result, Tried, Verdict, error
+from hsx.verdict import Entry, ErrorKind, Outcome, Result, Tried, Verdict, error
 
 # Type classes that Int cannot satisfy but Double can: a variable constrained by one of these is
 # tested at Double instead of Int.
@@ -67,6 +67,15 @@ class PairRequest:
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A program run on given inputs (pool validation, sample outputs)."""
+    entry: Entry
+    tested_type: str
+    arity: int
+    outputs: tuple[Outcome, ...]  # one per input row, in order
 
 
 class _Stop(Exception):
@@ -148,12 +157,13 @@ class Verifier:
         timings["total"] = round(time.monotonic() - start, 4)
         return dataclasses.replace(result, id=pair_id, seed=self.config.search.seed, timings=timings)
 
-    def _verify(self, req: PairRequest, timings: dict[str, float], stop_at_lh_module: bool = False):
+    def _verify(self, req: PairRequest, timings: dict[str, float], stop_at_lh_module: bool = False,
+                evaluate_rows: list[tuple[str, ...]] | None = None):
         t0 = time.monotonic()
         a = _parse(req.a_source, req.a_path)
         b = _parse(req.b_source, req.b_path)
         violations = sandbox.check_source(a) + sandbox.check_source(b)
-        for i, expr in enumerate(req.inputs or (), 1):
+        for i, expr in enumerate([*(req.inputs or ()), *(e for row in evaluate_rows or () for e in row)], 1):
             violations += sandbox.check_expression(expr, f"--input {i}")
         if req.proof is not None:
             violations += _proof_violations(req.proof, a, b)
@@ -169,14 +179,15 @@ class Verifier:
         jobdir = helper.workdir / f"job_{tag}"
         jobdir.mkdir()
         try:
-            return self._run_pair(req, a, b, helper, jobdir, tag, timings, stop_at_lh_module)
+            return self._run_pair(req, a, b, helper, jobdir, tag, timings, stop_at_lh_module, evaluate_rows)
         finally:
             for f in jobdir.iterdir():
                 f.unlink()
             jobdir.rmdir()
 
     def _run_pair(self, req: PairRequest, a: HaskellSource, b: HaskellSource, helper: Helper,
-                  jobdir: Path, tag: str, timings: dict[str, float], stop_at_lh_module: bool):
+                  jobdir: Path, tag: str, timings: dict[str, float], stop_at_lh_module: bool,
+                  evaluate_rows: list[tuple[str, ...]] | None = None):
         t0 = time.monotonic()
         try:
             mods = harness.assemble(a, b, tag, _label(req.a_path), _label(req.b_path))
@@ -211,6 +222,15 @@ class Verifier:
         lh = lambda: _lh_module(req, a, b, mods, entry_a, entry_b, types)  # noqa: E731
         if stop_at_lh_module:
             return lh()
+        if evaluate_rows is not None:
+            bad = [row for row in evaluate_rows if len(row) != sig.arity]
+            if bad:
+                raise _Stop(error(ErrorKind.BAD_INPUT, f"the entry takes {sig.arity} argument(s) "
+                                  f"({tested}) but an input row has {len(bad[0])}", **common))
+            if not evaluate_rows:
+                return Evaluation(entries["entry_a"], tested, sig.arity, ())
+            report = self._run(helper, jobdir, mods, entry_a, entry_b, sig, needed, evaluate_rows, "check")
+            return Evaluation(entries["entry_a"], tested, sig.arity, tuple(o.left for o in report.outputs))
 
         t0 = time.monotonic()
         if req.inputs is not None:
@@ -307,6 +327,20 @@ class Verifier:
                 record.update(template=c.template, text=c.text)
                 break
         return record
+
+    def evaluate(self, source: str, rows: list[tuple[str, ...]], *, entry: str | None = None,
+                 path: str = "P.hs") -> Evaluation | Result:
+        """Runs one program's entry on each row of inputs (Haskell expressions), in the sandbox.
+        Returns a Result (error/unknown) when the program cannot be run."""
+        req = PairRequest(source, source, a_path=path, b_path=path, entry_a=entry, entry_b=entry)
+        try:
+            return self._verify(req, {}, evaluate_rows=[tuple(r) for r in rows])
+        except _Stop as stop:
+            return stop.result
+        except ToolchainMissing as e:
+            return error(ErrorKind.TOOLCHAIN, str(e))
+        except HelperFailure as e:
+            return Result(Verdict.UNKNOWN, f"the helper failed while running the program ({e})")
 
     def lh_module(self, req: PairRequest) -> LhModule | Result:
         """The assembled Liquid Haskell module (for --show-lh-module), or why there is none."""

@@ -303,3 +303,18 @@ def test_same_seed_same_result(config, toolchain):
         results.append((r.verdict, r.counterexample, r.tried))
     assert results[0] == results[1]
     assert results[0][0] == INEQ
+
+
+# -- evaluation of one program (pool validation) ----------------------------------------------
+
+def test_evaluate_runs_every_input_row(verifier):
+    ev = verifier.evaluate("f :: Int -> [Int] -> Int\nf k xs = k + sum xs\ng :: Int\ng = 1\n",
+                           [("1", "[2,3]"), ("0", "[]"), ("5", "[error \"x\"]")], entry="f")
+    assert ev.entry.name == "f" and ev.arity == 2
+    assert [o.kind for o in ev.outputs] == ["value", "value", "exception"]
+    assert [o.value for o in ev.outputs[:2]] == ["6", "0"]
+
+
+def test_evaluate_reports_bad_rows(verifier):
+    r = verifier.evaluate("f :: Int -> Int\nf x = x\n", [("1", "2")])
+    assert r.verdict == ERR and r.error_kind == ErrorKind.BAD_INPUT

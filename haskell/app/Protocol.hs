@@ -82,6 +82,7 @@ okReport rid rep = J.object
       , "depth" .= repDepth rep
       , "shrinks" .= repShrinks rep
       , "exhausted" .= repExhausted rep
+      , "outputs" .= map row (repOutputs rep)
       ]
   ]
   where

@@ -278,6 +278,7 @@ data Report = Report
   , repDepth      :: Int   -- ^ enumeration depth completed
   , repShrinks    :: Int
   , repExhausted  :: Bool  -- ^ the time budget ran out before the plan was done
+  , repOutputs    :: [([String], Outcome, Outcome)]  -- ^ check mode: every input's outcomes
   }
 
 -- | The search stops after this many inputs on which a side timed out or hit a limit.
@@ -371,23 +372,38 @@ searchJob lim (Job _ gen shrinker series renderArgs left right _) = do
     , repDepth = depthDone
     , repShrinks = maybe 0 (\(_, _, _, s) -> s) found
     , repExhausted = exhausted
+    , repOutputs = []
     }
 
 -- | Runs the user's inputs only (no search, no shrinking).  Reports the first input that shows
 -- a definite difference, and every input where a side timed out.
 checkJob :: Limits -> Job -> IO Report
-checkJob lim (Job _ _ _ _ renderArgs left right inputs) = go inputs 0 []
+checkJob lim (Job _ _ _ _ renderArgs left right inputs) = go inputs 0 Nothing [] []
   where
-    go [] n ps = pure (report Nothing n ps)
-    go (a : as) n ps = do
+    -- Every input runs (a difference does not stop the check), so that the report also serves
+    -- as an evaluation of the program on its inputs; `found` is the first definite difference.
+    go [] n found ps rows = pure (report n found ps rows)
+    go (a : as) n found ps rows = do
       l <- evalSide lim (left a)
       r <- evalSide lim (right a)
       d <- compareSides l r
-      let row = (renderArgs a, fst l, fst r)
-      case d of
-        Just Definite -> pure (report (Just row) (n + 1) ps)
-        Just Possible -> go as (n + 1) (row : ps)
-        Nothing -> go as (n + 1) ps
-    report found n ps = Report
+      shown <- showInputs (renderArgs a)
+      let row = (shown, fst l, fst r)
+          found' = case (found, d) of
+            (Nothing, Just Definite) -> Just row
+            _ -> found
+          ps' = if d == Just Possible then row : ps else ps
+      go as (n + 1) found' ps' (row : rows)
+    report n found ps rows = Report
       { repFound = found, repPossible = reverse ps, repEnumerated = 0, repRandom = n
-      , repDepth = 0, repShrinks = 0, repExhausted = False }
+      , repDepth = 0, repShrinks = 0, repExhausted = False, repOutputs = reverse rows }
+
+    -- A given input may itself contain a bottom (error "x", or an infinite list): print what
+    -- can be printed instead of letting the exception escape into the protocol.
+    showInputs args = do
+      r <- timeout (limEvalMicros lim) (try (evaluate (forceAll (map (cap (limRenderCap lim)) args))))
+      pure $ case r of
+        Just (Right xs) -> xs
+        Just (Left (_ :: SomeException)) -> ["<an input raised an exception>"]
+        Nothing -> ["<an input did not finish printing>"]
+    forceAll xs = sum (map length xs) `seq` xs
