@@ -1,5 +1,5 @@
 # hsx — the two commands a new machine needs:
-#   make verify-demo   (set-up + the main job until self-play exists)
+#   make selfplay      (set-up + the main job: verified self-play)
 #   make test          (set-up + the test suite)
 # `make setup` is idempotent: each step checks whether it is already done.
 
@@ -16,7 +16,7 @@ APT_PACKAGES := ghc cabal-install z3 libghc-hint-dev libghc-quickcheck2-dev libg
 	libghc-aeson-dev libghc-exceptions-dev
 HELPER_SOURCES := $(wildcard haskell/*.cabal haskell/cabal.project haskell/src/Hsx/*.hs haskell/app/*.hs)
 
-.PHONY: setup apt venv helper test verify-demo bench clean
+.PHONY: setup apt venv helper test verify-demo selfplay bench clean
 
 setup: apt venv helper
 
@@ -53,6 +53,16 @@ verify-demo: setup
 	@for d in examples/*/; do \
 	  echo "== $$d"; $(HSX) verify $$d/a.hs $$d/b.hs; echo "(exit $$?)"; \
 	done
+
+# The main job: the paper's config on a CUDA GPU, else the smoke config on CPU (CONFIG= overrides).
+selfplay: setup
+	@if [ -n "$(CONFIG)" ]; then cfg="$(CONFIG)"; \
+	elif $(PY) -c "import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; then \
+	  cfg=configs/paper.toml; echo "CUDA GPU found: running $$cfg"; \
+	else cfg=configs/smoke.toml; \
+	  echo "=== No CUDA GPU: running the SMOKE config ($$cfg) on CPU with a tiny model built in code ==="; \
+	fi; \
+	$(HSX) selfplay --config "$$cfg" $(if $(NAME),--name $(NAME),)
 
 bench: setup
 	$(PY) scripts/bench_verify.py

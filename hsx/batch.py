@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import collections
 import json
-import os
 from pathlib import Path
-from typing import Iterator
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hsx.config import HsxConfig
+from hsx.runs import JsonlLog
 from hsx.verify import PairRequest, Verifier
 
 
@@ -63,44 +62,19 @@ def read_pairs(path: Path) -> list[PairRequest]:
     return pairs
 
 
-def completed_ids(out: Path) -> set[str]:
-    """Ids already in the results file; truncates a trailing partial line left by a kill."""
-    if not out.exists():
-        return set()
-    data = out.read_bytes()
-    end = data.rfind(b"\n") + 1
-    if end != len(data):
-        with open(out, "r+b") as f:
-            f.truncate(end)
-    ids = set()
-    for line in data[:end].decode().splitlines():
-        if line.strip():
-            ids.add(json.loads(line)["id"])
-    return ids
-
-
 def run_batch(pairs_file: Path, out: Path, config: HsxConfig, console: Console | None = None) -> dict[str, int]:
     pairs = read_pairs(pairs_file)
-    done = completed_ids(out)
-    todo = [p for p in pairs if p.id not in done]
+    log = JsonlLog(out)  # drops a line cut off by a kill; knows which ids are done
+    todo = [p for p in pairs if p.id not in log]
     counts: collections.Counter[str] = collections.Counter()
     counts["skipped (already done)"] = len(pairs) - len(todo)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with Verifier(config) as verifier, open(out, "a") as sink, _progress(console) as progress:
+    with Verifier(config) as verifier, _progress(console) as progress:
         task = progress.add_task("verifying", total=len(todo))
-        for result in _results(verifier, todo, config):
-            # One write per line, flushed and synced: an interruption leaves whole lines only,
-            # apart from at most one partial last line, which `completed_ids` removes.
-            sink.write(json.dumps(result.to_json()) + "\n")
-            sink.flush()
-            os.fsync(sink.fileno())
+        for result in verifier.verify_many(todo, jobs=config.worker_count()):
+            log.append(result.to_json())
             counts[result.verdict.value] += 1
             progress.advance(task)
     return dict(counts)
-
-
-def _results(verifier: Verifier, todo: list[PairRequest], config: HsxConfig) -> Iterator:
-    return verifier.verify_many(todo, jobs=config.worker_count())
 
 
 def _progress(console: Console | None) -> Progress:

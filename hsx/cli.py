@@ -152,5 +152,65 @@ def print_result(r: Result, a: str, b: str) -> None:
         c.print(f"  [dim]{r.timings.get('total', 0):.2f} s[/dim]")
 
 
+@main.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="TOML config (configs/smoke.toml, configs/paper.toml).")
+@click.option("--name", help="Run name under the runs directory [a timestamp].")
+@click.option("--resume", "resume_dir", type=click.Path(exists=True, file_okay=False),
+              help="Continue an interrupted run from its directory.")
+def selfplay(config_path, name, resume_dir) -> None:
+    """Run verified self-play: Alice writes variants, the verifier referees, Bob judges."""
+    from hsx.config import config_from_dict
+    from hsx.runs import read_json
+    from hsx.selfplay import run_selfplay
+
+    if resume_dir:
+        run_dir = Path(resume_dir)
+        config = config_from_dict(read_json(run_dir / "config.json"))
+    else:
+        config = _config(config_path)
+        import time as _time
+        run_dir = Path(config.selfplay.runs_dir) / (name or _time.strftime("run-%Y%m%d-%H%M%S"))
+        if (run_dir / "config.json").exists():
+            raise click.UsageError(f"{run_dir} exists: use --resume {run_dir} or another --name")
+    if config.model.base == "tiny":
+        err_console.print("[bold yellow]smoke run[/bold yellow]: the tiny model built in code; "
+                          "its outputs exercise the pipeline and are not results")
+    out = run_selfplay(config, run_dir, console=err_console)
+    err_console.print(f"[bold]self-play done[/bold]: {out}  (plots: hsx report {out})")
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+def report(run_dir) -> None:
+    """Write PNG plots and a markdown summary of a self-play run."""
+    from hsx.report import write_report
+    out = write_report(Path(run_dir))
+    console.print(f"report written to {escape(str(out))}")
+
+
+@main.group()
+def programs() -> None:
+    """The program pool (data/programs)."""
+
+
+@programs.command("validate")
+@click.option("--pool", default="data/programs", type=click.Path(exists=True, file_okay=False))
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
+def programs_validate(pool, config_path) -> None:
+    """Re-check every program: safe, compiles, runs on its sample inputs with the recorded outputs."""
+    from hsx.programs import load_pool, validate_pool
+    config = _config(config_path)
+    progs = load_pool(Path(pool))
+    with Verifier(config) as verifier:
+        problems = validate_pool(verifier, progs, config.worker_count())
+    bad = {pid: p for pid, p in problems.items() if p}
+    for pid, ps in sorted(bad.items()):
+        for p in ps:
+            console.print(f"[red]{escape(pid)}[/red]: {escape(p)}")
+    console.print(f"{len(progs) - len(bad)}/{len(progs)} programs valid")
+    sys.exit(1 if bad else 0)
+
+
 if __name__ == "__main__":
     main()

@@ -195,6 +195,11 @@ def load_config(path: str | Path | None = None) -> HsxConfig:
     return config
 
 
+def config_from_dict(values: dict) -> HsxConfig:
+    """The inverse of `to_dict` (a run's saved config.json), with the same checks as TOML."""
+    return _build(HsxConfig, values, "")
+
+
 def to_dict(config: HsxConfig) -> dict:
     """The resolved configuration, for saving beside every artifact."""
     return dataclasses.asdict(config)

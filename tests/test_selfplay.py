@@ -1,0 +1,195 @@
+"""Self-play end to end on CPU: the tiny model built in code, real verification, real TRL steps.
+
+Two runs of the smoke config: one where the real tiny model writes every answer (the real
+generation path; it writes junk, which must be counted, not crashed on), and one where Alice's
+answers (and one of Bob's samples per pair) are replayed so that real verified pairs flow
+through verification, Bob, training data selection and QLoRA training of both adapters.
+The replayed outputs stand in for a model that writes Haskell; nothing here is a result.
+"""
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from hsx import prompts
+from hsx.config import config_from_dict, load_config
+from hsx.generation import Generation, make_generator
+from hsx.lhmodule import rename_tokens
+from hsx.runs import read_json, read_jsonl
+from hsx.selfplay import run_selfplay
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def smoke_config(tmp_path: Path, int_results_only: bool = False, **selfplay):
+    config = load_config(ROOT / "configs" / "smoke.toml")
+    pool = ROOT / "data" / "programs"
+    if int_results_only:  # programs whose replayed variant returns values (see `variant`)
+        pool = tmp_path / "pool"
+        pool.mkdir()
+        (pool / "int.jsonl").write_text("".join(json.dumps(r) + "\n" for r in pool_records()
+                                                if r["type"].endswith("-> Int")))
+    sp = dataclasses.replace(config.selfplay, pool=str(pool),
+                             runs_dir=str(tmp_path), programs_per_iteration=3, **selfplay)
+    return dataclasses.replace(config, selfplay=sp)
+
+
+def variant(code: str, entry: str, type_: str, arity: int) -> str:
+    """A Q that differs from P on every input: P's entry renamed, a new entry that adds one to
+    an Int result (so Q still runs, and can be promoted) or otherwise throws."""
+    xs = " ".join(f"x{i}" for i in range(arity))
+    body = f"hsxOrig {xs} + 1" if type_.endswith("-> Int") else "error \"variant\""
+    return rename_tokens(code, {entry: "hsxOrig"}) + f"\n{entry} :: {type_}\n{entry} {xs} = {body}\n"
+
+
+class Replay:
+    """Wraps the real generator: Alice's prompts get a recorded valid answer, Bob's first sample
+    a correct "ANSWER: NO"; everything else goes to the real tiny model."""
+
+    def __init__(self, real, programs):
+        self.real = real
+        self.programs = programs
+
+    def _alice(self, conv):
+        text = "\n".join(m["content"] for m in conv if m["role"] != "assistant")
+        p = next((p for p in self.programs if p["code"].strip() in text), None)
+        if p is None:  # a promoted program: no recording, so a junk answer (a parse failure)
+            return Generation("no idea", 2, False)
+        q = variant(p["code"], p["entry"], p["type"], p["arity"])
+        inputs = "\n".join(p["inputs"][0])
+        return Generation(f"```{prompts.Q_LABEL}\n{q}```\n```{prompts.INPUT_LABEL}\n{inputs}\n```\n", 40, False)
+
+    def generate(self, conversations, *, n, adapter, seed):
+        real = self.real.generate(conversations, n=n, adapter=adapter, seed=seed)
+        out = []
+        for conv, samples in zip(conversations, real):
+            if any(prompts.ANSWER_MARKER in m["content"] for m in conv):  # Bob
+                out.append([Generation(f"They differ on some input.\n{prompts.ANSWER_MARKER} {prompts.NO}", 12, False)]
+                           + samples[1:])
+            else:
+                out.append([self._alice(conv)])
+        return out
+
+    def close(self):
+        self.real.close()
+
+
+def replay_factory(programs, seen_adapters):
+    def make(config, model_path, adapters):
+        seen_adapters.append(dict(adapters))
+        return Replay(make_generator(config, model_path, adapters), programs)
+    return make
+
+
+def pool_records():
+    return [json.loads(line) for line in (ROOT / "data" / "programs" / "starter.jsonl").read_text().splitlines()]
+
+
+def test_smoke_real_generation_counts_junk(tmp_path, toolchain):
+    config = smoke_config(tmp_path)
+    run = run_selfplay(config, tmp_path / "real")
+    for k in (0, 1):
+        m = read_json(run / f"iter_{k}" / "metrics.json")
+        assert m["programs"] == 3
+        attempts = sum(m["attempts"].values())
+        assert attempts >= 3 and sum(m["outcomes"].values()) == attempts  # every answer counted
+        assert m["tokens"]["alice"] > 0
+        answers = read_jsonl(run / f"iter_{k}" / "alice_r0.jsonl")
+        assert all(a["raw"] is not None and a["conversation"] for a in answers)
+    assert read_json(run / "state.json")["done"] == [0, 1]
+
+
+def test_smoke_replayed_answers_flow_to_training(tmp_path, toolchain):
+    config = smoke_config(tmp_path, int_results_only=True, p_seq=0.0, promote_min_difficulty=0.0)
+    seen: list[dict] = []
+    run = run_selfplay(config, tmp_path / "replay", generator_factory=replay_factory(pool_records(), seen))
+    m0 = read_json(run / "iter_0" / "metrics.json")
+    assert m0["outcomes"] == {"verified-sinq": 3}
+    bob = read_jsonl(run / "iter_0" / "bob.jsonl")
+    assert len(bob) == 3 and all(len(b["correct"]) == config.selfplay.bob_samples for b in bob)
+    assert all(b["correct"][0] for b in bob)  # the replayed "ANSWER: NO" is right for SINQ
+    assert all(b["difficulty"] == 10.0 * (1 - sum(b["correct"]) / len(b["correct"])) for b in bob)
+    for agent in ("alice", "bob"):
+        assert (run / "iter_0" / "adapters" / agent / "adapter_config.json").exists()
+        assert read_jsonl(run / "iter_0" / f"train_{agent}.jsonl")
+    example = read_jsonl(run / "iter_0" / "train_alice.jsonl")[0]
+    assert example["completion"][0]["role"] == "assistant" and example["prompt"][-1]["role"] == "user"
+    assert seen[0] == {} and set(seen[-1]) == {"alice", "bob"}  # iteration 1 generates with the adapters
+    assert m0["training"]["alice"]["steps"] > 0
+    promoted = read_json(run / "state.json")["promoted"]
+    assert promoted and all(p["source"].startswith("promoted:replay/") for p in promoted)
+    assert all("hsxOrig" in p["code"] for p in promoted)  # the verified Q's, with provenance
+    from hsx.report import write_report
+    out = write_report(run)
+    assert (out / "yields.png").stat().st_size > 1000 and "verified-sinq" in (out / "summary.md").read_text()
+
+
+def test_seq_attempts_without_prover_are_counted(tmp_path, toolchain):
+    config = smoke_config(tmp_path, p_seq=1.0, iterations=1, repair_rounds=0)
+
+    class SeqReplay(Replay):
+        def _alice(self, conv):
+            text = "\n".join(m["content"] for m in conv)
+            p = next(p for p in self.programs if p["code"].strip() in text)
+            proof = "equiv " + " ".join("_" for _ in range(p["arity"])) + " = ()"
+            q = p["code"] + "\nhsxPadding :: Int\nhsxPadding = 1\n"
+            return Generation(f"```haskell\n{q}```\n```proof\n{proof}\n```\n", 30, False)
+
+    def make(cfg, model_path, adapters):
+        return SeqReplay(make_generator(cfg, model_path, adapters), pool_records())
+
+    run = run_selfplay(config, tmp_path / "seq", generator_factory=make)
+    m = read_json(run / "iter_0" / "metrics.json")
+    assert m["attempts"] == {"seq": 3}
+    assert set(m["outcomes"]) <= {"prover-missing", "seq-counterexample", "type-mismatch", "compile-error"}
+    assert m["outcomes"].get("prover-missing", 0) >= 1
+
+
+RESUMABLE = textwrap.dedent('''
+    import sys, json
+    sys.path.insert(0, {tests!r})
+    from pathlib import Path
+    from hsx.config import config_from_dict
+    from hsx.selfplay import run_selfplay
+    from test_selfplay import replay_factory, pool_records
+    config = config_from_dict(json.loads(Path({cfg!r}).read_text()))
+    run_selfplay(config, Path({run!r}), generator_factory=replay_factory(pool_records(), []))
+''')
+
+
+def test_kill_mid_iteration_and_resume(tmp_path, toolchain):
+    config = smoke_config(tmp_path, p_seq=0.0)
+    from hsx.config import to_dict
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps(to_dict(config)))
+    run = tmp_path / "killed"
+    script = tmp_path / "run.py"
+    script.write_text(RESUMABLE.format(tests=str(ROOT / "tests"), cfg=str(cfg), run=str(run)))
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not (run / "iter_0" / "bob.jsonl").exists():
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # after Bob, before or during training
+    proc.wait()
+    assert (run / "iter_0" / "bob.jsonl").exists(), "the run did not get far enough"
+    assert not (run / "state.json").exists() or read_json(run / "state.json")["done"] == []
+    alice_before = (run / "iter_0" / "alice_r0.jsonl").read_bytes()
+
+    run_selfplay(config_from_dict(read_json(run / "config.json")), run,
+                 generator_factory=replay_factory(pool_records(), []))
+    assert read_json(run / "state.json")["done"] == [0, 1]
+    assert (run / "iter_0" / "alice_r0.jsonl").read_bytes() == alice_before  # not regenerated
+    for k in (0, 1):
+        ids = [r["id"] for r in read_jsonl(run / f"iter_{k}" / "verify_r0.jsonl")]
+        assert len(ids) == len(set(ids)) == 3  # nothing lost, nothing twice
+        assert (run / f"iter_{k}" / "adapters" / "alice" / "adapter_config.json").exists()
