@@ -66,6 +66,7 @@ selfplay: setup
 
 bench: setup
 	$(PY) scripts/bench_verify.py
+	OMP_NUM_THREADS=1 $(PY) scripts/bench_bob.py
 
 clean:
 	rm -rf .setup haskell/dist-newstyle .cabal

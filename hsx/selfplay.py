@@ -45,7 +45,7 @@ from hsx.prover import ProverMissing, locate_prover
 from hsx.runs import JsonlLog, read_json, read_jsonl, write_json, write_jsonl
 from hsx.selection import pair_difficulty, select_training_data
 from hsx.tinymodel import resolve_base_model
-from hsx.training import train_adapter
+from hsx.training import NoTrainableExamples, train_adapter
 from hsx.verdict import Result, Verdict
 from hsx.verify import PairRequest, Verifier
 
@@ -312,8 +312,13 @@ class SelfPlay:
             if not examples:
                 summary[agent] = {"examples": 0, "skipped": "no training examples"}
                 continue
-            res = train_adapter(examples, model_path=self.model_path, out_dir=out, config=self.config,
-                                init_adapter=Path(init) if init else None, seed=sp.seed + it.k)
+            try:
+                res = train_adapter(examples, model_path=self.model_path, out_dir=out, config=self.config,
+                                    init_adapter=Path(init) if init else None, seed=sp.seed + it.k)
+            except NoTrainableExamples as e:
+                self.console.print(f"[yellow]{agent}: training skipped[/yellow]: {e}")
+                summary[agent] = {"examples": len(examples), "skipped": str(e)}
+                continue
             info = {"examples": res.examples, "steps": res.steps, "train_loss": res.train_loss,
                     "seconds": res.seconds}
             write_json(out.parent / f"{agent}.json", info)

@@ -122,6 +122,10 @@ def build_trainer(examples: list[dict], *, model_path: str, output_dir: Path, co
                       processing_class=tokenizer, peft_config=peft_config)
 
 
+class NoTrainableExamples(ValueError):
+    pass
+
+
 def train_adapter(examples: list[dict], *, model_path: str, out_dir: Path, config: HsxConfig,
                   init_adapter: Path | None = None, seed: int = 0) -> TrainResult:
     """Trains a LoRA adapter (fresh, or continuing `init_adapter`) and saves it to `out_dir`.
@@ -136,6 +140,11 @@ def train_adapter(examples: list[dict], *, model_path: str, out_dir: Path, confi
     try:
         trainer = build_trainer(examples, model_path=model_path, output_dir=work / "trainer",
                                 config=config, init_adapter=init_adapter, seed=seed)
+        if len(trainer.train_dataset) == 0:
+            # TRL drops examples whose completion is cut off entirely by max_length.
+            raise NoTrainableExamples(
+                f"none of the {len(examples)} examples keeps any completion token within "
+                f"model.max_seq_len={config.model.max_seq_len}; raise it in the config")
         output = trainer.train()
         seconds = time.monotonic() - started
         adapter = work / "adapter"

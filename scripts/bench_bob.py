@@ -38,19 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: `hsx` importable without the editable install
 
 from hsx.config import HsxConfig, load_config, to_dict  # noqa: E402
+from hsx import prompts
 from hsx.generation import TransformersGenerator  # noqa: E402
 from hsx.tinymodel import resolve_base_model  # noqa: E402
 
-SYSTEM = "You are Bob. Decide whether the two Haskell programs are equivalent."
-QUESTION = ("Program A:\n{a}\nProgram B:\n{b}\n"
-            "Answer with EQUIVALENT or INEQUIVALENT, then give a counterexample input.")
-
-
 def bob_conversations(pairs_path: Path, count: int) -> list[list[dict]]:
-    pairs = [json.loads(line) for line in pairs_path.read_text().splitlines() if line.strip()]
-    return [[{"role": "system", "content": SYSTEM},
-             {"role": "user", "content": QUESTION.format(a=p["a_source"].strip(), b=p["b_source"].strip())}]
-            for p in (pairs[i % len(pairs)] for i in range(count))]
+    """Bob's real prompt (hsx.prompts.bob_judge) on the first `count` benchmark pairs."""
+    pairs = [json.loads(line) for line in pairs_path.read_text().splitlines() if line.strip()][:count]
+    return [prompts.bob_judge(p["a_source"], p["b_source"]) for p in pairs]
 
 
 def timed(gen: TransformersGenerator, conversations, *, n: int, seed: int, per_call: int) -> dict:

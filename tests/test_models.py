@@ -20,7 +20,7 @@ from hsx.config import HsxConfig, ModelConfig, SamplingConfig, TrainingConfig  #
 from hsx.generation import (Generation, TransformersGenerator, VLLMGenerator,  # noqa: E402
                             make_generator)
 from hsx.tinymodel import STAMP, build_tiny_model, resolve_base_model  # noqa: E402
-from hsx.training import TRAIN_RECORD, build_trainer, train_adapter  # noqa: E402
+from hsx.training import TRAIN_RECORD, NoTrainableExamples, build_trainer, train_adapter  # noqa: E402
 
 BOB = "You are Bob. Decide whether the two Haskell programs are equivalent."
 QUESTIONS = [f"Program A:\nf x = x + {i}\nProgram B:\nf x = {i} + x" for i in range(4)]
@@ -161,6 +161,14 @@ def test_bad_examples_are_rejected(tiny, tmp_path):
     bad = [{"prompt": conversation("q"), "completion": [{"role": "user", "content": "a"}]}]
     with pytest.raises(ValueError, match="one assistant message"):
         train_adapter(bad, model_path=tiny, out_dir=tmp_path / "x", config=CONFIG)
+
+
+def test_examples_cut_off_by_max_length_are_a_clear_error(tiny, tmp_path):
+    short = dataclasses.replace(CONFIG, model=dataclasses.replace(CONFIG.model, max_seq_len=8))
+    long = [{"prompt": conversation("x " * 200), "completion": [{"role": "assistant", "content": "YES"}]}]
+    with pytest.raises(NoTrainableExamples, match="max_seq_len=8"):
+        train_adapter(long, model_path=tiny, out_dir=tmp_path / "x", config=short)
+    assert not (tmp_path / "x").exists()
 
 
 # ---- generation ----
