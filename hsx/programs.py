@@ -10,7 +10,7 @@ keep it out of self-play.  A record:
      "difficulty": null}
 
 `inputs` are Haskell expressions (one per argument, negative numbers in parentheses), `outputs`
-the values hsx printed for them (`render_outcome` writes a failed run as `exception: KIND:
+the values hsx printed for them (`render_outcome` writes a failed run as `exception KIND:
 MESSAGE`, but validation requires a value on every sample input, so a valid pool holds values
 only); `type` is GHC's type of the entry as `hsx verify` prints it; `size` counts non-blank
 lines.  `source` is the provenance: "hsx-team" for hand-written programs,
@@ -102,7 +102,7 @@ class Program:
     type: str  # GHC's type of the entry, as `hsx verify` prints it
     arity: int
     inputs: tuple[tuple[str, ...], ...]  # Haskell expressions, one per argument
-    outputs: tuple[str, ...]  # rendered values (or "exception: ..."), one per input row
+    outputs: tuple[str, ...]  # rendered values (or "exception KIND: ..."), one per input row
     size: int  # non-blank lines of code
     tags: tuple[str, ...] = ()
     reflectable: str = "unknown"  # true | false | unknown: see the module docstring
@@ -226,14 +226,8 @@ def code_size(code: str) -> int:
 
 
 def render_outcome(o: Outcome) -> str:
-    """One recorded output: the printed value, or what went wrong."""
-    if o.kind == "value":
-        return str(o.value)
-    if o.kind == "exception":
-        return f"exception: {o.exception}: {o.message}"
-    if o.kind == "timeout":
-        return "timeout"
-    return f"resource limit: {o.message}"
+    """One recorded output: the printed value, or what went wrong (as `hsx verify` says it)."""
+    return o.describe()
 
 
 def _top_level_values(code: str) -> set[str]:

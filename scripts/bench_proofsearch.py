@@ -33,8 +33,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
-import platform
 import subprocess
 import sys
 import time
@@ -49,6 +47,9 @@ from rich.table import Table  # noqa: E402
 
 from hsx.config import load_config  # noqa: E402
 from hsx.verify import PairRequest, Verifier  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_verify import machine  # noqa: E402  (one description of the machine for all benchmarks)
 
 OUT_PATH = ROOT / "runs" / "bench" / "proofsearch.json"
 CLASSES = ("empty", "induction", "accumulator", "hard")
@@ -85,16 +86,6 @@ def proof_fields(proof) -> tuple[str, str | None, list[dict]]:
     status = str(proof.get("status") or "unknown")
     template = proof.get("template") if status == "proved" else None
     return status, template, attempts
-
-
-def machine() -> dict:
-    model = ""
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        model = next((l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Model name")), "")
-    except OSError:
-        pass
-    return dict(cores=os.cpu_count(), cpu=model, python=platform.python_version(), platform=platform.platform())
 
 
 def git_commit() -> str | None:

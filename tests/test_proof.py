@@ -17,12 +17,10 @@ import pytest
 
 from hsx import sandbox
 from hsx.config import SandboxConfig, load_config
-from hsx.hstypes import parse_scheme
-from hsx.lhmodule import PROOF_MARKER, assemble_lh_module
+from hsx.lhmodule import PROOF_MARKER
 from hsx.liquid import check_proof_text
 from hsx.proofsearch import candidate_proofs
 from hsx.prover import ProverMissing, locate_prover
-from hsx.source import parse_source
 from hsx.verdict import ErrorKind, Verdict
 from hsx.verify import PairRequest, Verifier
 

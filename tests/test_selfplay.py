@@ -17,7 +17,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
 
 from hsx import prompts
 from hsx.config import config_from_dict, load_config
