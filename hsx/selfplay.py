@@ -167,6 +167,22 @@ class SelfPlay:
             self._generator_adapters = dict(adapters)
         return self._generator
 
+    def _generate(self, label: str, conversations: list[list[dict]], *, n: int, adapters: dict[str, str],
+                  agent: str, seed: int) -> list:
+        """Batched generation with a progress bar; each batch of `sampling.batch_size` prompts is
+        one generate() call, seeded by its position so the result does not depend on batching."""
+        gen = self._generator_for(adapters)
+        size = max(1, self.config.sampling.batch_size)
+        out: list = []
+        with _progress(self.console) as progress:
+            task = progress.add_task(label, total=len(conversations))
+            for start in range(0, len(conversations), size):
+                batch = conversations[start:start + size]
+                out += gen.generate(batch, n=n, adapter=agent if agent in adapters else None,
+                                    seed=seed * 100003 + start)
+                progress.advance(task, len(batch))
+        return out
+
     def _close_generator(self) -> None:
         if self._generator is not None:
             self._generator.close()
@@ -213,9 +229,8 @@ class SelfPlay:
         if path.exists():
             return read_jsonl(path)
         pids = sorted(pending)
-        gen = self._generator_for(adapters)
-        outs = gen.generate([pending[pid][0] for pid in pids], n=1, adapter="alice" if "alice" in adapters else None,
-                            seed=self.config.selfplay.seed * 1000 + it.k * 10 + r)
+        outs = self._generate(f"alice round {r}", [pending[pid][0] for pid in pids], n=1,
+                              adapters=adapters, agent="alice", seed=self.config.selfplay.seed * 1000 + it.k * 10 + r)
         records = []
         for pid, samples in zip(pids, outs):
             p = it.programs[pid]
@@ -264,10 +279,9 @@ class SelfPlay:
         k = self.config.selfplay.bob_samples
         records = []
         if verified:
-            gen = self._generator_for(adapters)
             convs = [prompts.bob_judge(it.programs[v["program_id"]].code, v["q"]) for v in verified]
-            outs = gen.generate(convs, n=k, adapter="bob" if "bob" in adapters else None,
-                                seed=self.config.selfplay.seed * 1000 + it.k * 10 + 7)
+            outs = self._generate("bob", convs, n=k, adapters=adapters, agent="bob",
+                                  seed=self.config.selfplay.seed * 1000 + it.k * 10 + 7)
             for v, conv, samples in zip(verified, convs, outs):
                 label = v["kind"] == "seq"  # YES for an equivalent pair
                 judged = [parsing.parse_bob(s.text) for s in samples]
