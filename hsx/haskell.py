@@ -152,6 +152,16 @@ class Helper:
     def check(self, directory: Path, modules: list[str], job: str, search: SearchConfig) -> Report | CompileFailure:
         return self._run("check", directory, modules, job, search)
 
+    def sample(self, directory: Path, modules: list[str], job: str, search: SearchConfig,
+               count: int) -> list[tuple[str, ...]] | CompileFailure:
+        """`count` seeded random inputs for the job's argument types (growing size)."""
+        answer = self._request({"op": "sample", "dir": str(directory), "modules": modules, "job": job,
+                                "limits": _limits(search), "count": count},
+                               timeout=self.limits.request_timeout)
+        if isinstance(answer, CompileFailure):
+            return answer
+        return [tuple(row) for row in answer["inputs"]]
+
     def _run(self, op: str, directory: Path, modules: list[str], job: str,
              search: SearchConfig) -> Report | CompileFailure:
         # The helper stops searching after `budget` CPU seconds and each evaluation after

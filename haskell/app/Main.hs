@@ -16,7 +16,7 @@ import qualified Data.ByteString.Lazy.Char8 as BL
 import Data.List (intercalate)
 import qualified Data.Map.Strict as Map
 import qualified Data.Aeson as J
-import Hsx.Runtime (Job, checkJob, searchJob)
+import Hsx.Runtime (Job, checkJob, sampleJob, searchJob)
 import Language.Haskell.Interpreter
 import Language.Haskell.Interpreter.Unsafe (unsafeRunInterpreterWithArgs)
 import Protocol
@@ -74,6 +74,13 @@ answer req = guarded (requestId req) $ case req of
     let v = okReport rid report
     _ <- liftIO (evaluate (BL.length (encodeLine v)))
     pure v
+  Sample rid dir files jobName lim count -> do
+    load dir files
+    job <- interpret jobName (as :: Job)
+    rows <- liftIO (sampleJob lim count job)
+    let v = okSamples rid rows
+    _ <- liftIO (evaluate (BL.length (encodeLine v)))
+    pure v
 
 -- | Loads the given module files (and nothing else: the search path is the request's own
 -- directory) and brings every one of them into scope qualified by its own name.
@@ -92,6 +99,7 @@ requestId :: Request -> Int
 requestId (Ping rid) = rid
 requestId (Types rid _ _ _) = rid
 requestId (Run rid _ _ _ _ _) = rid
+requestId (Sample rid _ _ _ _ _) = rid
 
 guarded :: Int -> Interpreter J.Value -> Interpreter J.Value
 guarded rid action =

@@ -9,6 +9,7 @@ module Protocol
   , ready
   , okTypes
   , okReport
+  , okSamples
   , failure
   , encodeLine
   ) where
@@ -32,6 +33,8 @@ data Request
   | Run Int Bool FilePath [FilePath] String Limits
     -- ^ id, search (True) or check the job's own inputs (False), directory, module files,
     -- qualified name of the 'Job', limits
+  | Sample Int FilePath [FilePath] String Limits Int
+    -- ^ id, directory, module files, the 'Job', limits (seed, max_size), how many inputs
 
 parseRequest :: BL.ByteString -> Either String Request
 parseRequest line = J.eitherDecode line >>= J.parseEither request
@@ -44,6 +47,9 @@ parseRequest line = J.eitherDecode line >>= J.parseEither request
         "types" -> Types rid <$> o .: "dir" <*> o .: "modules" <*> o .: "names"
         "search" -> run rid True o
         "check" -> run rid False o
+        "sample" -> do
+          lim <- o .: "limits" >>= limits
+          Sample rid <$> o .: "dir" <*> o .: "modules" <*> o .: "job" <*> pure lim <*> o .: "count"
         _ -> fail ("unknown op " ++ show op)
     run rid isSearch o = do
       lim <- o .: "limits" >>= limits
@@ -92,6 +98,9 @@ okReport rid rep = J.object
       J.object ["kind" .= ("exception" :: String), "exception" .= k, "message" .= m]
     outcome TimedOut = J.object ["kind" .= ("timeout" :: String)]
     outcome (Resource m) = J.object ["kind" .= ("resource" :: String), "message" .= m]
+
+okSamples :: Int -> [[String]] -> J.Value
+okSamples rid rows = J.object ["id" .= rid, "status" .= ("ok" :: String), "inputs" .= rows]
 
 -- | status is one of: compile-error (GHC rejected a module or the job expression),
 -- bad-request (the line was not a valid request), internal (anything else).

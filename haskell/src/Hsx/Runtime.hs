@@ -30,6 +30,7 @@ module Hsx.Runtime
   , Report (..)
   , searchJob
   , checkJob
+  , sampleJob
   , evalSide
   ) where
 
@@ -407,3 +408,12 @@ checkJob lim (Job _ _ _ _ renderArgs left right inputs) = go inputs 0 Nothing []
         Just (Left (_ :: SomeException)) -> ["<an input raised an exception>"]
         Nothing -> ["<an input did not finish printing>"]
     forceAll xs = sum (map length xs) `seq` xs
+
+-- | Seeded random inputs for the job's argument types, of growing size (as the search draws
+-- them), each rendered as one Haskell expression per argument.  Used to synthesize sample
+-- inputs for new programs.
+sampleJob :: Limits -> Int -> Job -> IO [[String]]
+sampleJob lim count (Job _ gen _ _ renderArgs _ _ _) = pure
+  [ renderArgs (unGen gen (mkQCGen (limSeed lim * 1000003 + i)) (size i)) | i <- [0 .. count - 1] ]
+  where
+    size i = (i * limMaxSize lim) `div` max 1 (count - 1)
