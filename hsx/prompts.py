@@ -209,3 +209,182 @@ if they are equivalent or `{ANSWER_MARKER} {NO}` if they are not."""
 
 __all__ = ["ANSWER_MARKER", "FENCE", "INPUT_LABEL", "NO", "PROOF_LABEL", "Q_LABEL", "YES",
            "alice_repair", "alice_seq", "alice_sinq", "bob_judge"]
+
+
+# ------------------------------------------------------------------------------------------------
+# OpInstruct-HSx: Python -> Haskell translation (hsx/dataset.py)
+
+# Two worked examples (written for hsx): one list function, one with Maybe and a helper.
+_TRANSLATE_EXAMPLES = (
+    ("Write a function that returns the sum of the squares of the even numbers in a list.",
+     "def sum_even_squares(numbers):\n    return sum(n * n for n in numbers if n % 2 == 0)\n",
+     "sumEvenSquares :: [Int] -> Int\nsumEvenSquares xs = sum [x * x | x <- xs, even x]\n"),
+    ("Write a function that returns the index of the first occurrence of a character in a string, "
+     "or None if it does not occur.",
+     "def find_char(s, c):\n    for i, ch in enumerate(s):\n        if ch == c:\n            return i\n"
+     "    return None\n",
+     "findFrom :: Int -> String -> Char -> Maybe Int\nfindFrom _ [] _ = Nothing\n"
+     "findFrom i (x:xs) c\n  | x == c = Just i\n  | otherwise = findFrom (i + 1) xs c\n\n"
+     "findChar :: String -> Char -> Maybe Int\nfindChar s c = findFrom 0 s c\n"),
+)
+
+
+def _translate_request(instruction: str, solution: str) -> str:
+    return f"""\
+Translate this Python solution into one self-contained Haskell function.
+
+Task: {instruction.strip()}
+
+{_fenced("python", solution)}
+
+Rules:
+- One entry function with a type signature, taking 1 to 5 arguments of types such as Int, \
+Integer, Bool, Char, String, Double, lists, tuples, Maybe or Either, and returning such a value; \
+helper functions are allowed, but the entry must be the only top-level function that no other \
+definition uses.
+- Pure Haskell only: no IO, no `main`, no unsafe functions, no Template Haskell, no pragmas; \
+imports only from standard pure modules such as Data.List, Data.Char and Data.Maybe.
+- The function must terminate on every input.
+
+Answer with the complete Haskell code in one {FENCE}{Q_LABEL} block."""
+
+
+def translate_python(item) -> list[dict]:
+    """The few-shot prompt that asks for a Haskell translation of one Python instruction item
+    (`hsx.dataset.PythonItem`: its `instruction` and Python `solution`).  The examples are earlier
+    user/assistant turns, so a chat model sees the answer format twice before its own turn."""
+    messages: list[dict] = []
+    for instruction, python, haskell in _TRANSLATE_EXAMPLES:
+        messages.append({"role": "user", "content": _translate_request(instruction, python)})
+        messages.append({"role": "assistant", "content": _fenced(Q_LABEL, haskell)})
+    messages.append({"role": "user", "content": _translate_request(item.instruction, item.solution)})
+    return messages
+
+
+# ------------------------------------------------------------------------------------------------
+# Evaluation (hsx/evaluation.py): EquiBench, PySecDB, HumanEval-hs.  Held-out Haskell pairs use
+# `bob_judge` itself, so the evaluation asks exactly what self-play trained.
+
+_YES_NO_LINE = (f"Reason step by step first. Then end your answer with a final line that is exactly "
+                f"`{ANSWER_MARKER} {YES}` if {{yes}} or `{ANSWER_MARKER} {NO}` if {{no}}.")
+
+# EquiBench category -> (language, fence label, what "equivalent" means for it).  Each category
+# has its own notion; one prompt calling every program "Haskell" (the reference's) states none.
+_EQUIBENCH_NOTIONS = {
+    "DCE": ("C", "c",
+            "The second program was obtained from the first by a compiler pass. They are equivalent "
+            "when, started from the same initial state, both reach the same program state (the values "
+            "of all variables and memory) at every pair of corresponding points of their executions."),
+    "STOKE": ("x86-64 assembly", "asm",
+              "They are equivalent when, for every initial value of the registers and memory they read "
+              "(the def-in set), both leave the same values in the registers that are live on exit (the "
+              "live-out set). Other registers, flags and temporaries may differ."),
+    "TVM": ("CUDA", "cuda",
+            "They are equivalent when, launched on the same inputs, both compute the same output "
+            "tensors, up to floating-point rounding (a different order of additions or multiplications "
+            "that changes only the last bits of a result still counts as the same output)."),
+    "OJ": ("Python", "python",
+           "Both programs are solutions submitted for the programming problem stated below. They are "
+           "equivalent when they print the same output for every valid input of that problem (inputs "
+           "that break the problem's constraints do not matter)."),
+}
+
+
+def equibench_notion(category: str) -> tuple[str, str, str]:
+    """(language, fence label, notion of equivalence) of an EquiBench category (OJ_A, OJ_V and
+    OJ_VA share the OJ notion)."""
+    key = "OJ" if category.startswith("OJ") else category
+    if key not in _EQUIBENCH_NOTIONS:
+        raise ValueError(f"unknown EquiBench category {category!r}: expected one of DCE, STOKE, TVM, "
+                         f"OJ_A, OJ_V, OJ_VA")
+    return _EQUIBENCH_NOTIONS[key]
+
+
+def equibench_judge(category: str, program_1: str, program_2: str, *, problem_html: str | None = None,
+                    def_in: str | None = None, live_out: str | None = None) -> list[dict]:
+    """hsx's own EquiBench prompt: the category's notion of equivalence, the context it needs
+    (the problem for OJ, def-in/live-out for STOKE), both programs, the answer line."""
+    language, label, notion = equibench_notion(category)
+    context = ""
+    if problem_html:
+        context += f"\n\nThe problem (HTML):\n\n{_fenced('html', problem_html)}"
+    if def_in:
+        context += f"\n\nDef-in (registers and memory defined on entry): {def_in}"
+    if live_out:
+        context += f"\n\nLive-out (registers compared on exit): {live_out}"
+    content = f"""\
+Decide whether the two {language} programs below are equivalent. {notion}{context}
+
+Program 1:
+
+{_fenced(label, program_1)}
+
+Program 2:
+
+{_fenced(label, program_2)}
+
+{_YES_NO_LINE.format(yes="they are equivalent", no="they are not")}"""
+    return [{"role": "user", "content": content}]
+
+
+# The placeholders an official prompts file may use, filled by `fill_official`.
+OFFICIAL_PLACEHOLDERS = ("program_1_code", "program_2_code", "problem_html", "def_in", "live_out", "category")
+
+
+def fill_official(template, fields: dict[str, str | None]) -> list[dict]:
+    """A conversation from one template of an official prompts file.
+
+    `template` is a string (one user turn) or a list of `{"role", "content"}` messages (few-shot
+    turns).  Only `{name}` for the names in OFFICIAL_PLACEHOLDERS is replaced (missing values
+    become the empty string); every other brace is left alone, since the templates hold code.  The
+    last user turn gets hsx's answer line appended unless the template already asks for
+    `ANSWER:`, so that `parsing.parse_bob` reads the answer the same way as everywhere else.
+    """
+    import re
+
+    pattern = re.compile(r"\{(" + "|".join(OFFICIAL_PLACEHOLDERS) + r")\}")
+
+    def fill(text: str) -> str:
+        return pattern.sub(lambda m: fields.get(m.group(1)) or "", text)
+
+    messages = ([{"role": "user", "content": template}] if isinstance(template, str)
+                else [dict(m) for m in template])
+    messages = [{"role": m["role"], "content": fill(m["content"])} for m in messages]
+    if ANSWER_MARKER not in " ".join(m["content"] for m in messages):
+        last = max(i for i, m in enumerate(messages) if m["role"] == "user")
+        messages[last]["content"] += "\n\n" + _YES_NO_LINE.format(yes="they are equivalent", no="they are not")
+    return messages
+
+
+def pysecdb_judge(content: str) -> list[dict]:
+    """Is this commit a security patch?"""
+    text = f"""\
+Below is a commit from an open-source project: its message and its diff. Decide whether it is a \
+security patch, that is, whether it fixes a vulnerability (for example a memory-safety error, a \
+missing bounds or permission check, an injection, a race, a denial of service, an information \
+leak). Refactorings, features, performance work and ordinary bug fixes are not security patches.
+
+{_fenced("diff", content)}
+
+{_YES_NO_LINE.format(yes="it is a security patch", no="it is not")}"""
+    return [{"role": "user", "content": text}]
+
+
+def alice_complete(prompt: str) -> list[dict]:
+    """Alice's HumanEval-hs prompt: complete a Haskell function from its documentation, signature
+    and the head of its first equation (MultiPL-E's prompt)."""
+    content = f"""\
+You are Alice, an expert Haskell programmer. Complete the Haskell function below: its \
+documentation, its type signature and the start of its definition are given.
+
+{_fenced(Q_LABEL, prompt)}
+
+Write the complete function: its type signature and all its equations, plus any helper functions \
+it needs. Keep the name and the type. Pure Haskell only: no IO, no `main`, no unsafe functions, no \
+Template Haskell, no pragmas; imports only from standard pure modules such as Data.List, Data.Char \
+and Data.Maybe. Think it through, then answer with the code in one {FENCE}{Q_LABEL} block (the last \
+such block of your answer is read)."""
+    return [{"role": "user", "content": content}]
+
+__all__ += ["OFFICIAL_PLACEHOLDERS", "alice_complete", "equibench_judge", "equibench_notion", "fill_official",
+            "pysecdb_judge"]
