@@ -212,8 +212,10 @@ def programs_validate(pool, config_path) -> None:
     sys.exit(1 if bad else 0)
 
 
+from hsx.cli_dataset import dataset  # noqa: E402  (the `hsx dataset` command group)
 from hsx.cli_eval import eval_group  # noqa: E402  (the `hsx eval` command group)
 
+main.add_command(dataset)
 main.add_command(eval_group)
 
 if __name__ == "__main__":
