@@ -498,10 +498,10 @@ def _pick_entry(cands: list[str], types: dict[str, str], module: str, mods: harn
 
 def _display(printed: str, mods: harness.PairModules) -> str:
     """GHC's type as the user wrote it: without the module names hsx made up."""
-    for module, shown in ((mods.types_module, ""), (mods.a_module, ""), (mods.b_module, "")):
+    for module in (mods.types_module, mods.a_module, mods.b_module):
         if module:
-            printed = printed.replace(f"{module}.", shown)
-    return printed
+            printed = printed.replace(f"{module}.", "")
+    return " ".join(printed.split())  # GHC breaks long types over lines
 
 
 def _scheme(printed: str, mods: harness.PairModules, src: HaskellSource) -> Scheme:
