@@ -89,7 +89,8 @@ def replay_factory(programs, seen_adapters):
 
 
 def pool_records():
-    return [json.loads(line) for line in (ROOT / "data" / "programs" / "starter.jsonl").read_text().splitlines()]
+    return [json.loads(line) for f in sorted((ROOT / "data" / "programs").glob("*.jsonl"))
+            for line in f.read_text().splitlines() if line.strip()]
 
 
 def test_smoke_real_generation_counts_junk(tmp_path, toolchain):
@@ -137,7 +138,7 @@ def test_seq_attempts_without_prover_are_counted(tmp_path, toolchain):
     class SeqReplay(Replay):
         def _alice(self, conv):
             text = "\n".join(m["content"] for m in conv)
-            p = next(p for p in self.programs if p["code"].strip() in text)
+            p = next(p for p in self.programs if p["code"].strip() in text)  # every P is in the pool
             proof = "equiv " + " ".join("_" for _ in range(p["arity"])) + " = ()"
             q = p["code"] + "\nhsxPadding :: Int\nhsxPadding = 1\n"
             return Generation(f"```haskell\n{q}```\n```proof\n{proof}\n```\n", 30, False)
