@@ -67,6 +67,9 @@ selfplay: setup
 bench: setup
 	$(PY) scripts/bench_verify.py
 	OMP_NUM_THREADS=1 $(PY) scripts/bench_bob.py
+	OMP_NUM_THREADS=1 $(PY) scripts/bench_eval.py
+	$(PY) scripts/bench_dataset.py
+	$(PY) scripts/bench_proofsearch.py
 
 clean:
 	rm -rf .setup haskell/dist-newstyle .cabal
