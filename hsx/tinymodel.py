@@ -27,7 +27,7 @@ from hsx.config import ModelConfig
 
 # Bump when the architecture, tokenizer recipe or chat template changes: cached builds with an
 # older version are rebuilt.
-TINY_VERSION = 3
+TINY_VERSION = 4
 # Rotary positions have no table, so a long context costs nothing; it fits the long SEQ prompts
 # (module skeleton + rules) that the small byte-level vocabulary turns into many tokens.
 TINY_CONTEXT = 8192
@@ -55,16 +55,18 @@ CHAT_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}"
 )
 
-# Prompt-like English, so that the instructions self-play sends tokenize into words, not bytes.
-PROMPT_LINES = (
-    "You are Alice. Rewrite the Haskell program P into a program Q.",
-    "You are Bob. Decide whether the two Haskell programs are equivalent.",
-    "Answer with EQUIVALENT or INEQUIVALENT, then give a counterexample input.",
-    "The programs are equivalent: they return the same value on every input.",
-    "The programs are inequivalent: they differ on the input below.",
-    "Give a Liquid Haskell proof of the theorem equiv.",
-    "Program A:", "Program B:", "Answer:", "Counterexample:", "Proof:",
-)
+def prompt_text() -> list[str]:
+    """Self-play's own prompts (from hsx.prompts, the one home of prompt text), rendered for a
+    small example, so that the instructions tokenize into words rather than bytes."""
+    from hsx import prompts
+    from hsx.programs import Program
+
+    code = "absolute :: Int -> Int\nabsolute n = if n < 0 then negate n else n\n"
+    example = Program(id="corpus", code=code, entry="absolute", type="Int -> Int", arity=1,
+                      inputs=(("3",), ("(-2)",)), outputs=("3", "2"), size=2)
+    conversations = [prompts.alice_sinq(example), prompts.alice_seq(example, code),
+                     prompts.bob_judge(code, code.replace("negate n", "0 - n"))]
+    return [m["content"] for conv in conversations for m in conv]
 
 
 def corpus_lines() -> list[str]:
@@ -78,7 +80,7 @@ def corpus_lines() -> list[str]:
             for line in path.read_text().splitlines():
                 if line.strip():
                     texts.append(json.loads(line)["a_source"])
-    texts.extend(PROMPT_LINES)
+    texts.extend(prompt_text())
     return texts
 
 

@@ -23,6 +23,7 @@ from hsx.tinymodel import STAMP, build_tiny_model, resolve_base_model  # noqa: E
 from hsx.training import TRAIN_RECORD, NoTrainableExamples, build_trainer, train_adapter  # noqa: E402
 
 BOB = "You are Bob. Decide whether the two Haskell programs are equivalent."
+ANSWER = "ANSWER: YES"  # Bob's answer line (hsx.prompts), which the tiny tokenizer has words for
 QUESTIONS = [f"Program A:\nf x = x + {i}\nProgram B:\nf x = {i} + x" for i in range(4)]
 
 # Small and fast: short sequences, one optimizer step per batch, a few new tokens.
@@ -31,7 +32,8 @@ CONFIG = HsxConfig(
     training=TrainingConfig(batch_size=4, gradient_accumulation=1, max_steps=2),
     sampling=SamplingConfig(max_new_tokens=8, batch_size=2, temperature=1.0),
 )
-GREEDY = dataclasses.replace(CONFIG, sampling=dataclasses.replace(CONFIG.sampling, temperature=0.0))
+GREEDY = dataclasses.replace(CONFIG, sampling=dataclasses.replace(CONFIG.sampling, temperature=0.0,
+                                                                  max_new_tokens=16))
 
 
 def conversation(question: str) -> list[dict]:
@@ -50,11 +52,11 @@ def tiny(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def alice(tiny, tmp_path_factory):
-    """An adapter trained (4-bit base) until greedy decoding answers EQUIVALENT."""
+    """An adapter trained (4-bit base) until greedy decoding answers with Bob's answer line."""
     config = dataclasses.replace(
         CONFIG, training=dataclasses.replace(CONFIG.training, max_steps=20, learning_rate=5e-3))
     out = tmp_path_factory.mktemp("adapters") / "alice"
-    return train_adapter(examples("EQUIVALENT"), model_path=tiny, out_dir=out, config=config)
+    return train_adapter(examples(ANSWER), model_path=tiny, out_dir=out, config=config)
 
 
 # ---- the tiny model ----
@@ -105,7 +107,7 @@ def test_tiny_tokenizer_and_chat_template(tiny):
 
 def test_train_adapter_runs_real_qlora_steps(tiny, tmp_path):
     # Extra keys (an id here) are dropped before TRL sees the examples.
-    tagged = [{**ex, "id": f"pair-{i}"} for i, ex in enumerate(examples("EQUIVALENT"))]
+    tagged = [{**ex, "id": f"pair-{i}"} for i, ex in enumerate(examples(ANSWER))]
     result = train_adapter(tagged, model_path=tiny, out_dir=tmp_path / "bob", config=CONFIG)
     assert result.adapter_dir == tmp_path / "bob"
     assert result.steps == 2 and result.examples == 4
@@ -142,8 +144,8 @@ def test_completion_only_labels_through_trl(tiny, tmp_path):
 
 
 def test_continue_training_starts_from_the_adapter(tiny, alice, tmp_path):
-    fresh = train_adapter(examples("EQUIVALENT"), model_path=tiny, out_dir=tmp_path / "fresh", config=CONFIG)
-    more = train_adapter(examples("EQUIVALENT"), model_path=tiny, out_dir=tmp_path / "more", config=CONFIG,
+    fresh = train_adapter(examples(ANSWER), model_path=tiny, out_dir=tmp_path / "fresh", config=CONFIG)
+    more = train_adapter(examples(ANSWER), model_path=tiny, out_dir=tmp_path / "more", config=CONFIG,
                          init_adapter=alice.adapter_dir)
     assert more.steps == 2
     assert more.train_loss < fresh.train_loss - 1.0  # alice already knows the answer (7.06 vs 5.60)
@@ -197,9 +199,9 @@ def test_adapter_switching(tiny, alice):
         base_again = gen.generate(conversations, n=2, adapter=None, seed=0)
         with pytest.raises(ValueError, match="unknown adapter 'bob'"):
             gen.generate(conversations, n=1, adapter="bob", seed=0)
-    assert [g.text for g in tuned[0]] == ["EQUIVALENT", "EQUIVALENT"]
+    assert [g.text for g in tuned[0]] == [ANSWER, ANSWER]
     assert not tuned[0][0].truncated and tuned[0][0].tokens < GREEDY.sampling.max_new_tokens
-    assert base[0][0].text != "EQUIVALENT"
+    assert base[0][0].text != ANSWER
     assert base == base_again  # adapter=None really is the base model, after alice ran too
 
 
