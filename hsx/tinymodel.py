@@ -166,12 +166,22 @@ def build_tiny_model(out_dir: Path, *, seed: int = 0) -> Path:
 
     tokenizer = _train_tokenizer(texts)
     model = _build_model(tokenizer, seed)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
+
+    def save(tmp: Path) -> None:
         tokenizer.save_pretrained(tmp)
         model.save_pretrained(tmp)
         (tmp / STAMP).write_text(json.dumps(fingerprint) + "\n")
+
+    return _materialize(out_dir, save)
+
+
+def _materialize(out_dir: Path, write) -> Path:
+    """Runs `write(tmp)` in a temporary sibling of `out_dir`, then renames it into place, so a
+    killed build never leaves a half-written model that looks complete."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        write(tmp)
         tmp.chmod(0o755)  # mkdtemp's 0700 would keep the shared model from other users
         if out_dir.exists():
             shutil.rmtree(out_dir)
@@ -201,8 +211,7 @@ def smollm2(cache_root: Path) -> Path:
     source = Path(spec.origin).parent
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tmp = Path(tempfile.mkdtemp(prefix=".smollm2-", dir=Path(cache_root)))
-    try:
+    def convert(tmp: Path) -> None:
         AutoTokenizer.from_pretrained(source, gguf_file=SMOLLM2_GGUF).save_pretrained(tmp)
         loaded = AutoModelForCausalLM.from_pretrained(source, gguf_file=SMOLLM2_GGUF)
         # The weights are de-quantized on load, but the model still calls itself GGUF-quantized
@@ -213,11 +222,8 @@ def smollm2(cache_root: Path) -> Path:
         plain = AutoModelForCausalLM.from_config(plain_config)
         plain.load_state_dict(loaded.state_dict())
         plain.save_pretrained(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+
+    return _materialize(out, convert)
 
 
 def resolve_base_model(model: ModelConfig, cache_root: Path, *, seed: int = 0) -> str:
