@@ -69,9 +69,9 @@ def _limits(search: SearchConfig) -> dict:
 
 def ghc_diagnostics(directory: Path, modules: list[str], ghc: str, package_dbs: tuple[Path, ...],
                     limits: SandboxConfig) -> str:
-    """GHC's own messages for modules the interpreter rejected without one (hint 0.9 with GHC 9.0
-    loses most error messages).  Type-checks only (-fno-code), in the sandbox, on the same
-    files; costs about a second, paid only for modules that do not compile."""
+    """GHC's own messages for modules the interpreter rejected without printing any (the helper
+    normally captures them).  Type-checks only (-fno-code), in the sandbox, on the same files;
+    costs about a second, paid only in that rare case."""
     dbs = [arg for db in package_dbs for arg in ("-package-db", str(db))]
     result = sandbox.run([ghc, "-fno-code", *dbs, "-i" + str(directory), *modules], cwd=directory,
                          limits=limits, timeout=limits.request_timeout)

@@ -25,6 +25,7 @@ import contextlib
 import dataclasses
 import hashlib
 import itertools
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -403,7 +404,10 @@ class Verifier:
         return answer
 
     def _diagnose(self, failure: CompileFailure, jobdir: Path, files: list[str]) -> str:
-        message = failure.message.strip()
+        # GHC may report the same error more than once (the interpreter retries a failed
+        # load): keep each message block once, in order.
+        blocks = [b.strip() for b in re.split(r"\n\s*\n(?=\S+:\d+:\d+: )", failure.message)]
+        message = "\n\n".join(dict.fromkeys(b for b in blocks if b))
         if "Got no error message" in message or not message:
             assert self._toolchain is not None
             message = ghc_diagnostics(jobdir, files, self.config.toolchain.ghc,

@@ -24,6 +24,7 @@ import System.Environment (getArgs)
 import System.Exit (exitFailure)
 import System.FilePath ((</>))
 import System.IO
+import GHC.IO.Handle (hDuplicate, hDuplicateTo)
 
 main :: IO ()
 main = do
@@ -88,12 +89,40 @@ load :: FilePath -> [FilePath] -> Interpreter ()
 load dir files = do
   set [searchPath := [dir]]
   -- Every failure to load is the modules' fault, not the helper's: report it as a compile
-  -- error.  (hint sometimes has no message for a parse error; hsx then asks ghc for one.)
-  loadModules (map (dir </>) files) `catch` \e -> case e of
-    WontCompile _ -> throwM e
-    _ -> throwM (WontCompile [GhcError ("could not load the modules: " ++ describe e)])
+  -- error.  hint 0.9 with GHC 9.0 does not collect GHC's messages (GHC prints them to stderr),
+  -- so stderr is captured into a file in the request's directory while the modules load.
+  let captured = dir </> "ghc-messages.txt"
+  result <- withStderrTo captured (try' (loadModules (map (dir </>) files)))
+  case result of
+    Right () -> pure ()
+    Left (WontCompile errs) | any (not . null . errMsg) errs -> throwM (WontCompile errs)
+    Left e -> do
+      printed <- liftIO (readFile captured)
+      _ <- liftIO (evaluate (length printed))
+      throwM (WontCompile [GhcError (if null printed then "could not load the modules: " ++ describe e
+                                     else printed)])
   names <- getLoadedModules
   setImportsQ (("Prelude", Nothing) : ("Hsx.Runtime", Nothing) : [(m, Just m) | m <- names])
+  where
+    try' action = (Right <$> action) `catch` (pure . Left)
+
+-- | Runs an action with the process's stderr handle pointing at a file.
+withStderrTo :: FilePath -> Interpreter a -> Interpreter a
+withStderrTo path action = do
+  saved <- liftIO $ do
+    hFlush stderr
+    old <- hDuplicate stderr
+    h <- openFile path WriteMode
+    hDuplicateTo h stderr
+    hClose h
+    pure old
+  let restore = liftIO $ do
+        hFlush stderr
+        hDuplicateTo saved stderr
+        hClose saved
+  r <- action `catch` \(e :: SomeException) -> restore >> throwM e
+  restore
+  pure r
 
 requestId :: Request -> Int
 requestId (Ping rid) = rid
