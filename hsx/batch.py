@@ -10,14 +10,13 @@ appending, so a resumed run neither loses nor duplicates results.
 from __future__ import annotations
 
 import collections
-import json
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hsx.config import HsxConfig
-from hsx.runs import JsonlLog
+from hsx.runs import JsonlError, JsonlLog, iter_jsonl
 from hsx.verify import PairRequest, Verifier
 
 
@@ -28,13 +27,11 @@ class BatchError(ValueError):
 def read_pairs(path: Path) -> list[PairRequest]:
     pairs: list[PairRequest] = []
     seen: set[str] = set()
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise BatchError(f"{path}:{n}: not JSON: {e}") from None
+    try:
+        records = list(iter_jsonl(path))
+    except JsonlError as e:
+        raise BatchError(str(e)) from None
+    for n, d in records:
         sources = {}
         for side in ("a", "b"):
             if f"{side}_source" in d:

@@ -39,7 +39,6 @@ import collections
 import concurrent.futures
 import dataclasses
 import hashlib
-import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -53,7 +52,8 @@ from hsx import parsing, prompts, sandbox
 from hsx.config import HsxConfig, to_dict
 from hsx.generation import Generator, make_generator
 from hsx.programs import Program, program_from_evaluation
-from hsx.runs import JsonlLog, read_json, read_jsonl, write_atomic, write_json, write_jsonl
+from hsx.runs import (JsonlError, JsonlLog, iter_jsonl, read_json, read_jsonl, write_atomic, write_json,
+                      write_jsonl)
 from hsx.source import SourceError, parse_source, tokenize
 from hsx.verdict import ErrorKind, Result, Verdict
 from hsx.verify import Evaluation, Verifier
@@ -161,16 +161,11 @@ def _read_file(path: Path) -> Iterator[dict]:
         except Exception as e:  # pyarrow's errors are many classes
             raise DatasetError(f"{path}: cannot read parquet: {e}") from None
         return
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise DatasetError(f"{path}:{number}: not valid JSON: {e}") from None
-        if not isinstance(record, dict):
-            raise DatasetError(f"{path}:{number}: a record must be a JSON object")
-        yield record
+    try:
+        for _, record in iter_jsonl(path):
+            yield record
+    except JsonlError as e:
+        raise DatasetError(str(e)) from None
 
 
 def _read_hub(name: str, split: str) -> Iterator[dict]:

@@ -42,6 +42,24 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> None:
     write_atomic(path, "".join(json.dumps(r, sort_keys=True) + "\n" for r in records))
 
 
+class JsonlError(ValueError):
+    """A line of a JSONL input file is not a JSON object; the message names file and line."""
+
+
+def iter_jsonl(path: Path):
+    """(line number, record) for every non-blank line of a user-supplied JSONL file."""
+    for number, line in enumerate(Path(path).read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise JsonlError(f"{path}:{number}: not valid JSON: {e}") from None
+        if not isinstance(record, dict):
+            raise JsonlError(f"{path}:{number}: a record must be a JSON object")
+        yield number, record
+
+
 def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         return []

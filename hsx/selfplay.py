@@ -261,11 +261,11 @@ class SelfPlay:
                                     inputs=tuple(a["inputs"]) if a["kind"] == "sinq" else None,
                                     proof=a["proof"] if a["kind"] == "seq" else None, id=a["id"]))
         if reqs:
+            kinds = {a["id"]: a["kind"] for a in todo}
             with _progress(self.console) as progress:
                 task = progress.add_task(f"verify round {r}", total=len(reqs))
                 for res in verifier.verify_many(reqs):
-                    kind = next(a["kind"] for a in todo if a["id"] == res.id)
-                    log.append(_classify(res, kind))
+                    log.append(_classify(res, kinds[res.id]))
                     progress.advance(task)
         return {rid: rec for rid, rec in log.records.items()}
 

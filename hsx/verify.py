@@ -570,8 +570,10 @@ def _no_difference_reason(req: PairRequest, report: Report, tried: Tried) -> str
 
 
 def _uses_floating_point(*sources: HaskellSource) -> bool:
-    return any(t.text in ("Double", "Float", "Rational") or (t.kind == "number" and "." in t.text)
-               or t.text in ("/", "sqrt", "fromIntegral", "realToFrac")
+    """Any sign of fractional arithmetic: floating types, literals with a point, or operations
+    that only exist for fractional types (an unannotated `/` defaults to Double)."""
+    return any(t.text in ("Double", "Float", "Rational", "/", "sqrt", "realToFrac")
+               or (t.kind == "number" and "." in t.text)
                for src in sources for t in src.tokens)
 
 

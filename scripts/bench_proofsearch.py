@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -89,9 +88,16 @@ def proof_fields(proof) -> tuple[str, str | None, list[dict]]:
 
 
 def git_commit() -> str | None:
+    """The checked-out commit, read from .git (no process needed)."""
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        return out.stdout.strip() or None
+        head = (ROOT / ".git" / "HEAD").read_text().strip()
+        if head.startswith("ref: "):
+            ref = ROOT / ".git" / head[5:]
+            if ref.exists():
+                return ref.read_text().strip()
+            packed = (ROOT / ".git" / "packed-refs").read_text()
+            return next((l.split()[0] for l in packed.splitlines() if l.endswith(" " + head[5:])), None)
+        return head or None
     except OSError:
         return None
 

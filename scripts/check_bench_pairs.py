@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hsx.hstypes import TCon, TVar, TypeParseError, canonical, map_type, parse_scheme, render, split_function  # noqa: E402
+from hsx import sandbox  # noqa: E402
+from hsx.config import SandboxConfig  # noqa: E402
 from hsx.source import SourceError, parse_source  # noqa: E402
+
+# runghc links in memory and writes nothing big; the defaults of the sandbox fit.
+LIMITS = SandboxConfig()
 
 ALLOWED_IMPORTS = {"Prelude", "Data.List", "Data.Char", "Data.Maybe"}
 EVAL_TIMEOUT_US = 3_000_000  # per side, inside the program
@@ -124,19 +128,21 @@ main = do
 def run_side(program: str, workdir: Path) -> tuple[list[bool], str]:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "Main.hs").write_text(program)
-    proc = subprocess.run(["runghc", "Main.hs"], cwd=workdir, capture_output=True, text=True,
-                          timeout=RUN_TIMEOUT_S)
+    proc = sandbox.run(["runghc", "Main.hs"], cwd=workdir, limits=LIMITS, timeout=RUN_TIMEOUT_S)
+    stdout, stderr = proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
+    if proc.timed_out:
+        raise PairError(f"runghc did not finish within {RUN_TIMEOUT_S} s in {workdir}")
     if proc.returncode != 0:
-        raise PairError(f"runghc failed in {workdir}:\n{proc.stderr.strip()}")
+        raise PairError(f"runghc failed in {workdir}:\n{stderr.strip()}")
     reads: list[bool] = []
     result = None
-    for line in proc.stdout.splitlines():
+    for line in stdout.splitlines():
         if line.startswith("READ "):
             reads.append(line == "READ True")
         elif line.startswith("RESULT "):
             result = line[len("RESULT "):]
     if result is None:
-        raise PairError(f"no RESULT line from {workdir}: {proc.stdout!r} {proc.stderr!r}")
+        raise PairError(f"no RESULT line from {workdir}: {stdout!r} {stderr!r}")
     return reads, result
 
 
@@ -192,7 +198,7 @@ def main() -> int:
     def one(rec: dict) -> tuple[str, bool, str]:
         try:
             return rec.get("id", "?"), True, check_pair(rec, tmp)
-        except (PairError, subprocess.TimeoutExpired) as e:
+        except PairError as e:
             return rec.get("id", "?"), False, str(e)
 
     failures = 0

@@ -46,7 +46,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -57,6 +56,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from hsx import sandbox  # noqa: E402
+from hsx.config import SandboxConfig  # noqa: E402
 
 TEMPLATES = ("empty", "induction", "accumulator", "hard")
 PAIRS: list[dict] = []
@@ -709,11 +711,13 @@ class PairError(Exception):
 
 def prelude_names() -> set[str]:
     """Every value name Prelude exports, from GHC itself."""
-    proc = subprocess.run(["ghc", "-e", ":browse Prelude"], capture_output=True, text=True, timeout=120)
+    with sandbox.scratch_dir() as d:
+        proc = sandbox.run(["ghc", "-e", ":browse Prelude"], cwd=d, limits=SandboxConfig(), timeout=120)
+    out = proc.stdout.decode()
     if proc.returncode != 0:
-        raise SystemExit(f"ghc -e ':browse Prelude' failed: {proc.stderr}")
-    names = set(re.findall(r"^\s*([a-z_][A-Za-z0-9_']*)\s*::", proc.stdout, re.M))
-    names |= set(re.findall(r"^\s*\(([^)]*)\)\s*::", proc.stdout, re.M))  # operators
+        raise SystemExit(f"ghc -e ':browse Prelude' failed: {proc.stderr.decode()}")
+    names = set(re.findall(r"^\s*([a-z_][A-Za-z0-9_']*)\s*::", out, re.M))
+    names |= set(re.findall(r"^\s*\(([^)]*)\)\s*::", out, re.M))  # operators
     return names
 
 
@@ -768,10 +772,10 @@ def data_decl_texts(source: str) -> dict[str, str]:
 def ghc_check(source: str, workdir: Path) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "M.hs").write_text("module M where\n\n" + source)
-    proc = subprocess.run(["ghc", *GHC_FLAGS, "M.hs"], cwd=workdir, capture_output=True, text=True,
-                          timeout=180)
-    if proc.returncode != 0:
-        raise PairError(f"ghc -fno-code failed on {workdir}:\n{(proc.stdout + proc.stderr).strip()}")
+    proc = sandbox.run(["ghc", *GHC_FLAGS, "M.hs"], cwd=workdir, limits=SandboxConfig(), timeout=180)
+    if proc.timed_out or proc.returncode != 0:
+        raise PairError(f"ghc -fno-code failed on {workdir}:\n"
+                        f"{(proc.stdout + proc.stderr).decode(errors='replace').strip()}")
 
 
 def check(jobs: int, only: list[str] | None) -> int:
@@ -805,7 +809,7 @@ def check(jobs: int, only: list[str] | None) -> int:
             try:
                 ghc_check(p[f"{side}_source"], Path(tmp) / p["id"] / side)
                 return p["id"], None
-            except (PairError, subprocess.TimeoutExpired) as e:
+            except PairError as e:
                 return p["id"], f"{side}: {e}"
 
         items = [(p, s) for p in records for s in ("a", "b")]

@@ -48,6 +48,13 @@ def test_bad_pairs_file_is_a_clear_error(tmp_path):
         assert "needs 'b'" in str(e)
     else:
         raise AssertionError("expected BatchError")
+    bad.write_text('{"id": 1, "a_source": "x", "b_source": "y"}\nnot json\n')
+    try:
+        batch.read_pairs(bad)
+    except batch.BatchError as e:
+        assert f"{bad}:2: not valid JSON" in str(e)
+    else:
+        raise AssertionError("expected BatchError")
 
 
 def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path, toolchain):
