@@ -1,21 +1,35 @@
-"""Loaders of the evaluation benchmarks: files in each benchmark's own schema -> typed records.
+"""Loaders of the evaluation benchmarks: each benchmark in its published form -> typed records.
 
-Consumes local files (or, for EquiBench only, the Hugging Face hub); produces lists of frozen
-records, in file order:
+Consumes local files, local clones of hub dataset repositories, or hub ids; produces lists of
+frozen records, in file order:
 
-* `load_equibench(source, categories=None)` -> `EquiPair`s.  `source` is the hub id
-  `anjiangwei/EquiBench-Datasets` (read with `datasets.load_dataset`, data files
-  `<CAT>/pairs.jsonl`) or a local folder laid out the same way.  Fields: program_1_code,
-  program_2_code, truth_label, category, pair_id, and problem_html (OJ_*) / def_in, live_out
-  (STOKE) when present.
-* `load_pysecdb(path)` -> `Commit`s, from a local JSONL, JSON (a list) or CSV file: the data
-  set is gated and not redistributable, so hsx never downloads it.  Fields: id, label, content,
-  source, CVE-ID.
+* `load_equibench(source, categories=None)` -> `EquiPair`s, from any of EquiBench's forms:
+  - the hub id `anjiangwei/EquiBench-Datasets`, or a local clone of that dataset repository (a
+    folder whose README.md declares one *config* per category in its `configs:` block, with data
+    files `preprocess/<CAT>/pairs.jsonl`, STOKE `preprocess/STOKE/pairs_v2.jsonl`): read as
+    EquiBench's own tools read it, `datasets.load_dataset(source, name=CAT, split="train")`;
+  - a folder written by EquiBench's downloader (`step1_data.py DATA`): `DATA/<CAT>/pairs.json`,
+    one JSON array per category;
+  - a folder of `<CAT>/pairs.jsonl` files (one record per line).
+  Records are EquiBench's `Pair`: `category`, `pair_id`, `program_1_code`, `program_2_code`,
+  `truth_label`, and `problem_html_content` (OJ_*: the problem statement), `problem_def_in` and
+  `problem_live_out` (STOKE: the registers).  Other fields are ignored.  A record without a field
+  its category's prompt needs is an error naming the record and the field.
+* `load_pysecdb(source)` -> `Commit`s, from the hub id `sunlab/PySecDB` (gated: the user's own
+  hub login, after accepting its terms; split `train`) or a local clone of it, both read with
+  `datasets.load_dataset`, or a local JSONL, JSON (a list) or CSV file.  Fields: id, label
+  ("security"/"non-security"), content, source, CVE-ID ("NA": none).
 * `load_haskell_pairs(path)` -> `HaskellPair`s: exported self-play pairs (fields p, q, label
   "equivalent"/"inequivalent", id) from a JSONL file, a folder holding `test.jsonl`, or a
   `datasets.save_to_disk` folder (its "test" split).
-* `load_humaneval_hs(path)` -> `CodeTask`s, MultiPL-E JSONL (name, prompt = Haddock comment,
-  signature and the head of the first equation; tests = a Haskell `main`; stop_tokens).
+* `load_humaneval_hs(path)` -> `CodeTask`s from a JSONL file in either of two layouts, told
+  apart record by record:
+  - the HumanEval-hs file of the self-play paper (`src/Evaluation/HumanEval-hs/humaneval-hs.jsonl`
+    in its repository): task_id ("Haskell/0"), prompt (comment lines with doctest examples, then
+    the type signature), canonical_solution (a whole Haskell solution) and test (a `check`
+    helper and a `main` that calls the function by its name);
+  - MultiPL-E's humaneval-hs: name, prompt (Haddock comment, signature and the head of the first
+    equation), tests (a Haskell `main` that binds `candidate`), stop_tokens.
 
 Labels are normalised to booleans (True = equivalent / security patch); a label hsx cannot read
 is an error that names the file, the record and the value, never a silent guess.
@@ -29,8 +43,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 EQUIBENCH_HUB_ID = "anjiangwei/EquiBench-Datasets"
+PYSECDB_HUB_ID = "sunlab/PySecDB"
 EQUIBENCH_CATEGORIES = ("DCE", "STOKE", "TVM", "OJ_A", "OJ_V", "OJ_VA")
 BENCHMARKS = ("equibench", "pysecdb", "haskell-pairs", "humaneval-hs")
+# The fields each category's prompt needs besides the two programs (EquiBench's Prompt.format).
+EQUIBENCH_CONTEXT_FIELDS = {"STOKE": ("problem_def_in", "problem_live_out"), "OJ_A": ("problem_html_content",),
+                            "OJ_V": ("problem_html_content",), "OJ_VA": ("problem_html_content",)}
+HUMANEVAL_LAYOUTS = ("paper", "multipl-e")
 
 
 class BenchmarkError(ValueError):
@@ -39,7 +58,7 @@ class BenchmarkError(ValueError):
 
 @dataclass(frozen=True)
 class EquiPair:
-    id: str
+    id: str  # str(pair_id); unique within a category only
     category: str
     program_1: str
     program_2: str
@@ -68,10 +87,12 @@ class HaskellPair:
 
 @dataclass(frozen=True)
 class CodeTask:
-    id: str  # MultiPL-E's name, e.g. HumanEval_0_has_close_elements
-    prompt: str  # Haddock comment, signature, `f x y =`
-    tests: str  # a Haskell `main` that calls `candidate`
+    id: str  # paper: task_id ("Haskell/0"); MultiPL-E: name ("HumanEval_0_has_close_elements")
+    prompt: str  # paper: comments + signature; MultiPL-E: Haddock comment, signature, `f x y =`
+    tests: str  # paper: `check` + `main` calling the function by name; MultiPL-E: `main` with `candidate`
     stop_tokens: tuple[str, ...] = ()
+    layout: str = "multipl-e"  # one of HUMANEVAL_LAYOUTS
+    canonical_solution: str | None = None  # paper only: a whole reference solution
 
 
 _TRUE = {"1", "true", "yes", "y", "eq", "equivalent", "equiv", "security", "sec", "positive", "pos"}
@@ -103,7 +124,10 @@ def read_records(path: Path) -> list[dict]:
     if path.suffix == ".csv":
         return list(csv.DictReader(text.splitlines()))
     if path.suffix == ".json":
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise BenchmarkError(f"{path}: not JSON: {e}") from None
         if not isinstance(data, list):
             raise BenchmarkError(f"{path}: a .json file must hold a list of records")
         return data
@@ -123,11 +147,32 @@ def _field(row: dict, name: str, where: str):
     return row[name]
 
 
-def _optional(row: dict, name: str) -> str | None:
-    value = row.get(name)
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else json.dumps(value)
+def _hub_rows(source: str, *, name: str | None = None, split: str = "train") -> list[dict]:
+    """Rows of one split of a hub dataset or of a local clone of its repository."""
+    from datasets import load_dataset  # heavy, and only needed here
+
+    try:
+        data = load_dataset(source, name=name, split=split)
+    except Exception as e:  # datasets raises many kinds; the message must say what to do
+        local = Path(source).exists()
+        hint = ("" if local else " If it is a hub id, check the network, log in (`huggingface-cli login` or "
+                "HF_TOKEN) and, for a gated data set, accept its terms on the hub; if it is a local path, it "
+                "does not exist.")
+        raise BenchmarkError(f"{source}{f' (config {name})' if name else ''}: datasets.load_dataset failed: "
+                             f"{type(e).__name__}: {e}.{hint}") from e
+    return [dict(r) for r in data]
+
+
+def _is_dataset_repo(folder: Path) -> bool:
+    """A clone of a hub dataset repository: a README.md whose YAML header has a `configs:` block."""
+    readme = folder / "README.md"
+    if not readme.is_file():
+        return False
+    text = readme.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return False
+    header = text.split("---", 2)[1] if text.count("---") >= 2 else ""
+    return any(line.startswith("configs:") for line in header.splitlines())
 
 
 # ------------------------------------------------------------------------------------------------
@@ -137,62 +182,95 @@ def equibench_pair(row: dict, where: str, category: str | None = None) -> EquiPa
     cat = row.get("category") or category
     if not cat:
         raise BenchmarkError(f"{where}: no category")
+    if category and cat != category:
+        raise BenchmarkError(f"{where}: a {cat} record among the {category} pairs")
+    pair_id = _field(row, "pair_id", where)
+    where = f"{where} (pair {cat}/{pair_id})"
+    for name in EQUIBENCH_CONTEXT_FIELDS.get(str(cat), ()):
+        if not row.get(name):
+            raise BenchmarkError(f"{where}: missing field {name!r}, which the {cat} prompt needs "
+                                 f"(fields: {', '.join(sorted(row))})")
     return EquiPair(
-        id=str(_field(row, "pair_id", where)),
+        id=str(pair_id),
         category=str(cat),
         program_1=_field(row, "program_1_code", where),
         program_2=_field(row, "program_2_code", where),
         label=read_label(_field(row, "truth_label", where), where),
-        problem_html=_optional(row, "problem_html"),
-        def_in=_optional(row, "def_in"),
-        live_out=_optional(row, "live_out"),
+        problem_html=row.get("problem_html_content") or None,
+        def_in=row.get("problem_def_in") or None,
+        live_out=row.get("problem_live_out") or None,
     )
 
 
 def load_equibench(source: str | Path, categories: tuple[str, ...] | None = None) -> list[EquiPair]:
     """Every pair of the chosen categories (default: all six), category by category.
 
-    A local folder must hold `<CAT>/pairs.jsonl` for each chosen category; a missing one is an
-    error when named in `categories`, and skipped otherwise (a folder with only some categories).
-    Anything else is taken as a hub id and read with `datasets.load_dataset`.
+    `source` is a hub id, a local clone of the dataset repository, a downloader folder
+    (`<CAT>/pairs.json`) or a folder of `<CAT>/pairs.jsonl` (see the module docstring).  A
+    category named in `categories` must be there; without `categories`, the categories present
+    are read (a folder or clone with only some of them).
     """
+    unknown = [c for c in categories or () if c not in EQUIBENCH_CATEGORIES]
+    if unknown:
+        raise BenchmarkError(f"unknown EquiBench categories {', '.join(unknown)}: "
+                             f"known are {', '.join(EQUIBENCH_CATEGORIES)}")
     wanted = tuple(categories) if categories else EQUIBENCH_CATEGORIES
     local = Path(source)
     pairs: list[EquiPair] = []
-    if local.is_dir():
+    if local.is_dir() and not _is_dataset_repo(local):
         found = False
         for cat in wanted:
-            f = local / cat / "pairs.jsonl"
-            if not f.exists():
+            files = [f for f in (local / cat / "pairs.json", local / cat / "pairs.jsonl") if f.is_file()]
+            if len(files) > 1:
+                raise BenchmarkError(f"{local / cat}: both pairs.json and pairs.jsonl; keep one")
+            if not files:
                 if categories:
-                    raise BenchmarkError(f"{f}: no such file (category {cat})")
+                    raise BenchmarkError(f"{local / cat}: no pairs.json or pairs.jsonl (category {cat})")
                 continue
             found = True
-            pairs.extend(equibench_pair(r, f"{f}:{i}", cat) for i, r in enumerate(read_records(f), 1))
+            pairs.extend(equibench_pair(r, f"{files[0]}:{i}", cat) for i, r in enumerate(read_records(files[0]), 1))
         if not found:
-            raise BenchmarkError(f"{local}: no <CATEGORY>/pairs.jsonl for any of {', '.join(wanted)}")
+            raise BenchmarkError(f"{local}: none of <CATEGORY>/pairs.json (EquiBench's downloader), "
+                                 f"<CATEGORY>/pairs.jsonl or a dataset card with `configs:` (a clone of "
+                                 f"{EQUIBENCH_HUB_ID}), for categories {', '.join(wanted)}")
         return pairs
-    if local.exists():
-        raise BenchmarkError(f"{local}: EquiBench is a folder of <CATEGORY>/pairs.jsonl or a hub id")
-    from datasets import load_dataset  # heavy, and only needed for the hub
+    if local.exists() and not local.is_dir():
+        raise BenchmarkError(f"{local}: EquiBench is a hub id or a folder (a clone of the dataset repository, "
+                             f"or <CATEGORY>/pairs.json[l] files), not a file")
+    from datasets import get_dataset_config_names
 
-    data = load_dataset(str(source), data_files={cat: f"{cat}/pairs.jsonl" for cat in wanted})
-    for cat in wanted:
-        pairs.extend(equibench_pair(dict(r), f"{source}/{cat}:{i}", cat) for i, r in enumerate(data[cat], 1))
+    try:
+        available = get_dataset_config_names(str(source))
+    except Exception as e:
+        raise BenchmarkError(f"{source}: not a local folder, and its configs cannot be read "
+                             f"({type(e).__name__}: {e}); for the hub, check the network and your login") from e
+    missing = [c for c in wanted if c not in available]
+    if categories and missing:
+        raise BenchmarkError(f"{source}: no config {', '.join(missing)} (configs: {', '.join(available)})")
+    present = [c for c in wanted if c in available]
+    if not present:
+        raise BenchmarkError(f"{source}: none of the configs {', '.join(wanted)} (configs: {', '.join(available)})")
+    for cat in present:
+        rows = _hub_rows(str(source), name=cat)
+        pairs.extend(equibench_pair(r, f"{source}[{cat}]:{i}", cat) for i, r in enumerate(rows, 1))
     return pairs
 
 
 # ------------------------------------------------------------------------------------------------
 # PySecDB, held-out Haskell pairs, HumanEval-hs
 
-def load_pysecdb(path: str | Path) -> list[Commit]:
-    rows = read_records(Path(path))
+def load_pysecdb(source: str | Path) -> list[Commit]:
+    """PySecDB from a local file, or with `datasets.load_dataset(source, split="train")` from a
+    local clone of the dataset repository or the hub (`sunlab/PySecDB`)."""
+    path = Path(source)
+    rows = read_records(path) if path.is_file() else _hub_rows(str(source), split="train")
     out = []
     for i, r in enumerate(rows, 1):
-        where = f"{path}:{i}"
+        where = f"{source}:{i}"
+        cve = str(r.get("CVE-ID") or "")
         out.append(Commit(id=str(_field(r, "id", where)), content=_field(r, "content", where),
                           label=read_label(_field(r, "label", where), where),
-                          source=str(r.get("source") or ""), cve_id=str(r.get("CVE-ID") or "")))
+                          source=str(r.get("source") or ""), cve_id="" if cve.upper() == "NA" else cve))
     return out
 
 
@@ -222,13 +300,20 @@ def load_haskell_pairs(path: str | Path) -> list[HaskellPair]:
     return out
 
 
+def humaneval_task(row: dict, where: str) -> CodeTask:
+    """One HumanEval-hs record, in the paper's layout or MultiPL-E's."""
+    if "task_id" in row:
+        return CodeTask(id=str(row["task_id"]), prompt=_field(row, "prompt", where), tests=_field(row, "test", where),
+                        layout="paper", canonical_solution=_field(row, "canonical_solution", where))
+    if "name" in row:
+        return CodeTask(id=str(row["name"]), prompt=_field(row, "prompt", where), tests=_field(row, "tests", where),
+                        stop_tokens=tuple(row.get("stop_tokens") or ()), layout="multipl-e")
+    raise BenchmarkError(f"{where}: neither the paper's HumanEval-hs layout (task_id, prompt, canonical_solution, "
+                         f"test) nor MultiPL-E's (name, prompt, tests, stop_tokens); fields: {', '.join(sorted(row))}")
+
+
 def load_humaneval_hs(path: str | Path) -> list[CodeTask]:
-    out = []
-    for i, r in enumerate(read_records(Path(path)), 1):
-        where = f"{path}:{i}"
-        out.append(CodeTask(id=str(_field(r, "name", where)), prompt=_field(r, "prompt", where),
-                            tests=_field(r, "tests", where), stop_tokens=tuple(r.get("stop_tokens") or ())))
-    return out
+    return [humaneval_task(r, f"{path}:{i}") for i, r in enumerate(read_records(Path(path)), 1)]
 
 
 def check_unique_ids(ids: list[str], benchmark: str) -> None:
@@ -239,6 +324,7 @@ def check_unique_ids(ids: list[str], benchmark: str) -> None:
         seen.add(i)
 
 
-__all__ = ["BENCHMARKS", "BenchmarkError", "CodeTask", "Commit", "EQUIBENCH_CATEGORIES", "EQUIBENCH_HUB_ID",
-           "EquiPair", "HaskellPair", "check_unique_ids", "load_equibench", "load_haskell_pairs",
-           "load_humaneval_hs", "load_pysecdb", "read_label", "read_records"]
+__all__ = ["BENCHMARKS", "BenchmarkError", "CodeTask", "Commit", "EQUIBENCH_CATEGORIES", "EQUIBENCH_CONTEXT_FIELDS",
+           "EQUIBENCH_HUB_ID", "EquiPair", "HUMANEVAL_LAYOUTS", "HaskellPair", "PYSECDB_HUB_ID", "check_unique_ids",
+           "equibench_pair", "humaneval_task", "load_equibench", "load_haskell_pairs", "load_humaneval_hs",
+           "load_pysecdb", "read_label", "read_records"]
