@@ -1,110 +1,42 @@
 {
-  description = "hsx: checks Haskell programs for equivalence by running them (dev shell + hsx-helper)";
+  description = "hsx dev shell: GHC 9.0.2, cabal, z3, Python 3.11 (the toolchain CI tests on Debian 12)";
 
   inputs = {
-    # A release branch, not a commit: flake.lock pins the exact nixpkgs revision (and its hash),
-    # so every machine that uses the lock file gets the same GHC, Liquid Haskell and z3.
-    # `nix flake update` moves the pin forward deliberately.
-    nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.05";
+    # Pinned by commit, in the URL itself (there is no flake.lock to keep in step): nixos-24.11 as
+    # of 2025-06-30.  24.11 is the last release branch with haskell.compiler.ghc902 (nixpkgs
+    # removed GHC 9.0 from master in February 2025, NixOS/nixpkgs#381265).  How this revision and
+    # its attributes were checked, and what could not be: README, "Set-up: Debian or Nix".
+    nixpkgs.url = "github:NixOS/nixpkgs/50ab793786d9de88ee30ec4e4c24fb4236fc2674";
   };
 
   outputs = { self, nixpkgs }:
     let
-      # The two platforms GHC 9.10 and z3 are built for in the binary cache.  A five-line helper
-      # instead of flake-utils: one input fewer to lock and audit.
+      # A five-line helper instead of flake-utils: one input fewer to pin and audit.
       systems = [ "x86_64-linux" "aarch64-linux" ];
       forAllSystems = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
-
-      perSystem = pkgs:
-        let
-          lib = pkgs.lib;
-
-          # GHC 9.10: the compiler nixpkgs pairs with Liquid Haskell 0.9.10.x.  LH is a GHC plugin,
-          # so it must be built by (and run inside) exactly this compiler; everything else uses the
-          # same package set so that there is a single GHC in the closure.
-          haskellPackages = pkgs.haskell.packages.ghc910.override {
-            overrides = hself: _hsuper: {
-              # The helper (library Hsx.Runtime + executable hsx-helper) from ./haskell.  In a git
-              # flake only tracked files are copied, so haskell/dist-newstyle never reaches Nix.
-              hsx-helper = hself.callCabal2nix "hsx-helper" ./haskell { };
-            };
-          };
-          hsxHelper = haskellPackages.hsx-helper;
-
-          # Libraries shared by both GHC environments below.  containers, filepath, text and
-          # bytestring are GHC boot packages (null in the package set); ghcWithPackages skips the
-          # nulls, and listing them documents what the interpreter may import.
-          commonLibs = p: with p; [
-            hint
-            QuickCheck
-            smallcheck
-            aeson
-            containers
-            exceptions
-            filepath
-            text
-            bytestring
-          ];
-
-          # The development compiler: what `ghc` and `cabal build` use in the shell.  It does NOT
-          # contain hsx-helper, so that cabal builds the working copy in ./haskell rather than
-          # picking up the Nix-built library from the global package db.
-          ghcDev = haskellPackages.ghcWithPackages (p: commonLibs p ++ [ p.liquidhaskell ]);
-
-          # The run-time environment of the interpreter: the same libraries plus the helper's
-          # library, whose harness modules import Hsx.Runtime.  ghcWithPackages merges every
-          # library's registration into ONE package db and runs `ghc-pkg recache` there.
-          hsxHelperGhc = haskellPackages.ghcWithPackages (p: commonLibs p ++ [ p.liquidhaskell p.hsx-helper ]);
-
-          # Where that merged db lives.  This mirrors nixpkgs'
-          # pkgs/development/haskell-modules/with-packages-wrapper.nix:
-          #   libDir = $out/lib/<targetPrefix><haskellCompilerName>  (+ "/lib" for hadrian-built GHCs)
-          #   packageCfgDir = libDir + "/package.conf.d"
-          # GHC 9.10 is built with hadrian, so this is .../lib/ghc-9.10.x/lib/package.conf.d; the
-          # shell hook checks that the directory exists rather than trusting the computation.
-          ghc = haskellPackages.ghc;
-          hsxPackageDb =
-            "${hsxHelperGhc}/lib/${ghc.targetPrefix}${ghc.haskellCompilerName}"
-            + lib.optionalString (ghc ? hadrian) "/lib"
-            + "/package.conf.d";
-
-          # Python 3.11 (hsx needs tomllib, >= 3.11) with pip; venv is part of the standard library.
-          python = pkgs.python311.withPackages (ps: [ ps.pip ]);
-        in
-        {
-          inherit hsxHelper hsxHelperGhc;
-
-          devShell = pkgs.mkShell {
-            packages = [
-              ghcDev
-              pkgs.cabal-install
-              pkgs.z3 # the SMT solver Liquid Haskell calls
-              python
-              hsxHelper
-            ];
-            shellHook = ''
-              export HSX_PACKAGE_DB="${hsxPackageDb}"
-              export HSX_HELPER="${hsxHelper}/bin/hsx-helper"
-              if [ ! -f "$HSX_PACKAGE_DB/package.cache" ]; then
-                echo "warning: no package db at $HSX_PACKAGE_DB (try: ${hsxHelperGhc}/bin/ghc --print-libdir)" >&2
-              fi
-              echo "hsx dev shell: $(ghc --numeric-version | sed 's/^/GHC /'), $(z3 --version), python $(python3 -c 'import platform; print(platform.python_version())'); HSX_HELPER and HSX_PACKAGE_DB set"
-            '';
-          };
-        };
     in
     {
-      packages = forAllSystems (pkgs:
-        let s = perSystem pkgs; in {
-          hsx-helper = s.hsxHelper;
-          # The interpreter's environment (GHC + libraries + hsx-helper's library), for
-          # HSX_PACKAGE_DB outside the dev shell.
-          hsx-helper-ghc = s.hsxHelperGhc;
-          default = s.hsxHelper;
-        });
-
       devShells = forAllSystems (pkgs: {
-        default = (perSystem pkgs).devShell;
+        # The shell provides only the tools.  Inside it the same `make` targets as on Debian build
+        # everything else with cabal from Hackage, pinned by the same freeze files and index-state
+        # that CI uses (the Makefile sees IN_NIX_SHELL, skips apt and builds the helper from Hackage):
+        #   make setup   the venv, the helper (haskell/cabal.project.hackage + .freeze) and
+        #                `make liquid`: Liquid Haskell 0.9.0.2.1 (liquid/cabal.project + .freeze)
+        #   make test    the suite, as CI runs it
+        # Nothing comes from nixpkgs' Haskell package set, and nothing from its Liquid Haskell.
+        default = pkgs.mkShell {
+          packages = [
+            pkgs.haskell.compiler.ghc902 # GHC 9.0.2, the compiler Liquid Haskell 0.9.0.2.1 is built for
+            pkgs.cabal-install
+            pkgs.z3 # the SMT solver Liquid Haskell calls
+            pkgs.python311 # hsx needs Python >= 3.11 (tomllib); venv and pip come with it
+            pkgs.pkg-config
+          ];
+          shellHook = ''
+            echo "hsx dev shell: GHC $(ghc --numeric-version), $(cabal --numeric-version | sed 's/^/cabal /'), $(z3 --version), $(python3 --version)"
+            echo "next: make setup (first time: downloads the Hackage index and builds the Haskell packages; see README)"
+          '';
+        };
       });
     };
 }

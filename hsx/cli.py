@@ -2,6 +2,7 @@
 
     hsx verify A.hs B.hs [--input EXPR ...] [--tests N] [--seed S] [--timeout SEC] [--json]
     hsx verify --batch pairs.jsonl --out results.jsonl [--jobs N]
+    hsx doctor                     # the toolchain hsx will use (GHC, helper, prover, z3)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rich.markup import escape
 
 from hsx import batch
 from hsx.config import ConfigError, HsxConfig, load_config
-from hsx.verdict import Result, Verdict
+from hsx.verdict import ErrorKind, Result, Verdict, error
 from hsx.verify import PairRequest, Verifier
 
 console = Console(highlight=False)
@@ -47,11 +48,11 @@ def _config(path: str | None, **search) -> HsxConfig:
 @click.option("--entry", help="Entry function name in both files.")
 @click.option("--entry-a", help="Entry function of A.")
 @click.option("--entry-b", help="Entry function of B.")
-@click.option("--tests", type=int, help="Random tests after enumeration [200].")
+@click.option("--tests", type=int, help="At most this many drawn inputs after enumeration; 0: until the budget [0].")
 @click.option("--depth", type=int, help="Exhaustive enumeration depth [4].")
 @click.option("--seed", type=int, help="Seed for random testing [0].")
 @click.option("--timeout", "eval_timeout", type=float, help="Seconds per side per input [1.0].")
-@click.option("--budget", type=float, help="CPU seconds for the whole search [10].")
+@click.option("--budget", type=float, help="CPU seconds for the whole search; raise it to look harder [2].")
 @click.option("--proof", "proof_path", type=click.Path(exists=True, dir_okay=False),
               help="PROOF.hs: equations of equiv, helper lemmas and functions (no theorem).")
 @click.option("--no-proof", is_flag=True, help="Skip the proof stage (counterexample search only).")
@@ -89,11 +90,21 @@ def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeo
         sys.exit(0)
     if not (a and b):
         raise click.UsageError("give two files A.hs B.hs (or --batch)")
+    try:
+        texts = [batch.read_source_file(Path(p)) if p else None for p in (a, b, proof_path)]
+    except batch.SourceFileError as e:
+        # Unreadable input is a verdict like any other (error, exit 3), never a traceback.
+        result = error(ErrorKind.SOURCE, str(e))
+        if as_json:
+            click.echo(json.dumps(result.to_json(), indent=2))
+        else:
+            print_result(result, a, b)
+        sys.exit(result.exit_code)
     req = PairRequest(
-        a_source=Path(a).read_text(), b_source=Path(b).read_text(), a_path=a, b_path=b,
+        a_source=texts[0], b_source=texts[1], a_path=a, b_path=b,
         inputs=tuple(inputs) if inputs else None,
         entry_a=entry_a or entry, entry_b=entry_b or entry,
-        proof=Path(proof_path).read_text() if proof_path else None)
+        proof=texts[2])
     with Verifier(config) as verifier:
         if show_lh_module:
             module = verifier.lh_module(req)
@@ -145,9 +156,11 @@ def print_result(r: Result, a: str, b: str) -> None:
                 f"A = {escape(p.left.describe())}, B = {escape(p.right.describe())}")
     t = r.tried
     if r.verdict in (Verdict.INEQUIVALENT, Verdict.UNKNOWN) and not t.given_inputs:
+        drawn = ", ".join(f"{k} {v}" for k, v in t.strategies.items() if k != "enumerate")
+        found_by = f"; found by {t.found_by}" if t.found_by else ""
         c.print(f"  [dim]tried: {t.enumerated} enumerated (depth {t.enumeration_depth}), "
-                f"{t.random_tests} random, {t.shrink_steps} shrink steps; seed {r.seed}; "
-                f"{r.timings.get('total', 0):.2f} s[/dim]")
+                f"{t.random_tests} drawn{' (' + escape(drawn) + ')' if drawn else ''}{found_by}, "
+                f"{t.shrink_steps} shrink steps; seed {r.seed}; {r.timings.get('total', 0):.2f} s[/dim]")
     else:
         c.print(f"  [dim]{r.timings.get('total', 0):.2f} s[/dim]")
 
@@ -189,27 +202,98 @@ def report(run_dir) -> None:
     console.print(f"report written to {escape(str(out))}")
 
 
+@main.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config.")
+def doctor(config_path) -> None:
+    """Show the toolchain hsx will use (GHC, helper, prover, z3): versions, paths, and fixes.
+
+    Exit 0 when all four work, 1 otherwise (without the prover, everything but SEQ still works).
+    """
+    from hsx.toolchain import check_toolchain
+    checks = check_toolchain(_config(config_path))
+    for c in checks:
+        mark = "[green]ok[/green]     " if c.ok else "[red]MISSING[/red]"
+        console.print(f"{mark} {c.name:<7} {escape(c.version or '-')}", soft_wrap=True)
+        if c.path:
+            console.print(f"                {escape(c.path)}", soft_wrap=True)
+        if not c.ok:
+            console.print(f"                fix: {escape(c.fix)}", soft_wrap=True)
+    sys.exit(0 if all(c.ok for c in checks) else 1)
+
+
 @main.group()
 def programs() -> None:
-    """The program pool (data/programs)."""
+    """The program pool (data/programs/*.jsonl, its only copy).
+
+    \b
+    hsx programs add FILE.hs --tags list,recursion [--pool-file F] [--id ID] [--entry NAME]
+    hsx programs validate [--pool data/programs] [--fix]
+    """
+
+
+@programs.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pool-file", default="data/programs/added.jsonl", show_default=True,
+              type=click.Path(dir_okay=False),
+              help="The JSONL file to append to; duplicates are checked across every *.jsonl in its folder.")
+@click.option("--id", "program_id", help="The program's id [FILE's name without .hs].")
+@click.option("--tags", required=True, metavar="TAG,TAG", help="Comma-separated tags (int, list, recursion, ...).")
+@click.option("--entry", help="The entry function, when hsx cannot tell it.")
+@click.option("--inputs", default=5, show_default=True, type=click.IntRange(3, 5),
+              help="Sample inputs to synthesize (the pool keeps 3 to 5 per program).")
+@click.option("--seed", default=0, show_default=True, type=int,
+              help="Seed for the synthesized inputs (mixed with the id).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config.")
+def programs_add(file, pool_file, program_id, tags, entry, inputs, seed, config_path) -> None:
+    """Validate FILE.hs, compute its record (type, arity, sample inputs, outputs, size,
+    reflectable) and append it to the pool.  Exit 1 when the program is refused."""
+    from hsx.programs import PoolError, ProgramRejected, add_program
+    config = _config(config_path)
+    with Verifier(config) as verifier:
+        try:
+            program = add_program(verifier, Path(file).read_text(), pool_file=Path(pool_file),
+                                  id=program_id or Path(file).stem, entry=entry, inputs=inputs, seed=seed,
+                                  tags=[t.strip() for t in tags.split(",")])
+        except (ProgramRejected, PoolError) as e:
+            err_console.print(f"[red]not added[/red]: {escape(str(e))}")
+            sys.exit(1)
+    console.print(f"added {escape(program.id)} to {escape(pool_file)}: {escape(program.entry)} :: "
+                  f"{escape(program.type)}, {len(program.inputs)} sample inputs, reflectable {program.reflectable}")
 
 
 @programs.command("validate")
-@click.option("--pool", default="data/programs", type=click.Path(exists=True, file_okay=False))
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
-def programs_validate(pool, config_path) -> None:
-    """Re-check every program: safe, compiles, runs on its sample inputs with the recorded outputs."""
-    from hsx.programs import load_pool, validate_pool
+@click.option("--pool", default="data/programs", show_default=True, type=click.Path(exists=True),
+              help="A pool folder (every *.jsonl under it) or one pool file.")
+@click.option("--fix", is_flag=True,
+              help="Rewrite mismatched derived fields (type, arity, outputs, size, reflectable, entry) in place.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config.")
+def programs_validate(pool, fix, config_path) -> None:
+    """Re-check every program: safe, compiles, runs on its sample inputs, and every derived field
+    equals what hsx computes now.  Exit 1 while any problem remains."""
+    from hsx.programs import PoolError, check_pool, load_pool, pool_files, rewrite_pool_file
     config = _config(config_path)
-    progs = load_pool(Path(pool))
+    try:
+        files = pool_files(Path(pool))
+        progs = load_pool(Path(pool))
+    except PoolError as e:
+        raise click.UsageError(str(e)) from None
     with Verifier(config) as verifier:
-        problems = validate_pool(verifier, progs, config.worker_count())
-    bad = {pid: p for pid, p in problems.items() if p}
-    for pid, ps in sorted(bad.items()):
-        for p in ps:
-            console.print(f"[red]{escape(pid)}[/red]: {escape(p)}")
-    console.print(f"{len(progs) - len(bad)}/{len(progs)} programs valid")
-    sys.exit(1 if bad else 0)
+        checks = check_pool(verifier, progs, config.worker_count())
+    bad = [c for c in checks if c.problems]
+    fixed = {c.program.id: c.derived for c in bad if fix and c.fixable}
+    for c in bad:
+        label = "[yellow]fixed[/yellow] " if c.program.id in fixed else ""
+        for problem in c.problems:
+            console.print(f"{label}[red]{escape(c.program.id)}[/red]: {escape(problem)}")
+    if fixed:
+        for f in files:
+            rewrite_pool_file(f, fixed)
+        console.print(f"rewrote {len(fixed)} record(s)")
+    unfixable = [c for c in bad if c.program.id not in fixed]
+    if bad and not fix and any(c.fixable for c in bad):
+        console.print("derived fields that differ can be rewritten with --fix")
+    console.print(f"{len(progs) - len(unfixable)}/{len(progs)} programs valid")
+    sys.exit(1 if unfixable else 0)
 
 
 from hsx.cli_dataset import dataset  # noqa: E402  (the `hsx dataset` command group)

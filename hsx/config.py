@@ -20,15 +20,33 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """How hard `hsx verify` looks for a counterexample."""
+    """How hard `hsx verify` looks for a counterexample.
+
+    The search enumerates small inputs, then lets its drawing strategies take turns until it
+    finds a difference or spends `budget`; raise `budget` (`--budget`) to look harder.  The
+    default budget makes an `unknown` on a small pair cost about 2-3 s in all.
+    """
     seed: int = 0
-    tests: int = 200  # random tests after exhaustive enumeration
-    max_size: int = 30  # QuickCheck size reached by the last random test
+    tests: int = 0  # at most this many drawn inputs after enumeration; 0: draw until the budget is spent
+    max_size: int = 30  # QuickCheck sizes of the "random" strategy cycle through 0..max_size
     depth: int = 4  # SmallCheck depth for exhaustive enumeration of small inputs
     enum_cap: int = 2000  # at most this many enumerated inputs (5 arguments explode quickly)
     eval_timeout: float = 1.0  # seconds for one side on one input; more is a timeout
-    budget: float = 10.0  # CPU seconds for the whole search of one pair
+    budget: float = 2.0  # CPU seconds for the whole search of one pair
     max_shrinks: int = 100  # successful shrink steps
+    # enumerate, then turns of: boundary (numeric edges, IEEE specials), mined (the programs'
+    # literals), structure (duplicates, runs, sorted, long lists, deep data), random (QuickCheck's
+    # generators); also overflow (machine-integer extremes) and plain (QuickCheck alone).
+    strategies: tuple[str, ...] = ("enumerate", "boundary", "mined", "structure", "random")
+    overflow_budget: float = 1.0  # CPU seconds of overflow-directed search before a proof about Int/Word is accepted
+
+    def __post_init__(self) -> None:
+        known = {"enumerate", "boundary", "mined", "structure", "random", "overflow", "plain"}
+        unknown = [s for s in self.strategies if s not in known]
+        if unknown or not self.strategies:
+            raise ConfigError(f"search.strategies: unknown {unknown or 'empty list'}; known: {', '.join(sorted(known))}")
+        if self.budget <= 0 or self.overflow_budget < 0:
+            raise ConfigError("search.budget must be positive and search.overflow_budget not negative")
 
 
 @dataclass(frozen=True)
@@ -119,6 +137,30 @@ class SelfPlayConfig:
     pool: str = "data/programs"
     runs_dir: str = "runs"
     seed: int = 0
+    heldout_programs: int = 0  # programs set aside before iteration 0 for the held-out measure of Bob
+    bob_prompt: str = "reason"  # reason: think, then ANSWER (the paper); short: the answer line only (CPU)
+
+
+@dataclass(frozen=True)
+class AliceConfig:
+    """Who writes the variants Q: the model (an LLM with a LoRA adapter) or program transformations.
+
+    backend: "model" (the paper; the GPU default), "transform" (hsx/transform.py: seeded rewrites
+    of P's syntax tree, no model; the CPU default), or "mix" (each selected P goes to the
+    transformations with probability `transform_share`, else to the model).  Comparing the two
+    kinds of Alice is two runs that differ only in this key.
+    """
+    backend: str = "model"  # model | transform | mix
+    transform_share: float = 0.5  # mix: share of programs given to the transformations
+    candidates: int = 2  # transform: candidate Q's proposed per program and round
+
+    def __post_init__(self) -> None:
+        if self.backend not in ("model", "transform", "mix"):
+            raise ConfigError(f"alice.backend must be \"model\", \"transform\" or \"mix\", got {self.backend!r}")
+        if not 0.0 <= self.transform_share <= 1.0:
+            raise ConfigError(f"alice.transform_share must lie in [0, 1], got {self.transform_share}")
+        if self.candidates < 1:
+            raise ConfigError(f"alice.candidates must be at least 1, got {self.candidates}")
 
 
 @dataclass(frozen=True)
@@ -132,6 +174,7 @@ class HsxConfig:
     training: TrainingConfig = field(default_factory=TrainingConfig)
     sampling: SamplingConfig = field(default_factory=SamplingConfig)
     selfplay: SelfPlayConfig = field(default_factory=SelfPlayConfig)
+    alice: AliceConfig = field(default_factory=AliceConfig)
     jobs: int = 0  # parallel workers for batches; 0 = one per core
 
     def with_proof(self, **changes) -> "HsxConfig":

@@ -51,10 +51,10 @@ from rich.table import Table
 from hsx import parsing, prompts, sandbox
 from hsx.config import HsxConfig, to_dict
 from hsx.generation import Generator, make_generator
-from hsx.programs import Program, program_from_evaluation
+from hsx.programs import Program, normalized_code, program_from_evaluation
 from hsx.runs import (JsonlError, JsonlLog, iter_jsonl, read_json, read_jsonl, write_atomic, write_json,
                       write_jsonl)
-from hsx.source import SourceError, parse_source, tokenize
+from hsx.source import SourceError, parse_source
 from hsx.verdict import ErrorKind, Result, Verdict
 from hsx.verify import Evaluation, Verifier
 
@@ -182,15 +182,6 @@ def _read_hub(name: str, split: str) -> Iterator[dict]:
 
 # ------------------------------------------------------------------------------------------------
 # Code identity and the split
-
-
-def normalized_code(code: str) -> str:
-    """The code's tokens without comments and layout: two programs that differ only there are the
-    same program.  Code hsx cannot tokenize falls back to collapsed whitespace."""
-    try:
-        return " ".join(t.text for t in tokenize(code))
-    except SourceError:
-        return " ".join(code.split())
 
 
 def code_hash(code: str) -> str:
@@ -463,7 +454,9 @@ PAIR_COLUMNS = {"id": "string", "run": "string", "iteration": "int64", "pair_id"
                 "p_code": "string", "p_entry": "string", "p_type": "string", "p_arity": "int64",
                 "p_size": "int64", "q_code": "string", "label": "string", "proof": "string",
                 "counterexample": ["string"], "p_output": "string", "q_output": "string",
-                "difficulty": "float64", "model": "string", "seed": "int64"}
+                "difficulty": "float64", "model": "string", "seed": "int64",
+                # who wrote Q: "model" (Alice's LLM) or "transform" (hsx/transform.py, named in `transform`)
+                "source": "string", "transform": "string"}
 
 
 def _features(columns: dict):
@@ -803,7 +796,8 @@ def collect_pairs(run_dirs: Sequence[Path]) -> tuple[list[dict], dict[str, int]]
                     "p_size": p.size, "q_code": b["q"], "label": label, "proof": proof,
                     "counterexample": list(cex.get("inputs") or []), "p_output": describe(cex.get("left")),
                     "q_output": describe(cex.get("right")), "difficulty": float(b.get("difficulty", 0.0)),
-                    "model": model, "seed": seed})
+                    "model": model, "seed": seed, "source": b.get("source", "model"),
+                    "transform": b.get("transform")})
     return pairs, dict(skipped)
 
 
@@ -818,7 +812,8 @@ def export_pairs(run_dirs: Sequence[Path], out: Path, *, test_fraction: float = 
     models = sorted({p["model"] for p in pairs})
     summary = {"stages": {"verified pairs": len(pairs), "distinct P": len({code_hash(p["p_code"]) for p in pairs}),
                           **{s: len(splits[s]) for s in SPLITS}},
-               "labels": balance, "skipped": skipped, "runs": [str(r) for r in run_dirs], "models": models}
+               "labels": balance, "skipped": skipped, "runs": [str(r) for r in run_dirs], "models": models,
+               "sources": dict(collections.Counter(p["source"] for p in pairs))}
     label_rows = {f"{s}: {lab}": n for s, b in balance.items() for lab, n in sorted(b.items())}
     card = f"""{_front_matter("cc-by-4.0", ["code", "haskell", "program-equivalence"])}
 # hsx verified program pairs
@@ -830,6 +825,8 @@ program P appears in both splits.
 
 - runs: {", ".join(r.name for r in run_dirs)}
 - models: {", ".join(models) or "none"}
+- Q written by: {", ".join(f"{k}: {v}" for k, v in sorted(summary["sources"].items())) or "none"} (`source`:
+  "model" is Alice's LLM, "transform" a program transformation named in `transform`)
 
 ## Counts
 
@@ -938,5 +935,5 @@ def _plot(stats: dict, out: Path, label_name: str) -> list[str]:
 
 __all__ = ["BuildOptions", "DatasetError", "PAIR_COLUMNS", "PROGRAM_COLUMNS", "PythonItem", "build",
            "code_hash", "collect_pairs", "counts_table", "dataset_stats", "export_pairs", "extract_code",
-           "import_released", "normalized_code", "push_dataset", "read_records", "select_items",
+           "import_released", "push_dataset", "read_records", "select_items",
            "split_arguments", "split_of", "validate_candidate", "write_dataset"]

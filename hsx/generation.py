@@ -1,7 +1,9 @@
 """Sampling from the shared base model, with or without an agent's LoRA adapter.
 
 Consumes chat conversations (`[{"role": "system" | "user" | "assistant", "content": str}, ...]`)
-and produces, for each conversation, `n` sampled assistant turns (`Generation`).  Alice and Bob
+and produces, for each conversation, `n` sampled assistant turns (`Generation`).  A conversation
+that ends with an assistant message is continued: that message is the beginning of the turn, and
+each `Generation.text` starts with it (Bob's short prompt begins his answer with `ANSWER:`).  Alice and Bob
 are LoRA adapters on one base model: one generator holds the base once and switches adapters by
 name, and `adapter=None` samples the base model itself.
 
@@ -23,6 +25,7 @@ Generation and training never hold the GPU at once: close the generator (which c
 from __future__ import annotations
 
 import gc
+import sys
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Protocol
@@ -112,6 +115,7 @@ class TransformersGenerator:
         model.eval()
         self._model = model
         self._stop_ids = _stop_token_ids(model, self._tokenizer)
+        self._breaks: list[int] | None = None
 
     def generate(self, conversations: list[list[Message]], *, n: int, adapter: str | None,
                  seed: int) -> list[list[Generation]]:
@@ -137,26 +141,49 @@ class TransformersGenerator:
 
     def _generate_batch(self, conversations: list[list[Message]], n: int) -> list[list[Generation]]:
         s = self._sampling
-        prompts = [self._tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True)
-                   for c in conversations]
+        prompts = [_render(self._tokenizer, c) for c in conversations]
+        prefixes = [_prefix(c) for c in conversations]
         # The chat template already writes any BOS token: adding special tokens would double it.
         inputs = self._tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
         inputs = inputs.to(self._model.device)
         greedy = s.temperature <= 0
         sampling = {} if greedy else {"temperature": s.temperature, "top_p": s.top_p, "top_k": s.top_k}
+        extra: dict = {"num_return_sequences": 1 if greedy else n}
+        if not greedy and n > 1 and all(prefixes):
+            # Short continued answers (Bob's short prompt): the prompt is nearly all of the work,
+            # and `num_return_sequences` would run it n times.  Run it once (all but its last
+            # token), repeat the cache n times, and sample the n continuations from there.
+            prefill = self._model(input_ids=inputs["input_ids"][:, :-1],
+                                  attention_mask=inputs["attention_mask"][:, :-1], use_cache=True)
+            cache = prefill.past_key_values
+            cache.batch_repeat_interleave(n)
+            inputs = {k: v.repeat_interleave(n, dim=0) for k, v in inputs.items()}
+            extra = {"past_key_values": cache}
+        if all(prefixes):
+            # A continued answer goes on on its own line: a line break or the end of the turn as
+            # its first token would leave the started line ("ANSWER:") empty.
+            extra["begin_suppress_tokens"] = self._line_breaks()
         output = self._model.generate(
             **inputs,
             do_sample=not greedy,
-            num_return_sequences=1 if greedy else n,
             max_new_tokens=s.max_new_tokens,
             pad_token_id=self._tokenizer.pad_token_id,
             eos_token_id=sorted(self._stop_ids),
+            **extra,
             **sampling,
         )
         rows = [self._decode(row) for row in output[:, inputs["input_ids"].shape[1]:].tolist()]
         if greedy:  # every sample is the same: decode once, repeat n times
-            return [[row] * n for row in rows]
-        return [rows[i * n:(i + 1) * n] for i in range(len(conversations))]
+            return [[_prefixed(prefix, row)] * n for prefix, row in zip(prefixes, rows)]
+        return [[_prefixed(prefixes[i], g) for g in rows[i * n:(i + 1) * n]] for i in range(len(conversations))]
+
+    def _line_breaks(self) -> list[int]:
+        """Token ids that are only whitespace with a line break, and the stop ids."""
+        if self._breaks is None:
+            vocab = self._tokenizer.get_vocab().values()
+            found = [i for i in vocab if "\n" in (t := self._tokenizer.decode([i])) and not t.strip()]
+            self._breaks = sorted(set(found) | self._stop_ids)
+        return self._breaks
 
     def _decode(self, ids: list[int]) -> Generation:
         stop = next((i for i, t in enumerate(ids) if t in self._stop_ids), None)
@@ -176,6 +203,21 @@ class TransformersGenerator:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _prefix(conversation: list[Message]) -> str:
+    """The beginning of the assistant turn that a conversation ends with ("" if it ends with a user turn)."""
+    return conversation[-1]["content"] if conversation and conversation[-1]["role"] == "assistant" else ""
+
+
+def _render(tokenizer, conversation: list[Message]) -> str:
+    if _prefix(conversation):
+        return tokenizer.apply_chat_template(conversation, tokenize=False, continue_final_message=True)
+    return tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
+
+
+def _prefixed(prefix: str, g: Generation) -> Generation:
+    return Generation(text=prefix + g.text, tokens=g.tokens, truncated=g.truncated) if prefix else g
 
 
 def _stop_token_ids(model, tokenizer) -> set[int]:
@@ -237,10 +279,15 @@ class VLLMGenerator:
         params = [SamplingParams(n=1 if greedy else n, temperature=max(s.temperature, 0.0), top_p=s.top_p,
                                  top_k=s.top_k, max_tokens=s.max_new_tokens, seed=seed + i)
                   for i in range(len(conversations))]
+        prefixes = [_prefix(c) for c in conversations]
+        if len({bool(p) for p in prefixes}) > 1:
+            raise ValueError("vLLM continues either every conversation's final assistant message or none")
+        cont = bool(prefixes and prefixes[0])
         outputs = self._llm.chat(conversations, sampling_params=params, use_tqdm=False,
-                                 lora_request=self._lora.get(adapter) if adapter else None)
-        results = [[Generation(text=c.text, tokens=len(c.token_ids), truncated=c.finish_reason == "length")
-                     for c in out.outputs] for out in outputs]
+                                 lora_request=self._lora.get(adapter) if adapter else None,
+                                 add_generation_prompt=not cont, continue_final_message=cont)
+        results = [[Generation(text=prefix + c.text, tokens=len(c.token_ids), truncated=c.finish_reason == "length")
+                     for c in out.outputs] for prefix, out in zip(prefixes, outputs)]
         return [samples * n for samples in results] if greedy else results
 
     def close(self) -> None:
@@ -261,5 +308,13 @@ def make_generator(config: HsxConfig, model_path: str,
     if backend == "transformers":
         return TransformersGenerator(model_path, config, adapters)
     if backend == "vllm":
+        try:
+            import vllm  # noqa: F401
+        except ImportError as e:
+            # `make setup` installs vLLM on CUDA machines (the gpu extra); where it could not be
+            # installed, the run goes on with batched transformers generation rather than stopping.
+            print(f"vLLM is not available ({e}); generating with batched transformers instead "
+                  f"(pip install '.[gpu]' for vLLM)", file=sys.stderr)
+            return TransformersGenerator(model_path, config, adapters)
         return VLLMGenerator(model_path, config, adapters)
     raise ValueError(f"unknown sampling.backend {backend!r}: use \"transformers\" or \"vllm\"")

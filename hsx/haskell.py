@@ -1,23 +1,26 @@
 """The client of hsx-helper: the only Python module that speaks its JSON Lines protocol.
 
 Consumes module files written by hsx/harness.py and search settings; produces typed answers
-(`Types`, `Report`, `CompileFailure`).  One `Helper` owns one sandboxed helper process and is
-used by one thread at a time; it restarts the process after a crash, a timeout, or
-`restart_after` requests.  The protocol is documented in haskell/README.md (version 1).
+(`Types`, `Report`, `CompileFailure`), and for one source text a `SyntaxTree` (what GHC's parser
+reads in it; `read_source` turns it into a `HaskellSource`).  One `Helper` owns one sandboxed
+helper process and is used by one thread at a time; it restarts the process after a crash, a
+timeout, or `restart_after` requests.  The protocol is documented in haskell/README.md (version 2).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from hsx import sandbox
 from hsx.config import SandboxConfig, SearchConfig
+from hsx.source import HaskellSource, parse_source
 from hsx.toolchain import Toolchain
 from hsx.verdict import Counterexample, Outcome
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 
 class HelperFailure(RuntimeError):
@@ -43,7 +46,142 @@ class Report:
     shrinks: int
     exhausted: bool
     outputs: tuple[Counterexample, ...] = ()  # check mode: every input's outcomes, in order
+    strategies: dict[str, int] = dataclasses.field(default_factory=dict)  # inputs tried by each strategy
+    found_by: str | None = None  # the strategy that found `found`
+    cpu_s: float = 0.0  # CPU seconds the helper spent searching
 
+
+# ------------------------------------------------------------------------------------------------
+# The `syntax` op: one source read by GHC's parser (haskell/README.md, "The syntax op")
+
+Span = tuple[int, int, int, int]  # line, col, end line, column just after the end; 1-based characters
+
+
+@dataclass(frozen=True)
+class SyntaxConstructor:
+    name: str
+    fields: tuple[str, ...]  # each field's type as written (no `!`)
+    field_spans: tuple[Span, ...]
+    infix: bool
+    record: tuple[str, ...] | None  # field names of a record constructor
+
+
+@dataclass(frozen=True)
+class SyntaxDecl:
+    """One top-level declaration as GHC parsed it (adjacent clauses of a function are one)."""
+    kind: str  # binding signature fixity data newtype type class instance pragma other
+    names: tuple[str, ...]
+    span: Span
+    uses: frozenset[str] | None = None  # bindings, instances, classes: free names after shadowing
+    infix: bool = False  # a binding defined infix (x `f` y = ..., x <+> y = ...)
+    arity: int | None = None
+    type: str | None = None  # a signature's type as written
+    constructors: tuple[SyntaxConstructor, ...] = ()
+    deriving: tuple[str, ...] = ()
+    gadt: bool = False
+
+
+@dataclass(frozen=True)
+class SyntaxFixity:
+    op: str
+    assoc: str  # left right none
+    prec: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class SyntaxSynonym:
+    name: str
+    params: tuple[str, ...]
+    rhs: str  # as written
+    rhs_span: Span
+    span: Span
+
+
+@dataclass(frozen=True)
+class SyntaxNode:
+    """One expression-level construct.  `node` is op, neg, literal, if, case, match, guarded,
+    call, let or lambda; `fields` holds the other JSON fields of that node as the README lists
+    them (spans as tuples)."""
+    node: str
+    span: Span
+    fields: dict
+
+
+@dataclass(frozen=True)
+class ParseError:
+    line: int
+    col: int
+    message: str
+
+
+@dataclass(frozen=True)
+class SyntaxTree:
+    module: str | None
+    language: tuple[str, ...]
+    errors: tuple[ParseError, ...]  # GHC's parser stops at the first; then all else is empty
+    decls: tuple[SyntaxDecl, ...]
+    fixities: tuple[SyntaxFixity, ...]
+    synonyms: tuple[SyntaxSynonym, ...]
+    nodes: tuple[SyntaxNode, ...]
+    raw: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)  # the JSON as answered
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _span(v) -> Span | None:
+    return tuple(v) if v is not None else None  # type: ignore[return-value]
+
+
+def _spans_in(value):
+    """A node field with lists made tuples (spans and lists of spans), for hashing and equality."""
+    if isinstance(value, list):
+        return tuple(_spans_in(x) for x in value)
+    return value
+
+
+def _syntax_tree(t: dict) -> SyntaxTree:
+    def decl(d: dict) -> SyntaxDecl:
+        cons = tuple(SyntaxConstructor(c["name"], tuple(c["fields"]), tuple(map(_span, c["field_spans"])),
+                                       c["infix"], tuple(c["record"]) if c.get("record") is not None else None)
+                     for c in d.get("constructors", []))
+        return SyntaxDecl(d["kind"], tuple(d["names"]), _span(d["span"]),
+                          frozenset(d["uses"]) if "uses" in d else None, d.get("infix", False), d.get("arity"),
+                          d.get("type"), cons, tuple(d.get("deriving", [])), d.get("gadt", False))
+
+    return SyntaxTree(
+        module=t.get("module"), language=tuple(t.get("language", [])),
+        errors=tuple(ParseError(e["line"], e["col"], e["message"]) for e in t["errors"]),
+        decls=tuple(decl(d) for d in t["decls"]),
+        fixities=tuple(SyntaxFixity(f["op"], f["assoc"], f["prec"], _span(f["span"])) for f in t["fixities"]),
+        synonyms=tuple(SyntaxSynonym(y["name"], tuple(y["params"]), y["rhs"], _span(y["rhs_span"]), _span(y["span"]))
+                       for y in t["synonyms"]),
+        nodes=tuple(SyntaxNode(n["node"], _span(n["span"]),
+                               {k: _spans_in(v) for k, v in n.items() if k not in ("node", "span")})
+                    for n in t["nodes"]),
+        raw=t)
+
+
+def read_source(helper: "Helper | None", text: str, path: str = "<source>") -> HaskellSource:
+    """`parse_source` with the names, uses, fields and synonyms taken from GHC's parser wherever
+    the helper can give them: the reader `hsx verify` uses.  Without a helper, or when the helper
+    cannot parse this text (a parse error, CPP, an extension this GHC lacks, a helper built for
+    another GHC), it is the hand-written reader alone, and GHC's own messages come later from
+    compiling.  Raises `SourceError` like `parse_source`."""
+    tree = None
+    if helper is not None:
+        try:
+            tree = helper.syntax(text)
+        except HelperTimeout:
+            raise
+        except HelperFailure:
+            tree = None
+    return parse_source(text, path, syntax=tree if tree is not None and tree.ok else None)
+
+
+# ------------------------------------------------------------------------------------------------
 
 def _outcome(o: dict) -> Outcome:
     return Outcome(kind=o["kind"], value=o.get("value"), exception=o.get("exception"),
@@ -64,6 +202,7 @@ def _limits(search: SearchConfig) -> dict:
         "eval_timeout_ms": int(search.eval_timeout * 1000),
         "budget_ms": int(search.budget * 1000),
         "max_shrinks": search.max_shrinks,
+        "strategies": list(search.strategies),
     }
 
 
@@ -162,6 +301,15 @@ class Helper:
             return answer
         return [tuple(row) for row in answer["inputs"]]
 
+    def syntax(self, text: str) -> SyntaxTree:
+        """The source read by GHC's parser (no code runs).  A parse error is an answer (the tree's
+        `errors`), not an exception; HelperFailure means the helper could not answer (for example
+        a helper built with a GHC other than 9.0)."""
+        answer = self._request({"op": "syntax", "source": text}, timeout=self.limits.request_timeout)
+        if isinstance(answer, CompileFailure):  # not an answer the op gives; be explicit anyway
+            raise HelperFailure(f"hsx-helper: syntax: {answer.message}")
+        return _syntax_tree(answer["syntax"])
+
     def _run(self, op: str, directory: Path, modules: list[str], job: str,
              search: SearchConfig) -> Report | CompileFailure:
         # The helper stops searching after `budget` CPU seconds and each evaluation after
@@ -177,7 +325,9 @@ class Helper:
             possible=tuple(_row(r) for r in rep.get("possible", [])),
             enumerated=rep["enumerated"], random=rep["random"], depth=rep["depth"],
             shrinks=rep["shrinks"], exhausted=rep["exhausted"],
-            outputs=tuple(_row(r) for r in rep.get("outputs", [])))
+            outputs=tuple(_row(r) for r in rep.get("outputs", [])),
+            strategies=dict(rep.get("strategies", {})), found_by=rep.get("found_by"),
+            cpu_s=rep.get("cpu_ms", 0) / 1000)
 
     def _request(self, payload: dict, *, timeout: float) -> dict | CompileFailure:
         if self._proc is not None and self._served >= self.limits.restart_after:

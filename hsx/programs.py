@@ -36,19 +36,37 @@ reflectable").  The heuristic, over the token stream:
 It is a guess: only the prover decides.  It steers SEQ attempts toward programs that can be proved
 at all, and it never makes a claim about equivalence.
 
-Run `scripts/make_starter_pool.py` to rebuild and validate the starter pool.
+The JSONL files are the pool's only copy.  `type`, `arity`, `outputs`, `size` and `reflectable`
+are derived fields: computed by code from `code`, `entry` and `inputs`, never written by hand.
+`entry` is the one hsx finds unless given (`--entry`).  `id`, `code`, `inputs`, `tags`, `source`
+and `difficulty` are what a person (or promotion) chose.
+
+    hsx programs add FILE.hs --tags list,recursion [--pool-file F] [--id ID] [--entry NAME]
+        synthesizes sample inputs with the helper, runs the program on them in the sandbox,
+        computes the derived fields, refuses a program already in the pool (same id, or the same
+        code up to comments and layout), and appends the record atomically (`add_program`);
+    hsx programs validate [--pool data/programs] [--fix]
+        recomputes every record's derived fields and reports each mismatch (`check_pool`);
+        `--fix` rewrites the mismatched fields in place, atomically (`rewrite_pool_file`).
+
+Over 400 lines on purpose: this is the one module that defines the record, and every path that
+reads, checks, derives or writes it, so that a derived field has one definition.  The
+reflectability heuristic is the part that could live on its own.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
+import fcntl
+import hashlib
 import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from hsx.source import SourceError, Token, parse_source, tokenize
 from hsx.verdict import ErrorKind, Outcome, Result
@@ -162,20 +180,29 @@ class Program:
 # ------------------------------------------------------------------------------------------------
 # Files
 
-def load_pool(path: str | Path) -> list[Program]:
-    """Every program in `path`: one JSONL file, or all `*.jsonl` files under a directory (in
-    sorted path order).  Ids must be unique across files; any problem raises `PoolError` with
-    the file and line."""
+def pool_files(path: str | Path) -> list[Path]:
+    """The JSONL files of a pool: `path` itself, or every `*.jsonl` under a directory (sorted)."""
     root = Path(path)
     if root.is_dir():
         files = sorted(root.rglob("*.jsonl"))
         if not files:
             raise PoolError(f"{root}: no *.jsonl program files")
-    elif root.is_file():
-        files = [root]
-    else:
-        raise PoolError(f"{root}: no such pool file or directory")
-    programs: list[Program] = []
+        return files
+    if root.is_file():
+        return [root]
+    raise PoolError(f"{root}: no such pool file or directory")
+
+
+def load_pool(path: str | Path) -> list[Program]:
+    """Every program in `path`: one JSONL file, or all `*.jsonl` files under a directory (in
+    sorted path order).  Ids must be unique across files; any problem raises `PoolError` with
+    the file and line."""
+    return [p for _, p in _located(pool_files(path))]
+
+
+def _located(files: Sequence[Path]) -> list[tuple[str, Program]]:
+    """(file:line, program) for every record of `files`; raises `PoolError` as `load_pool`."""
+    out: list[tuple[str, Program]] = []
     seen: dict[str, str] = {}
     for file in files:
         for number, line in enumerate(file.read_text().splitlines(), 1):
@@ -192,8 +219,40 @@ def load_pool(path: str | Path) -> list[Program]:
                 raise PoolError(f"{where}: duplicate program id {program.id!r} "
                                 f"(first defined at {seen[program.id]})")
             seen[program.id] = where
-            programs.append(program)
-    return programs
+            out.append((where, program))
+    return out
+
+
+def _record_line(program: Program) -> str:
+    return json.dumps(program.to_json(), ensure_ascii=False) + "\n"
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    """A temporary file renamed over `target`, so that a reader never sees half a pool."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # a data file, readable like any other (mkstemp makes it 0600)
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def _pool_lock(directory: Path) -> Iterator[None]:
+    """Serializes writers of one pool directory (two `hsx programs add` at once would otherwise
+    each rewrite the file without the other's record).  A lock on the directory itself leaves no
+    lock file in the pool."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def save_pool_records(path: str | Path, programs: Iterable[Program]) -> None:
@@ -204,18 +263,28 @@ def save_pool_records(path: str | Path, programs: Iterable[Program]) -> None:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ValueError(f"duplicate program ids: {', '.join(dupes)}")
+    _write_atomic(Path(path), "".join(_record_line(p) for p in programs))
+
+
+def rewrite_pool_file(path: str | Path, replacements: dict[str, Program]) -> int:
+    """Replaces the records of `path` whose id is a key of `replacements` (the ids must not
+    change), atomically, leaving every other line byte for byte; returns how many it replaced."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # a data file, readable like any other (mkstemp makes it 0600)
-        with os.fdopen(fd, "w") as f:
-            for p in programs:
-                f.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _pool_lock(target.parent):
+        lines = target.read_text().splitlines(keepends=True)
+        replaced = 0
+        for i, line in enumerate(lines):
+            if not line.strip():
+                continue
+            pid = json.loads(line).get("id")
+            if pid in replacements:
+                if replacements[pid].id != pid:
+                    raise ValueError(f"a replacement for {pid!r} has another id, {replacements[pid].id!r}")
+                lines[i] = _record_line(replacements[pid])
+                replaced += 1
+        if replaced:
+            _write_atomic(target, "".join(lines))
+    return replaced
 
 
 # ------------------------------------------------------------------------------------------------
@@ -223,6 +292,15 @@ def save_pool_records(path: str | Path, programs: Iterable[Program]) -> None:
 
 def code_size(code: str) -> int:
     return sum(1 for line in code.splitlines() if line.strip())
+
+
+def normalized_code(code: str) -> str:
+    """The code's tokens without comments and layout: two programs that differ only there are the
+    same program.  Code hsx cannot tokenize falls back to collapsed whitespace."""
+    try:
+        return " ".join(t.text for t in tokenize(code))
+    except SourceError:
+        return " ".join(code.split())
 
 
 def render_outcome(o: Outcome) -> str:
@@ -291,33 +369,66 @@ def reflectability(code: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # Validation (runs the program: uses GHC through the Verifier)
 
-def validate_program(verifier: Verifier, program: Program) -> list[str]:
-    """Everything wrong with one pool program, as messages; empty when it can be used.  Runs the
-    program on its sample inputs in the sandbox and checks: it is accepted and compiles, hsx finds
-    the recorded entry with the recorded type and arity, every sample input gives a value (no
-    exception, timeout or resource limit) and that value is the recorded output."""
+@dataclass(frozen=True)
+class ProgramCheck:
+    """What `check_program` found for one record.  `problems` is empty when the record is right.
+    `derived` is the record with its derived fields (entry, type, arity, outputs, size,
+    reflectable) as computed now, or None when they cannot be computed: the program does not
+    compile, does not give a value on some sample input, or its inputs do not fit it.  So
+    `problems` with a `derived` record are mismatches that `--fix` repairs by writing `derived`."""
+    program: Program
+    problems: tuple[str, ...]
+    derived: Program | None
+
+    @property
+    def fixable(self) -> bool:
+        return bool(self.problems) and self.derived is not None
+
+
+def derived_record(program: Program, ev: Evaluation) -> Program:
+    """`program` with every derived field computed from its code and an evaluation of it on
+    `program.inputs`."""
+    return dataclasses.replace(program, entry=ev.entry.name, type=ev.entry.type, arity=ev.arity,
+                               outputs=tuple(render_outcome(o) for o in ev.outputs),
+                               size=code_size(program.code), reflectable=reflectability(program.code))
+
+
+def check_program(verifier: Verifier, program: Program) -> ProgramCheck:
+    """Runs the program on its sample inputs in the sandbox and compares every derived field
+    with the record: it is accepted and compiles, hsx finds the recorded entry with the recorded
+    type and arity, every sample input gives a value (no exception, timeout or resource limit)
+    and that value is the recorded output, and size and reflectable are what the code gives."""
     problems: list[str] = []
     if program.reflectable not in REFLECTABLE_VALUES:
         problems.append(f"reflectable is {program.reflectable!r}, not one of {', '.join(REFLECTABLE_VALUES)}")
     if not program.inputs:
-        problems.append("no sample inputs")
+        return ProgramCheck(program, tuple(problems + ["no sample inputs"]), None)
     if len(program.outputs) != len(program.inputs):
         problems.append(f"{len(program.inputs)} input rows but {len(program.outputs)} recorded outputs")
     bad_rows = [i for i, row in enumerate(program.inputs, 1) if len(row) != program.arity]
     if bad_rows:
         problems.append(f"input row(s) {', '.join(map(str, bad_rows))} do not have {program.arity} "
                         f"argument(s) (the recorded arity)")
-        return problems
-    ev = verifier.evaluate(program.code, [tuple(r) for r in program.inputs], path=f"{program.id}.hs")
-    if isinstance(ev, Result) and ev.error_kind == ErrorKind.BAD_INPUT:
+        return ProgramCheck(program, tuple(problems), None)
+    rows = [tuple(r) for r in program.inputs]
+    path = f"{program.id}.hs"
+    ev = verifier.evaluate(program.code, rows, entry=program.entry, path=path)
+    if isinstance(ev, Result) and ev.error_kind == ErrorKind.ENTRY:
+        # The recorded entry is not a function of the program: which one does hsx find?
+        found = verifier.evaluate(program.code, rows, path=path)
+        if isinstance(found, Evaluation):
+            ev = found
+    elif isinstance(ev, Result) and ev.error_kind == ErrorKind.BAD_INPUT:
         # Possibly rows of the recorded arity for an entry of another arity: say that plainly.
-        bare = verifier.evaluate(program.code, [], path=f"{program.id}.hs")
+        bare = verifier.evaluate(program.code, [], entry=program.entry, path=path)
         if isinstance(bare, Evaluation) and bare.arity != program.arity:
-            return problems + _compare(program, bare)
+            return ProgramCheck(program, tuple(problems + _compare(program, bare)), None)
     if isinstance(ev, Result):
         kind = ev.error_kind.value if ev.error_kind else ev.verdict.value
-        return problems + [f"cannot run the program ({kind}): {ev.reason}"]
-    return problems + _compare(program, ev)
+        return ProgramCheck(program, tuple(problems + [f"cannot run the program ({kind}): {ev.reason}"]), None)
+    problems += _compare(program, ev)
+    no_value = any(o.kind != "value" for o in ev.outputs)
+    return ProgramCheck(program, tuple(problems), None if no_value else derived_record(program, ev))
 
 
 def _compare(program: Program, ev: Evaluation) -> list[str]:
@@ -335,37 +446,151 @@ def _compare(program: Program, ev: Evaluation) -> list[str]:
             problems.append(f"sample input {i} ({call}) does not give a value: {got.describe()}")
         elif got.value != recorded:
             problems.append(f"sample input {i} ({call}): output {got.value} differs from the recorded {recorded}")
+    size = code_size(program.code)
+    if size != program.size:
+        problems.append(f"size mismatch: the code has {size} non-blank line(s), the record says {program.size}")
+    guess = reflectability(program.code)
+    if program.reflectable in REFLECTABLE_VALUES and guess != program.reflectable:
+        problems.append(f"reflectable mismatch: the heuristic gives {guess!r}, the record says {program.reflectable!r}")
     return problems
 
 
-def validate_pool(verifier: Verifier, programs: Sequence[Program], jobs: int | None = None) -> dict[str, list[str]]:
-    """Validates programs in parallel (one helper per worker thread).  Returns the problems of
-    each program that has any, by id: an empty dict means the whole pool is usable."""
-    ids = [p.id for p in programs]
-    out: dict[str, list[str]] = {}
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    for d in dupes:
-        out[d] = [f"duplicate program id {d!r}"]
+def validate_program(verifier: Verifier, program: Program) -> list[str]:
+    """Everything wrong with one pool program, as messages; empty when it can be used (see
+    `check_program`)."""
+    return list(check_program(verifier, program).problems)
+
+
+def check_pool(verifier: Verifier, programs: Sequence[Program], jobs: int | None = None) -> list[ProgramCheck]:
+    """`check_program` for every program, in parallel (one helper per worker thread), in the
+    order of `programs`."""
     workers = jobs or verifier.config.worker_count()
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(validate_program, verifier, p): p.id for p in programs}
-        for future in concurrent.futures.as_completed(futures):
-            problems = future.result()
-            if problems:
-                out.setdefault(futures[future], []).extend(problems)
+        return list(pool.map(lambda p: check_program(verifier, p), programs))
+
+
+def validate_pool(verifier: Verifier, programs: Sequence[Program], jobs: int | None = None) -> dict[str, list[str]]:
+    """Validates programs in parallel.  Returns the problems of each program that has any, by id:
+    an empty dict means the whole pool is usable."""
+    ids = [p.id for p in programs]
+    out: dict[str, list[str]] = {}
+    for d in sorted({i for i in ids if ids.count(i) > 1}):
+        out[d] = [f"duplicate program id {d!r}"]
+    for check in check_pool(verifier, programs, jobs):
+        if check.problems:
+            out.setdefault(check.program.id, []).extend(check.problems)
     return {i: out[i] for i in ids if i in out}
 
 
 def program_from_evaluation(*, id: str, code: str, rows: Sequence[Sequence[str]], evaluation: Evaluation,
                             tags: Sequence[str] = (), source: str = TEAM_SOURCE,
                             difficulty: float | None = None) -> Program:
-    """A pool record whose entry, type, arity and outputs come from running the code (used by the
-    starter-pool script and by promotion)."""
+    """A pool record whose entry, type, arity and outputs come from running the code (used by
+    `add_program`, the dataset pipeline and promotion)."""
     return Program(id=id, code=code, entry=evaluation.entry.name, type=evaluation.entry.type,
                    arity=evaluation.arity, inputs=tuple(tuple(r) for r in rows),
                    outputs=tuple(render_outcome(o) for o in evaluation.outputs), size=code_size(code),
                    tags=tuple(tags), reflectable=reflectability(code), source=source, difficulty=difficulty)
 
 
-__all__ = ["LIBRARY_NAMES", "Program", "PoolError", "code_size", "load_pool", "program_from_evaluation",
-           "reflectability", "render_outcome", "save_pool_records", "validate_pool", "validate_program"]
+# ------------------------------------------------------------------------------------------------
+# Adding a program
+
+class ProgramRejected(ValueError):
+    """A program `add_program` will not add; the message says why.  The pool file is unchanged."""
+
+
+def add_program(verifier: Verifier, code: str, *, pool_file: str | Path, id: str, tags: Sequence[str],
+                entry: str | None = None, inputs: int = 5, seed: int = 0) -> Program:
+    """Validates `code` for the pool and appends its record to `pool_file` (created if missing),
+    atomically; returns the record.  The steps are those of `hsx programs validate`: sandbox
+    policy, compile, `inputs` sample inputs synthesized by the helper from the entry's type
+    (seeded by `seed` and the id, duplicates dropped), a run that must give a value on each,
+    then every derived field computed and the record checked by `check_program`.  Refuses an id
+    or a program (same code up to comments and layout, same entry) already anywhere in the pool
+    directory, the pool file's folder.  Raises `ProgramRejected`, or `PoolError` when the pool itself
+    cannot be read; in both cases the pool file is unchanged."""
+    target = Path(pool_file)
+    tags = tuple(t for t in tags if t)
+    if not id or any(c.isspace() for c in id):
+        raise ProgramRejected(f"program id {id!r}: give a non-empty id without spaces (--id)")
+    if not tags:
+        raise ProgramRejected("give at least one tag (--tags list,recursion): self-play and the "
+                              "dataset statistics group programs by them")
+    _refuse_duplicate(target.parent, id, code, entry)  # before running GHC, and again under the lock
+    path = f"{id}.hs"
+    input_seed = seed * 1_000_003 + int(hashlib.sha256(id.encode()).hexdigest()[:6], 16)
+    rows = _distinct_samples(verifier, code, inputs, seed=input_seed, entry=entry, path=path)
+    ev = verifier.evaluate(code, rows, entry=entry, path=path)
+    if isinstance(ev, Result):
+        raise _rejected(ev)
+    for row, out in zip(rows, ev.outputs):
+        if out.kind != "value":
+            raise ProgramRejected(f"{ev.entry.name} {' '.join(row)} does not give a value: {out.describe()}; "
+                                  f"a pool program gives a value on every sample input (make it total, "
+                                  f"or try another --seed)")
+    program = program_from_evaluation(id=id, code=code, rows=rows, evaluation=ev, tags=tags)
+    check = check_program(verifier, program)
+    if check.problems:  # a record built from a run that a second run disagrees with: not deterministic
+        raise ProgramRejected("the new record does not validate: " + "; ".join(check.problems))
+    with _pool_lock(target.parent):
+        _refuse_duplicate(target.parent, id, code, program.entry)
+        old = target.read_text() if target.exists() else ""
+        if old and not old.endswith("\n"):
+            old += "\n"
+        _write_atomic(target, old + _record_line(program))
+    return program
+
+
+def _rejected(result: Result) -> ProgramRejected:
+    kind = result.error_kind.value if result.error_kind else result.verdict.value
+    hint = ""
+    if result.error_kind == ErrorKind.ENTRY:  # the Verifier's message names `hsx verify`'s options
+        hint = "\n(for `hsx programs add`, name the entry function with --entry NAME)"
+    return ProgramRejected(f"cannot run the program ({kind}): {result.reason}{hint}")
+
+
+def _refuse_duplicate(directory: Path, id: str, code: str, entry: str | None) -> None:
+    """A program is its code (up to comments and layout) and its entry.  Before the entry is known
+    (`entry` None), any record with the same code counts."""
+    files = sorted(directory.rglob("*.jsonl")) if directory.is_dir() else []
+    key = normalized_code(code)
+    for where, p in _located(files):
+        if p.id == id:
+            raise ProgramRejected(f"program id {id!r} is already in the pool ({where}): choose another --id")
+        if normalized_code(p.code) == key and entry in (None, p.entry):
+            hint = "" if entry else "; for another function of the same code, name it with --entry"
+            raise ProgramRejected(f"the pool already has this program: {p.id!r} ({where}) has the same code "
+                                  f"up to comments and layout, and entry {p.entry!r}{hint}")
+
+
+def _distinct_samples(verifier: Verifier, code: str, count: int, *, seed: int, entry: str | None,
+                      path: str) -> list[tuple[str, ...]]:
+    """`count` distinct synthesized input rows, or fewer when the argument types have fewer
+    small values (Bool).  Small sizes repeat values (size 0 gives 0 or []), so when `count`
+    rows hold duplicates, four times as many are asked for and the first distinct ones kept."""
+    distinct: list[tuple[str, ...]] = []
+    for ask in (count, 4 * count):
+        rows = verifier.synthesize_inputs(code, ask, seed=seed, entry=entry, path=path)
+        if isinstance(rows, Result):
+            raise _rejected(rows)
+        distinct = list(dict.fromkeys(tuple(_as_argument(x) for x in r) for r in rows))[:count]
+        if len(distinct) == count:
+            break
+    return distinct
+
+
+def _as_argument(expr: str) -> str:
+    """The pool writes each argument so that it can follow the entry's name in a call: negative
+    numbers and applications in parentheses (`(-2)`, `(Rect 3 1)`), as the hand-written records
+    do; the helper prints them bare."""
+    expr = expr.strip()
+    if expr.startswith("-") or (" " in expr and expr[:1] not in "([\"'"):
+        return f"({expr})"
+    return expr
+
+
+__all__ = ["LIBRARY_NAMES", "PoolError", "Program", "ProgramCheck", "ProgramRejected", "add_program", "check_pool",
+           "check_program", "code_size", "derived_record", "load_pool", "normalized_code", "pool_files",
+           "program_from_evaluation", "reflectability", "render_outcome", "rewrite_pool_file", "save_pool_records",
+           "validate_pool", "validate_program"]

@@ -207,8 +207,34 @@ if they are equivalent or `{ANSWER_MARKER} {NO}` if they are not."""
     return [{"role": "user", "content": content}]
 
 
+# The short prompt's answer starts with this text, given to the model as the beginning of its
+# turn (the generator continues a final assistant message), so a small model cannot miss the
+# format; the recorded completion includes it.
+BOB_SHORT_PREFIX = ANSWER_MARKER
+
+
+def bob_short(p_code: str, q_code: str) -> list[dict]:
+    """Bob's short-answer prompt (`selfplay.bob_prompt = "short"`): the answer line only, no
+    reasoning, so that k samples per pair fit a CPU budget with a small model.  Read back by the
+    same parser as `bob_judge`."""
+    content = f"""\
+Are these two Haskell programs equivalent, that is, do their entry functions give the same result \
+on every input?
+
+Program P:
+
+{_fenced(Q_LABEL, p_code)}
+
+Program Q:
+
+{_fenced(Q_LABEL, q_code)}
+
+Answer with one line only: `{ANSWER_MARKER} {YES}` if they are equivalent, `{ANSWER_MARKER} {NO}` if not."""
+    return [{"role": "user", "content": content}]
+
+
 __all__ = ["ANSWER_MARKER", "FENCE", "INPUT_LABEL", "NO", "PROOF_LABEL", "Q_LABEL", "YES",
-           "alice_repair", "alice_seq", "alice_sinq", "bob_judge"]
+           "alice_repair", "alice_seq", "alice_sinq", "bob_judge", "bob_short", "BOB_SHORT_PREFIX"]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -327,35 +353,6 @@ Program 2:
     return [{"role": "user", "content": content}]
 
 
-# The placeholders an official prompts file may use, filled by `fill_official`.
-OFFICIAL_PLACEHOLDERS = ("program_1_code", "program_2_code", "problem_html", "def_in", "live_out", "category")
-
-
-def fill_official(template, fields: dict[str, str | None]) -> list[dict]:
-    """A conversation from one template of an official prompts file.
-
-    `template` is a string (one user turn) or a list of `{"role", "content"}` messages (few-shot
-    turns).  Only `{name}` for the names in OFFICIAL_PLACEHOLDERS is replaced (missing values
-    become the empty string); every other brace is left alone, since the templates hold code.  The
-    last user turn gets hsx's answer line appended unless the template already asks for
-    `ANSWER:`, so that `parsing.parse_bob` reads the answer the same way as everywhere else.
-    """
-    import re
-
-    pattern = re.compile(r"\{(" + "|".join(OFFICIAL_PLACEHOLDERS) + r")\}")
-
-    def fill(text: str) -> str:
-        return pattern.sub(lambda m: fields.get(m.group(1)) or "", text)
-
-    messages = ([{"role": "user", "content": template}] if isinstance(template, str)
-                else [dict(m) for m in template])
-    messages = [{"role": m["role"], "content": fill(m["content"])} for m in messages]
-    if ANSWER_MARKER not in " ".join(m["content"] for m in messages):
-        last = max(i for i, m in enumerate(messages) if m["role"] == "user")
-        messages[last]["content"] += "\n\n" + _YES_NO_LINE.format(yes="they are equivalent", no="they are not")
-    return messages
-
-
 def pysecdb_judge(content: str) -> list[dict]:
     """Is this commit a security patch?"""
     text = f"""\
@@ -386,5 +383,4 @@ and Data.Maybe. Think it through, then answer with the code in one {FENCE}{Q_LAB
 such block of your answer is read)."""
     return [{"role": "user", "content": content}]
 
-__all__ += ["OFFICIAL_PLACEHOLDERS", "alice_complete", "equibench_judge", "equibench_notion", "fill_official",
-            "pysecdb_judge"]
+__all__ += ["alice_complete", "equibench_judge", "equibench_notion", "pysecdb_judge"]

@@ -3,11 +3,15 @@
 Consumes module text from hsx/lhmodule.py (with a proof already inserted and already accepted by
 `hsx.liquid.check_proof_text`); produces `hsx.liquid.LhOutcome`.  Liquid Haskell runs as a GHC
 plugin (`ghc -fno-code -fplugin=LiquidHaskell ...`; -fno-code matters: with code generation GHC
-skips an unchanged module on the next run and exits 0 without checking it).  The prover is found
-from the config/env (`HSX_LIQUID`: the whole command prefix), else from the GHC package database
-(`liquidhaskell`, or the older `liquid-base` packaging that the recorded fixtures used), and needs
-z3 on PATH.  Results are cached on disk keyed by the module text and the prover's version, so a
-repeated check is instant.
+skips an unchanged module on the next run and exits 0 without checking it).
+
+Finding the prover (`locate_prover`), first match wins:
+  1. `toolchain.liquid` / HSX_LIQUID: the whole command prefix, as given;
+  2. the build of `make liquid` (scripts/build_liquid.sh): `<cache_dir>/liquid-0.9.0.2.1-ghc-9.0.2/
+     bin/liquid-ghc`, where cache_dir is `${XDG_CACHE_HOME:-~/.cache}/hsx` unless configured;
+  3. GHC's own package database (`liquidhaskell`, or the `liquid-base` packaging of 0.9.0.x).
+z3 must be on PATH.  Results are cached on disk keyed by the module text and the prover's
+version, so a repeated check is instant.
 """
 
 from __future__ import annotations
@@ -27,7 +31,11 @@ from hsx.config import ProofConfig, SandboxConfig, ToolchainConfig
 from hsx.liquid import LhOutcome, classify_lh_output
 from hsx.lhmodule import MODULE_NAME, THEOREM
 
-MISSING_HINT = "Liquid Haskell is not installed here: use `nix develop` (see README)"
+LIQUID_VERSION = "0.9.0.2.1"
+LIQUID_GHC_VERSION = "9.0.2"
+# The prefix scripts/build_liquid.sh installs into, under the cache directory (keep in step).
+PREFIX_NAME = f"liquid-{LIQUID_VERSION}-ghc-{LIQUID_GHC_VERSION}"
+MISSING_HINT = "run `make liquid` (builds Liquid Haskell into the per-user cache; HSX_LIQUID overrides)"
 
 
 class ProverMissing(RuntimeError):
@@ -46,7 +54,7 @@ _lock = threading.Lock()
 
 def locate_prover(tc: ToolchainConfig, limits: SandboxConfig) -> Prover:
     """Finds Liquid Haskell (once per process and configuration) or raises ProverMissing."""
-    key = (tc.liquid, tc.ghc)
+    key = (tc.liquid, tc.ghc, tc.cache_dir)
     with _lock:
         if key not in _located:
             try:
@@ -59,12 +67,34 @@ def locate_prover(tc: ToolchainConfig, limits: SandboxConfig) -> Prover:
     return found
 
 
+def prover_prefix(tc: ToolchainConfig) -> Path | None:
+    """Where `make liquid` installs the prover for this configuration (None: no cache dir)."""
+    return Path(tc.cache_dir) / PREFIX_NAME if tc.cache_dir else None
+
+
+def _built_by_make_liquid(tc: ToolchainConfig) -> Prover | None:
+    prefix = prover_prefix(tc)
+    if prefix is None:
+        return None
+    wrapper, stamp = prefix / "bin" / "liquid-ghc", prefix / "stamp"
+    # The stamp is written last, after the smoke test: without it the build did not finish.
+    if not (wrapper.is_file() and os.access(wrapper, os.X_OK) and stamp.is_file()):
+        return None
+    key = stamp.read_text().split("\n", 1)[0].strip()
+    # The build's key is part of the version, so a rebuild never reuses cached verdicts.
+    return Prover((str(wrapper),), f"ghc-{LIQUID_GHC_VERSION} liquidhaskell-{LIQUID_VERSION} build-{key[:12]}")
+
+
 def _locate(tc: ToolchainConfig, limits: SandboxConfig) -> Prover:
     if shutil.which("z3") is None:
-        raise ProverMissing(f"z3 is not on PATH; {MISSING_HINT}")
+        raise ProverMissing("z3 (the SMT solver Liquid Haskell calls) is not on PATH; "
+                            "run `make apt` (Debian/Ubuntu; the Nix shell provides it)")
     if tc.liquid:
         command = tuple(shlex.split(tc.liquid))
         return Prover(command, " ".join(command))
+    built = _built_by_make_liquid(tc)
+    if built is not None:
+        return built
     ghc = shutil.which(tc.ghc)
     if ghc is None:
         raise ProverMissing(f"GHC ({tc.ghc}) is not on PATH; {MISSING_HINT}")
@@ -87,7 +117,9 @@ def _locate(tc: ToolchainConfig, limits: SandboxConfig) -> Prover:
                       f"ghc-{ghc_v} liquid-base-{legacy}")
     if modern:
         return Prover(base + ("-package", "liquidhaskell"), f"ghc-{ghc_v} liquidhaskell-{modern}")
-    raise ProverMissing(f"no liquidhaskell package in {tc.ghc}'s package database; {MISSING_HINT}")
+    where = prover_prefix(tc)
+    raise ProverMissing(f"Liquid Haskell is not installed: no {where / 'bin' / 'liquid-ghc' if where else 'prover build'}"
+                        f" and no liquidhaskell package in {tc.ghc}'s package database; {MISSING_HINT}")
 
 
 def _cache_file(cache_dir: str, prover: Prover, module_text: str) -> Path:

@@ -36,7 +36,7 @@ from typing import Callable
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from hsx import parsing, prompts
+from hsx import parsing, prompts, statistics, transform
 from hsx.config import HsxConfig, to_dict
 from hsx.curriculum import Curriculum, promotion_rows
 from hsx.generation import Generator, make_generator
@@ -78,6 +78,8 @@ class SelfPlay:
         self.generator_factory = generator_factory or make_generator
         self._generator: Generator | None = None
         self._generator_adapters: dict[str, str] | None = None
+        self._syntax = None  # the syntax-tree reader of the transformations (see _syntax_fn)
+        self._verifier: Verifier | None = None
         self.model_path = resolve_base_model(config.model, run_dir.parent / ".models")
 
     # -- state ------------------------------------------------------------------------------
@@ -99,7 +101,16 @@ class SelfPlay:
         except ProverMissing as e:
             self.console.print(f"[yellow]prover missing[/yellow]: SEQ attempts will be counted as "
                                f"prover-missing ({e})")
-        with Verifier(self.config) as verifier:
+        if sp.bob_prompt not in ("reason", "short"):
+            raise ValueError(f"selfplay.bob_prompt must be \"reason\" or \"short\", got {sp.bob_prompt!r}")
+        # The transformation Alice's SINQ candidates carry no input: hsx's search must find one,
+        # and when it finds none the candidate is "non-diverging", as a model's would be, without
+        # a proof search that is not what was asked for.
+        with Verifier(self.config) as verifier, \
+                Verifier(self.config.with_proof(enabled=False)) as search_only:
+            self._search_only = search_only
+            self._verifier = verifier
+            self._heldout_split(verifier)
             for k in range(sp.iterations):
                 state = self._state()
                 if k in state["done"]:
@@ -117,6 +128,8 @@ class SelfPlay:
         it.dir.mkdir(parents=True, exist_ok=True)
         curriculum = Curriculum.from_json(state["curriculum"], sp)
         pool = load_pool(Path(sp.pool)) + [Program.from_json(p) for p in state["promoted"]]
+        held = self._heldout_ids()
+        pool = [p for p in pool if p.id not in held]
 
         t0 = time.monotonic()
         sel_file = it.dir / "selected.jsonl"
@@ -132,7 +145,11 @@ class SelfPlay:
         bob = self._bob(it, verified, adapters)
         self._close_generator()  # the GPU is free for training from here on
         training = self._train(it, bob)
+        heldout = self._heldout_measure(it)
         metrics = self._metrics(it, bob, training)
+        metrics.update(_yields_by_source(it.dir, self.config.selfplay.repair_rounds))
+        if heldout is not None:
+            metrics["heldout"] = heldout
         write_json(it.dir / "metrics.json", metrics)
 
         # Curriculum and promotion, then the iteration is marked done, in one atomic write.
@@ -195,10 +212,13 @@ class SelfPlay:
         sp = self.config.selfplay
         rng = random.Random(f"{sp.seed}-kind-{it.k}")
         kinds = {pid: ("seq" if rng.random() < sp.p_seq else "sinq") for pid in sorted(it.programs)}
+        sources = self._sources(it)
         pending: dict[str, tuple[list[dict], dict | None]] = {}  # pid -> (conversation, previous)
         for pid in sorted(it.programs):
             p = it.programs[pid]
-            if kinds[pid] == "seq":
+            if sources[pid] == "transform":
+                pending[pid] = ([], None)  # no prompt: candidates come from hsx/transform.py
+            elif kinds[pid] == "seq":
                 skeleton = verifier.lh_module(PairRequest(p.code, p.code, entry_a=p.entry, entry_b=p.entry))
                 text = skeleton.text if not isinstance(skeleton, Result) else "(module unavailable)"
                 pending[pid] = (prompts.alice_seq(p, text), None)
@@ -209,29 +229,99 @@ class SelfPlay:
             if not pending:
                 break
             t0 = time.monotonic()
-            answers = self._alice_generate(it, r, pending, kinds, adapters)
+            answers = self._alice_generate(it, r, pending, kinds, adapters, sources)
             it.times["alice"] = it.times.get("alice", 0.0) + time.monotonic() - t0
             t0 = time.monotonic()
             results = self._verify(it, r, answers, verifier)
             it.times["verify"] = it.times.get("verify", 0.0) + time.monotonic() - t0
             pending = {}
+            done = set()
             for a in answers:
                 res = results.get(a["id"])
                 if res is not None and res["ok"]:
-                    verified.append({**a, "verification": res})
-                elif r < sp.repair_rounds:
+                    verified.append(_verified(a, res))
+                    done.add(a["program_id"])
+            for a in answers:
+                pid = a["program_id"]
+                if r >= sp.repair_rounds or pid in done:
+                    continue
+                if a.get("source") == "transform":
+                    pending[pid] = ([], a)  # the next round tries other transformations
+                else:
+                    res = results.get(a["id"])
                     feedback = a["failure"] or (res["feedback"] if res else "no verdict")
-                    pending[a["program_id"]] = (prompts.alice_repair(a["conversation"], a["raw"], feedback), a)
+                    pending[pid] = (prompts.alice_repair(a["conversation"], a["raw"], feedback), a)
         return verified
 
-    def _alice_generate(self, it: _Iteration, r: int, pending, kinds, adapters) -> list[dict]:
+    def _sources(self, it: _Iteration) -> dict[str, str]:
+        """Which Alice varies each program: "model" or "transform" (`alice.backend`; "mix" draws
+        per program, seeded)."""
+        al = self.config.alice
+        if al.backend != "mix":
+            return {pid: al.backend for pid in it.programs}
+        rng = random.Random(f"{self.config.selfplay.seed}-source-{it.k}")
+        return {pid: ("transform" if rng.random() < al.transform_share else "model") for pid in sorted(it.programs)}
+
+    def _transform_answers(self, it: _Iteration, r: int, pids: list[str], kinds: dict[str, str]) -> list[dict]:
+        """The transformation Alice's candidates for round r, as records shaped like a model's
+        answers (no prompt, no tokens; `raw` is Q in the answer format a model would use)."""
+        sp, al = self.config.selfplay, self.config.alice
+        tried: dict[str, set[str]] = collections.defaultdict(set)
+        for j in range(r):
+            for a in read_jsonl(it.dir / f"alice_r{j}.jsonl"):
+                if a.get("q"):
+                    tried[a["program_id"]].add(a["q"])
+        syntax = self._syntax_fn()
+        records = []
+        for pid in pids:
+            p = it.programs[pid]
+            cands = transform.propose(p.code, p.entry, kinds[pid], random.Random(f"{sp.seed}-transform-{it.k}-{pid}-{r}"),
+                                      count=al.candidates, exclude=frozenset(tried[pid]), syntax=syntax)
+            base = {"program_id": pid, "kind": kinds[pid], "round": r, "conversation": [], "tokens": 0,
+                    "truncated": False, "inputs": None, "proof": None, "source": "transform"}
+            if not cands:
+                records.append({**base, "id": f"{it.k}-{pid}-r{r}-t0", "raw": "", "q": None, "transform": None,
+                                "site": None, "failure": f"no-transform: no {kinds[pid]} transformation applies"})
+            for j, c in enumerate(cands):
+                failure = ("identical: Q is P up to renaming and whitespace"
+                           if parsing.same_program(p.code, c.q) else None)
+                records.append({**base, "id": f"{it.k}-{pid}-r{r}-t{j}", "raw": f"{prompts.FENCE}{prompts.Q_LABEL}\n"
+                                f"{c.q.rstrip()}\n{prompts.FENCE}\n", "q": c.q, "transform": c.transform,
+                                "site": c.site, "failure": failure})
+        return records
+
+    def _syntax_fn(self):
+        """GHC's parser through the helper's `syntax` op (haskell/README.md), answers cached by
+        text; where the helper cannot answer it (an older helper build), hsx's tokenizer in the
+        same node shapes (hsx.transform.token_syntax), said once."""
+        if self._syntax is not None:
+            return self._syntax
+        cache: dict[str, dict] = {}
+
+        def ghc(text: str) -> dict:
+            if text not in cache:
+                cache[text] = self._verifier._helper().syntax(text).raw
+            return cache[text]
+        try:
+            probe = ghc("f :: Int -> Int\nf x = x + 1\n")
+            if not any(n.get("node") == "op" for n in probe.get("nodes", [])):
+                raise ValueError("no op node in the answer")
+            self._syntax = ghc
+        except Exception as e:  # noqa: BLE001 - any reason the op cannot serve: fall back, say so
+            self.console.print(f"[yellow]transformations locate nodes with hsx's tokenizer[/yellow]: the "
+                               f"helper's syntax op is not available ({type(e).__name__}: {e})")
+            self._syntax = transform.token_syntax
+        return self._syntax
+
+    def _alice_generate(self, it: _Iteration, r: int, pending, kinds, adapters, sources) -> list[dict]:
         path = it.dir / f"alice_r{r}.jsonl"
         if path.exists():
             return read_jsonl(path)
-        pids = sorted(pending)
+        records = self._transform_answers(it, r, sorted(p for p in pending if sources[p] == "transform"), kinds)
+        pids = sorted(p for p in pending if sources[p] == "model")
         outs = self._generate(f"alice round {r}", [pending[pid][0] for pid in pids], n=1,
-                              adapters=adapters, agent="alice", seed=self.config.selfplay.seed * 1000 + it.k * 10 + r)
-        records = []
+                              adapters=adapters, agent="alice",
+                              seed=self.config.selfplay.seed * 1000 + it.k * 10 + r) if pids else []
         for pid, samples in zip(pids, outs):
             p = it.programs[pid]
             g = samples[0]
@@ -247,26 +337,28 @@ class SelfPlay:
             records.append({"id": f"{it.k}-{pid}-r{r}", "program_id": pid, "kind": kinds[pid], "round": r,
                             "conversation": pending[pid][0], "raw": g.text, "tokens": g.tokens,
                             "truncated": g.truncated, "q": q, "inputs": list(inputs) if inputs else None,
-                            "proof": proof, "failure": failure})
+                            "proof": proof, "failure": failure, "source": "model"})
         write_jsonl(path, records)
         return records
 
     def _verify(self, it: _Iteration, r: int, answers: list[dict], verifier: Verifier) -> dict[str, dict]:
         log = JsonlLog(it.dir / f"verify_r{r}.jsonl")
         todo = [a for a in answers if a["failure"] is None and a["id"] not in log]
-        reqs = []
+        reqs, searches = [], []
         for a in todo:
             p = it.programs[a["program_id"]]
-            reqs.append(PairRequest(p.code, a["q"], a_path="P.hs", b_path="Q.hs", entry_a=p.entry, entry_b=p.entry,
-                                    inputs=tuple(a["inputs"]) if a["kind"] == "sinq" else None,
-                                    proof=a["proof"] if a["kind"] == "seq" else None, id=a["id"]))
-        if reqs:
+            req = PairRequest(p.code, a["q"], a_path="P.hs", b_path="Q.hs", entry_a=p.entry, entry_b=p.entry,
+                              inputs=tuple(a["inputs"]) if a["kind"] == "sinq" and a["inputs"] is not None else None,
+                              proof=a["proof"] if a["kind"] == "seq" else None, id=a["id"])
+            (searches if a["kind"] == "sinq" and a["inputs"] is None else reqs).append(req)
+        if reqs or searches:
             kinds = {a["id"]: a["kind"] for a in todo}
             with _progress(self.console) as progress:
-                task = progress.add_task(f"verify round {r}", total=len(reqs))
-                for res in verifier.verify_many(reqs):
-                    log.append(_classify(res, kinds[res.id]))
-                    progress.advance(task)
+                task = progress.add_task(f"verify round {r}", total=len(reqs) + len(searches))
+                for v, batch in ((verifier, reqs), (getattr(self, "_search_only", verifier), searches)):
+                    for res in v.verify_many(batch) if batch else ():
+                        log.append(_classify(res, kinds[res.id]))
+                        progress.advance(task)
         return {rid: rec for rid, rec in log.records.items()}
 
     # -- Bob -------------------------------------------------------------------------------
@@ -279,8 +371,8 @@ class SelfPlay:
         k = self.config.selfplay.bob_samples
         records = []
         if verified:
-            convs = [prompts.bob_judge(it.programs[v["program_id"]].code, v["q"]) for v in verified]
-            outs = self._generate("bob", convs, n=k, adapters=adapters, agent="bob",
+            convs = [self._bob_prompt(it.programs[v["program_id"]].code, v["q"]) for v in verified]
+            outs = self._generate("bob", self._bob_turns(convs), n=k, adapters=adapters, agent="bob",
                                   seed=self.config.selfplay.seed * 1000 + it.k * 10 + 7)
             for v, conv, samples in zip(verified, convs, outs):
                 label = v["kind"] == "seq"  # YES for an equivalent pair
@@ -295,10 +387,22 @@ class SelfPlay:
                     "bob_tokens": sum(s.tokens for s in samples), "judged": judged, "correct": correct,
                     "unparsed": sum(j is None for j in judged),
                     "difficulty": pair_difficulty(correct), "verified": True,
-                    "verification": v["verification"]})
+                    "verification": v["verification"], "source": v.get("source", "model"),
+                    "transform": v.get("transform")})
         write_jsonl(path, records)
         it.times["bob"] = time.monotonic() - t0
         return records
+
+    def _bob_prompt(self, p_code: str, q_code: str) -> list[dict]:
+        short = self.config.selfplay.bob_prompt == "short"
+        return (prompts.bob_short if short else prompts.bob_judge)(p_code, q_code)
+
+    def _bob_turns(self, convs: list[list[dict]]) -> list[list[dict]]:
+        """What Bob is asked to continue: with the short prompt, his turn begins with the answer
+        marker (recorded completions include it, so his training examples teach the same line)."""
+        if self.config.selfplay.bob_prompt != "short":
+            return convs
+        return [c + [{"role": "assistant", "content": prompts.BOB_SHORT_PREFIX}] for c in convs]
 
     # -- training --------------------------------------------------------------------------
 
@@ -308,7 +412,11 @@ class SelfPlay:
         files = {"alice": it.dir / "train_alice.jsonl", "bob": it.dir / "train_bob.jsonl"}
         if not all(f.exists() for f in files.values()):
             chosen = select_training_data(bob, sp, random.Random(f"{sp.seed}-select-data-{it.k}"))
-            write_jsonl(files["alice"], chosen.alice)
+            # The model Alice learns from her own verified answers only: a transformation's Q has
+            # no prompt that the model answered (Bob learns from every verified pair).
+            model_ids = {b["id"] for b in bob if b.get("source", "model") == "model"}
+            write_jsonl(files["alice"], [ex for ex, pid in zip(chosen.alice, chosen.alice_pair_ids)
+                                         if pid in model_ids])
             write_jsonl(files["bob"], chosen.bob)
             write_json(it.dir / "selection.json", chosen.counts)
         summary: dict = {"selection": read_json(it.dir / "selection.json")}
@@ -327,8 +435,9 @@ class SelfPlay:
                 summary[agent] = {"examples": 0, "skipped": "no training examples"}
                 continue
             try:
-                res = train_adapter(examples, model_path=self.model_path, out_dir=out, config=self.config,
-                                    init_adapter=Path(init) if init else None, seed=sp.seed + it.k)
+                with self.console.status(f"training {agent}: {len(examples)} examples"):
+                    res = train_adapter(examples, model_path=self.model_path, out_dir=out, config=self.config,
+                                        init_adapter=Path(init) if init else None, seed=sp.seed + it.k)
             except NoTrainableExamples as e:
                 self.console.print(f"[yellow]{agent}: training skipped[/yellow]: {e}")
                 summary[agent] = {"examples": len(examples), "skipped": str(e)}
@@ -340,12 +449,109 @@ class SelfPlay:
         it.times["train"] = time.monotonic() - t0
         return summary
 
+    # -- the held-out measure --------------------------------------------------------------
+
+    def _heldout_ids(self) -> set[str]:
+        return {p["id"] for p in read_jsonl(self.run_dir / "heldout" / "programs.jsonl")}
+
+    def _heldout_split(self, verifier: Verifier) -> None:
+        """Before iteration 0: `heldout_programs` programs leave the pool for good, and their
+        verified transformation pairs (one SEQ and one SINQ candidate each) are the test split.
+        The split is by P by construction (no iteration ever selects these programs), and it is
+        made by the transformations whatever `alice.backend` is, so it does not move with Alice."""
+        sp = self.config.selfplay
+        d = self.run_dir / "heldout"
+        if sp.heldout_programs <= 0 or (d / "pairs.jsonl").exists():
+            return
+        progs_file = d / "programs.jsonl"
+        if not progs_file.exists():
+            pool = sorted(load_pool(Path(sp.pool)), key=lambda p: p.id)
+            chosen = random.Random(f"{sp.seed}-heldout").sample(pool, min(sp.heldout_programs, len(pool)))
+            write_jsonl(progs_file, [p.to_json() for p in sorted(chosen, key=lambda p: p.id)])
+        programs = {p["id"]: Program.from_json(p) for p in read_jsonl(progs_file)}
+        syntax = self._syntax_fn()
+        cands: dict[str, dict] = {}
+        for pid in sorted(programs):
+            p = programs[pid]
+            for kind in ("seq", "sinq"):
+                rng = random.Random(f"{sp.seed}-heldout-{pid}-{kind}")
+                for c in transform.propose(p.code, p.entry, kind, rng, count=1, syntax=syntax):
+                    if not parsing.same_program(p.code, c.q):
+                        cands[f"heldout-{pid}-{kind}"] = {"id": f"heldout-{pid}-{kind}", "program_id": pid,
+                                                          "p": p.code, "q": c.q, "kind": kind,
+                                                          "transform": c.transform, "site": c.site}
+        log = JsonlLog(d / "verify.jsonl")
+        todo = [c for c in cands.values() if c["id"] not in log]
+        t0 = time.monotonic()
+        with _progress(self.console) as progress:
+            task = progress.add_task("held-out split: verify", total=len(todo))
+            for kind, v in (("seq", verifier), ("sinq", self._search_only)):
+                reqs = [PairRequest(c["p"], c["q"], a_path="P.hs", b_path="Q.hs", entry_a=programs[c["program_id"]].entry,
+                                    entry_b=programs[c["program_id"]].entry, id=c["id"])
+                        for c in todo if c["kind"] == kind]
+                for res in v.verify_many(reqs) if reqs else ():
+                    log.append(_classify(res, kind))
+                    progress.advance(task)
+        pairs = [{**cands[rid], "inputs": _verified({"kind": cands[rid]["kind"]}, rec)["inputs"]
+                  if cands[rid]["kind"] == "sinq" else None}
+                 for rid, rec in sorted(log.records.items()) if rec["ok"] and rid in cands]
+        write_json(d / "split.json", {"programs": len(programs), "candidates": len(cands),
+                                      "outcomes": dict(collections.Counter(r["outcome"] for r in log.values())),
+                                      "pairs": len(pairs),
+                                      "labels": dict(collections.Counter(p["kind"] for p in pairs)),
+                                      "seconds": round(time.monotonic() - t0, 3)})
+        write_jsonl(d / "pairs.jsonl", pairs)
+        self.console.print(f"held-out split: {len(pairs)} verified pairs from {len(programs)} programs")
+
+    def _heldout_judge(self, path: Path, pairs: list[dict], adapters: dict[str, str], label: str) -> list[list[bool]]:
+        """Bob's k judgements of every held-out pair (cached in `path`): the same prompts and the
+        same seed for the base model and for every adapter, so sample j of a pair is paired."""
+        if path.exists():
+            return [r["correct"] for r in read_jsonl(path)]
+        sp = self.config.selfplay
+        convs = [self._bob_prompt(p["p"], p["q"]) for p in pairs]
+        outs = self._generate(label, self._bob_turns(convs), n=sp.bob_samples, adapters=adapters, agent="bob",
+                              seed=sp.seed * 1000 + 999)
+        records = []
+        for pair, samples in zip(pairs, outs):
+            judged = [parsing.parse_bob(s.text) for s in samples]
+            records.append({"id": pair["id"], "kind": pair["kind"], "judged": judged,
+                            "correct": [j is not None and j == (pair["kind"] == "seq") for j in judged],
+                            "completions": [s.text for s in samples]})
+        write_jsonl(path, records)
+        return [r["correct"] for r in records]
+
+    def _heldout_measure(self, it: _Iteration) -> dict | None:
+        """After training: Bob's accuracy on the held-out split, base model vs current adapter."""
+        pairs = read_jsonl(self.run_dir / "heldout" / "pairs.jsonl")
+        out = it.dir / "heldout.json"
+        if not pairs:
+            return None
+        if out.exists():
+            return read_json(out)
+        t0 = time.monotonic()
+        base = self._heldout_judge(self.run_dir / "heldout" / "base.jsonl", pairs, {}, "held-out: base Bob")
+        adapters = self._adapters(it.k + 1)
+        if "bob" in adapters:
+            current = self._heldout_judge(it.dir / "heldout_bob.jsonl", pairs, adapters, f"held-out: Bob after iteration {it.k}")
+        else:
+            current = base  # no adapter trained yet: Bob is the base model
+        summary = {**heldout_statistics(base, current, [p["kind"] for p in pairs], seed=self.config.selfplay.seed),
+                   "adapter": adapters.get("bob"), "seconds": round(time.monotonic() - t0, 3)}
+        write_json(out, summary)
+        it.times["heldout"] = time.monotonic() - t0
+        return summary
+
     # -- metrics and promotion -------------------------------------------------------------
 
     def _metrics(self, it: _Iteration, bob: list[dict], training: dict) -> dict:
         outcomes: collections.Counter[str] = collections.Counter()
         tokens = 0
         attempts: collections.Counter[str] = collections.Counter()
+        # The proof stage: outcome of every answer's proof (STATUSES of hsx.liquid), Liquid
+        # Haskell runs and their seconds (0 for a cached result), and the stage's wall time.
+        proofs: collections.Counter[str] = collections.Counter()
+        prover_runs, prover_seconds, proof_seconds = 0, 0.0, 0.0
         for r in range(self.config.selfplay.repair_rounds + 1):
             answers = read_jsonl(it.dir / f"alice_r{r}.jsonl")
             results = {x["id"]: x for x in read_jsonl(it.dir / f"verify_r{r}.jsonl")}
@@ -356,12 +562,22 @@ class SelfPlay:
                     outcomes[a["failure"].split(":")[0]] += 1
                 elif a["id"] in results:
                     outcomes[results[a["id"]]["outcome"]] += 1
+                    result = results[a["id"]].get("result") or {}
+                    proof = result.get("proof")
+                    if proof:
+                        proofs[proof["status"]] += 1
+                        ran = [x for x in proof.get("attempts", []) if x["status"] != "skipped"]
+                        prover_runs += len(ran)
+                        prover_seconds += sum(x.get("seconds", 0.0) for x in ran)
+                        proof_seconds += result.get("timings", {}).get("proof", 0.0)
         samples = sum(len(b["correct"]) for b in bob)
         correct = sum(sum(b["correct"]) for b in bob)
         hist = collections.Counter(_bin(b["difficulty"]) for b in bob)
         return {
             "iteration": it.k, "programs": len(it.programs), "attempts": dict(attempts),
             "outcomes": dict(outcomes),
+            "proofs": {"outcomes": dict(proofs), "prover_runs": prover_runs,
+                       "prover_seconds": round(prover_seconds, 3), "stage_seconds": round(proof_seconds, 3)},
             "bob": {"samples": samples, "correct": correct, "unparsed": sum(b["unparsed"] for b in bob),
                     "accuracy": correct / samples if samples else None},
             "difficulties": [b["difficulty"] for b in bob],
@@ -405,6 +621,58 @@ def _classify(res: Result, kind: str) -> dict:
         outcome = "prover-missing" if status == "prover-missing" else f"proof:{status}"
     return {"id": res.id, "ok": ok, "outcome": outcome, "verdict": res.verdict.value,
             "feedback": res.reason[:1500], "result": res.to_json()}
+
+
+def heldout_statistics(base: list[list[bool]], current: list[list[bool]], kinds: list[str], *, seed: int = 0) -> dict:
+    """Accuracy of base and current Bob on the same pairs and samples, 95% bootstrap intervals
+    over pairs, and two paired tests: the paired bootstrap of the per-pair difference (pairs
+    resampled together) and exact McNemar over the paired samples (sample j of a pair has the
+    same prompt and seed on both sides; samples of one pair are not independent, so the
+    bootstrap over pairs is the one to read first)."""
+    def side(rows: list[list[bool]]) -> dict:
+        scores = [sum(r) / len(r) for r in rows]
+        flat = [x for r in rows for x in r]
+        lo, hi = statistics.bootstrap_mean_ci(scores, seed=seed)
+        by_kind = {k: sum(sum(r) for r, kk in zip(rows, kinds) if kk == k)
+                   / max(1, sum(len(r) for r, kk in zip(rows, kinds) if kk == k)) for k in sorted(set(kinds))}
+        return {"accuracy": sum(flat) / len(flat) if flat else None, "ci95": [lo, hi], "by_label": by_kind}
+    only_base, only_current = statistics.discordant([x for r in base for x in r], [x for r in current for x in r])
+    diff = statistics.paired_bootstrap_diff([sum(r) / len(r) for r in base], [sum(r) / len(r) for r in current],
+                                            seed=seed)
+    labels = collections.Counter(kinds)
+    return {"pairs": len(base), "samples_per_pair": len(base[0]) if base else 0, "labels": dict(labels),
+            "majority_baseline": max(labels.values()) / len(kinds) if kinds else None,
+            "base": side(base), "current": side(current),
+            "paired": {"diff": diff["diff"], "ci95": list(diff["ci"]), "p_not_better": diff["p_not_better"],
+                       "mcnemar_p": statistics.mcnemar_exact(only_base, only_current),
+                       "only_base_correct": only_base, "only_current_correct": only_current}}
+
+
+def _yields_by_source(it_dir: Path, repair_rounds: int) -> dict:
+    """Outcomes per Alice ("model", "transform") and, for the transformations, proposed and
+    verified candidates per transformation: the yield that docs/BENCHMARKS.md reports."""
+    by_source: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    per: dict[str, dict] = {}
+    for r in range(repair_rounds + 1):
+        results = {x["id"]: x for x in read_jsonl(it_dir / f"verify_r{r}.jsonl")}
+        for a in read_jsonl(it_dir / f"alice_r{r}.jsonl"):
+            res = results.get(a["id"])
+            outcome = a["failure"].split(":")[0] if a["failure"] else res["outcome"] if res else "unverified"
+            by_source[a.get("source", "model")][outcome] += 1
+            if a.get("transform"):
+                t = per.setdefault(a["transform"], {"kind": a["kind"], "proposed": 0, "verified": 0, "outcomes": {}})
+                t["proposed"] += 1
+                t["verified"] += bool(res and res["ok"])
+                t["outcomes"][outcome] = t["outcomes"].get(outcome, 0) + 1
+    return {"sources": {k: dict(v) for k, v in sorted(by_source.items())}, "transforms": dict(sorted(per.items()))}
+
+
+def _verified(answer: dict, res: dict) -> dict:
+    """A verified answer; a SINQ candidate without an input records the one hsx's search found."""
+    v = {**answer, "verification": res}
+    if v["kind"] == "sinq" and v.get("inputs") is None:
+        v["inputs"] = list(((res.get("result") or {}).get("counterexample") or {}).get("inputs") or [])
+    return v
 
 
 def _difficulties_by_program(bob: list[dict]) -> dict[str, list[float]]:

@@ -3,9 +3,19 @@
 Consumes the text of one Haskell file (a user's or a model's); produces a `HaskellSource`: its
 pragmas, imports and top-level declarations, each with the names it defines and references.
 That is enough to find the entry function, to move shared data types into a module of their own,
-to generate test-data instances, and to apply the sandbox's static policy, without a full
-Haskell parser.  GHC remains the judge of whether the file is valid Haskell: anything this module
-does not understand is passed through for GHC to accept or reject.
+to generate test-data instances, and to apply the sandbox's static policy.
+
+Two readers work together.  The hand-written one here (tokens, declarations cut at column 1) is
+exact for what the sandbox policy and the module assembly need: tokens, line ranges, imports,
+pragmas.  What needs real Haskell syntax comes from GHC's own parser, through the helper's
+`syntax` op (`hsx.haskell.read_source`, passed here as `syntax=`): the names each declaration
+defines (infix and backtick definitions, operators, pattern bindings), the names it uses after
+local shadowing (a pattern variable `f` is not a use of a top-level `f`), and constructor fields
+and synonyms as GHC reads them.  Without `syntax`, names and uses are approximated from tokens.
+Either way, constructor fields are stored with the file's type synonyms (and `String`) expanded,
+since only the expanded type tells hsx whether it can generate and compare values.
+GHC remains the judge of whether the file is valid Haskell: anything this module does not
+understand is passed through for GHC to accept or reject.
 
 Assumptions (checked, with a clear `SourceError` when broken): top-level declarations start in
 column 1, and the module does not use explicit braces for its top-level layout.
@@ -13,10 +23,15 @@ column 1, and the module does not use explicit braces for its top-level layout.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from hsx.hstypes import HsType, TypeParseError, parse_type
+from hsx.hstypes import HsType, TypeParseError, expand_synonyms, parse_type
+
+if TYPE_CHECKING:  # hsx.haskell imports this module
+    from hsx.haskell import SyntaxTree
 
 
 class SourceError(ValueError):
@@ -168,8 +183,11 @@ def _string_end(text: str, start: int) -> int:
 @dataclass(frozen=True)
 class Constructor:
     name: str
-    fields: tuple[HsType, ...]
+    fields: tuple[HsType, ...]  # synonyms expanded
     infix: bool = False
+    # The fields as written.  Two files declare "the same" data type only if these agree too:
+    # the shared module gets one file's text, which must not name a synonym the other lacks.
+    written: tuple[HsType, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +229,7 @@ class HaskellSource:
     language_pragmas: tuple[tuple[str, int], ...]  # (extension, line)
     decls: tuple[Decl, ...]
     tokens: tuple[Token, ...] = field(repr=False, default=())
+    syntax: "SyntaxTree | None" = field(repr=False, default=None, compare=False)  # GHC's parse
 
     @property
     def imports(self) -> list[Decl]:
@@ -223,6 +242,11 @@ class HaskellSource:
     @property
     def data_decls(self) -> list[DataDecl]:
         return [d.data for d in self.decls if d.data is not None]
+
+    @property
+    def from_ghc(self) -> bool:
+        """Whether names and uses come from GHC's parser (else from tokens)."""
+        return self.syntax is not None
 
     @property
     def synonyms(self) -> dict[str, TypeSynonym]:
@@ -254,7 +278,10 @@ class HaskellSource:
         return toks[0].text
 
 
-def parse_source(text: str, path: str = "<source>") -> HaskellSource:
+def parse_source(text: str, path: str = "<source>", syntax: "SyntaxTree | None" = None) -> HaskellSource:
+    """Reads one source.  `syntax` is GHC's parse of the same text (`hsx.haskell.read_source`
+    passes it; it must have no errors): with it, declaration names, uses, constructor fields and
+    synonyms are GHC's."""
     tokens = tokenize(text)
     lines = text.split("\n")
     groups: list[list[Token]] = []
@@ -297,7 +324,84 @@ def parse_source(text: str, path: str = "<source>") -> HaskellSource:
                     f"{path}:{where.line}: put the first declaration on its own line after 'where'")
             continue
         decls.append(_classify(g, lines, path))
-    return HaskellSource(path, text, module_name, header, tuple(pragmas), tuple(decls), tuple(tokens))
+    if syntax is not None:
+        decls = _from_ghc(decls, syntax, path)
+    decls = _expand_field_synonyms(decls)
+    return HaskellSource(path, text, module_name, header, tuple(pragmas), tuple(decls), tuple(tokens), syntax)
+
+
+_KEEP_KIND = ("module", "import", "pragma", "annotation", "foreign")
+
+
+def _from_ghc(decls: list[Decl], syntax: "SyntaxTree", path: str) -> list[Decl]:
+    """Takes names, uses, fields and synonyms from GHC's declarations.  A hand-cut declaration
+    (one column-1 group of lines) corresponds to the GHC declarations that start inside it; a
+    function clause that GHC grouped with the clauses above it corresponds to that group."""
+    ghc = list(syntax.decls)
+    synonyms = {y.name: y for y in syntax.synonyms}
+    out: list[Decl] = []
+    for d in decls:
+        if d.kind in _KEEP_KIND:
+            out.append(d)
+            continue
+        starting = [g for g in ghc if d.start_line <= g.span[0] <= d.end_line]
+        if not starting:
+            starting = [g for g in ghc if g.span[0] <= d.start_line <= g.span[2]][:1]
+        if not starting:
+            out.append(d)
+            continue
+        kinds = {g.kind for g in starting}
+        if kinds == {"binding"}:
+            names = tuple(dict.fromkeys(n for g in starting for n in g.names))
+            uses = frozenset().union(*(g.uses or frozenset() for g in starting))
+            d = dataclasses.replace(d, kind="binding", names=names, references=uses)
+        elif kinds == {"signature"}:
+            d = dataclasses.replace(d, kind="signature", names=tuple(n for g in starting for n in g.names))
+        elif len(starting) == 1 and starting[0].kind in ("instance", "class") and d.kind == starting[0].kind:
+            d = dataclasses.replace(d, references=starting[0].uses or frozenset())
+        elif len(starting) == 1 and starting[0].kind in ("data", "newtype") and d.data is not None:
+            g = starting[0]
+            by_name = {c.name: c for c in g.constructors}
+            cons = []
+            for c in d.data.constructors:
+                gc = by_name.get(c.name)
+                if gc is None or len(gc.fields) != len(c.fields):
+                    cons.append(c)  # the hand reader's reading stands; GHC will judge
+                    continue
+                fields = tuple(_type_text(f, path, d.start_line) for f in gc.fields)
+                cons.append(Constructor(c.name, fields, gc.infix))
+            d = dataclasses.replace(d, data=dataclasses.replace(d.data, constructors=tuple(cons)))
+        elif len(starting) == 1 and starting[0].kind == "type" and d.synonym is not None:
+            y = synonyms.get(d.synonym.name)
+            if y is not None:
+                d = dataclasses.replace(d, synonym=TypeSynonym(y.name, y.params, _type_text(y.rhs, path, d.start_line)))
+        out.append(d)
+    return out
+
+
+def _type_text(text: str, path: str, line: int) -> HsType:
+    try:
+        return parse_type(text)
+    except TypeParseError as e:
+        raise SourceError(f"{path}:{line}: cannot read the type '{' '.join(text.split())}': {e}") from None
+
+
+def _expand_field_synonyms(decls: list[Decl]) -> list[Decl]:
+    """Constructor fields with the file's synonyms (and String) expanded: `data E = V V` with
+    `type V = Integer` has an Integer field."""
+    table = {d.synonym.name: (d.synonym.params, d.synonym.rhs) for d in decls if d.synonym is not None}
+    out = []
+    for d in decls:
+        if d.data is not None:
+            try:
+                cons = tuple(dataclasses.replace(c, fields=tuple(expand_synonyms(f, table) for f in c.fields),
+                                                 written=c.fields)
+                             for c in d.data.constructors)
+            except RecursionError:  # a cyclic synonym: GHC will reject the file
+                cons = d.data.constructors
+            d = dataclasses.replace(d, data=dataclasses.replace(d.data, constructors=cons))
+        out.append(d)
+    return out
 
 
 def language_extensions(pragma_text: str) -> list[str]:
@@ -389,7 +493,7 @@ def _binding_name(g: list[Token]) -> str | None:
     return None
 
 
-def _split_top(toks: list[Token], sep: str) -> list[list[Token]]:
+def split_top(toks: list[Token], sep: str) -> list[list[Token]]:
     """Splits at `sep` tokens that are not nested in brackets."""
     parts: list[list[Token]] = [[]]
     depth = 0
@@ -435,7 +539,7 @@ def _parse_data(g: list[Token], path: str) -> DataDecl:
         raise SourceError(f"{path}:{g[0].line}: GADT syntax is not supported for data type {name}")
     constructors: list[Constructor] = []
     if eq is not None:
-        for alt in _split_top(body[eq + 1:], "|"):
+        for alt in split_top(body[eq + 1:], "|"):
             constructors.append(_parse_constructor(alt, path, name))
     return DataDecl(keyword, name, params, tuple(constructors), tuple(deriving))
 
@@ -450,7 +554,7 @@ def _parse_constructor(alt: list[Token], path: str, type_name: str) -> Construct
         inner = alt[2:-1] if alt[-1].text == "}" else alt[2:]
         fields: list[HsType] = []
         pending = 0
-        for part in _split_top(inner, ","):
+        for part in split_top(inner, ","):
             if any(t.text == "::" for t in part):
                 k = next(i for i, t in enumerate(part) if t.text == "::")
                 ty = _type_of([t for t in part[k + 1:] if t.text != "!"], path)

@@ -23,6 +23,7 @@ class Verdict(str, enum.Enum):
 
 class ErrorKind(str, enum.Enum):
     COMPILE = "compile-error"
+    COMPILE_TIMEOUT = "compile-timeout"  # GHC did not finish loading the programs in time
     REJECTED = "rejected"  # the sandbox's static policy
     TYPE_MISMATCH = "type-mismatch"
     UNSUPPORTED_TYPE = "unsupported-type"
@@ -73,6 +74,8 @@ class Tried:
     shrink_steps: int = 0
     budget_exhausted: bool = False
     given_inputs: int = 0
+    strategies: dict[str, int] = field(default_factory=dict)  # inputs tried by each search strategy
+    found_by: str | None = None  # the strategy that found the counterexample
 
 
 @dataclass(frozen=True)

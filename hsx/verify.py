@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from hsx import harness, sandbox
-from hsx.config import HsxConfig
-from hsx.haskell import CompileFailure, Helper, HelperFailure, HelperTimeout, Report, ghc_diagnostics
+from hsx.config import HsxConfig, SearchConfig
+from hsx.haskell import (CompileFailure, Helper, HelperFailure, HelperTimeout, Report, ghc_diagnostics,
+                         read_source)
 from hsx.hstypes import (HsType, Scheme, TCon, TypeParseError, canonical, expand_synonyms, map_type,
                          parse_scheme, render, split_function, substitute, type_vars)
 from hsx.source import HaskellSource, SourceError, parse_source
 from hsx.liquid import check_proof_text
-from hsx.lhmodule import THEOREM, LhModule, assemble_lh_module
+from hsx.lhmodule import RESERVED_SUFFIX, THEOREM, LhModule, assemble_lh_module
 from hsx.proofsearch import ProofCandidate, candidate_proofs
 from hsx.prover import ProverMissing, locate_prover, run_prover
 from hsx.toolchain import Toolchain, ToolchainMissing, locate
@@ -66,7 +67,7 @@ class PairRequest:
         h = hashlib.sha256()
         for part in (self.a_source, self.b_source, repr(self.inputs), self.entry_a or "", self.entry_b or "",
                      self.proof or ""):
-            h.update(part.encode())
+            h.update(part.encode("utf-8", "surrogatepass"))  # a bad text still gets an id (and an error)
             h.update(b"\0")
         return h.hexdigest()[:16]
 
@@ -184,6 +185,9 @@ class Verifier:
         except HelperFailure as e:
             return Result(Verdict.UNKNOWN, f"the helper failed while {doing} ({e}); "
                                            f"no difference was established")
+        except Exception as e:  # noqa: BLE001 - a bug must cost one pair, not a batch
+            return error(ErrorKind.INTERNAL, f"hsx failed while {doing}: {type(e).__name__}: {e}; "
+                         f"please report this pair")
 
     # -- preparing a pair -------------------------------------------------------------------
 
@@ -193,6 +197,7 @@ class Verifier:
         """Parse, policy, modules, GHC types, entries and the common signature; the job
         directory lives as long as the `with` block."""
         t0 = time.monotonic()
+        _check_texts(req)
         a = _parse(req.a_source, req.a_path)
         b = _parse(req.b_source, req.b_path)
         violations = sandbox.check_source(a) + sandbox.check_source(b)
@@ -207,6 +212,12 @@ class Verifier:
 
         helper = self._helper()
         helper.start()
+        # Read again with GHC's parser: names, uses and constructor fields (the policy above
+        # needs only tokens, and runs before any helper is involved).
+        t0 = time.monotonic()
+        a = _parse(req.a_source, req.a_path, helper)
+        b = _parse(req.b_source, req.b_path, helper)
+        timings["parse"] = round(timings["parse"] + time.monotonic() - t0, 4)
         assert helper.workdir is not None
         tag = f"{req.content_id()[:10]}_{next(self._counter)}"
         jobdir = helper.workdir / f"job_{tag}"
@@ -233,7 +244,12 @@ class Verifier:
         names = list(dict.fromkeys(
             [f"{mods.a_module}.{n}" for n in cands_a + _named_functions(a)] +
             [f"{mods.b_module}.{n}" for n in cands_b + _named_functions(b)]))
-        types = helper.types(jobdir, mods.program_files(), names)
+        try:
+            types = helper.types(jobdir, mods.program_files(), names)
+        except HelperTimeout:
+            raise _Stop(error(ErrorKind.COMPILE_TIMEOUT, f"GHC did not finish compiling the programs within "
+                              f"{self.config.sandbox.request_timeout:g} s (sandbox.request_timeout); "
+                              f"a type-level blow-up or a very large program")) from None
         if isinstance(types, CompileFailure):
             message = self._diagnose(types, jobdir, mods.program_files())
             raise _Stop(error(ErrorKind.COMPILE, "GHC rejected the program:\n" + message))
@@ -288,10 +304,30 @@ class Verifier:
             tried = Tried(given_inputs=report.random)
         else:
             report = self._run(pair, None, "search")
-            tried = Tried(enumerated=report.enumerated, enumeration_depth=report.depth,
-                          random_tests=report.random, shrink_steps=report.shrinks,
-                          budget_exhausted=report.exhausted)
+            tried = _tried(report)
         timings["search"] = round(time.monotonic() - t0, 4)
+        timings["search_cpu"] = report.cpu_s
+
+        machine = _machine_integers(pair)
+        overflow: dict | None = None
+        if (report.found is None and req.inputs is None and self.config.proof.enabled and machine
+                and not _uses_floating_point(pair.a, pair.b)):
+            # Liquid Haskell reads Int and Word as unbounded integers, so a proof it accepts
+            # says nothing about overflow: before a proof may count, a search aimed only at
+            # machine-integer extremes runs (its sums, differences and products cross the bounds).
+            t0 = time.monotonic()
+            search = dataclasses.replace(self.config.search, strategies=("overflow",), tests=0,
+                                         budget=self.config.search.overflow_budget)
+            extra = self._run(pair, None, "search", search)
+            timings["overflow_search"] = round(time.monotonic() - t0, 4)
+            overflow = {"inputs": extra.random, "found": extra.found is not None}
+            tried = dataclasses.replace(tried, random_tests=tried.random_tests + extra.random,
+                                        shrink_steps=extra.shrinks, budget_exhausted=extra.exhausted,
+                                        strategies={**tried.strategies, **extra.strategies},
+                                        found_by=extra.found_by)
+            report = dataclasses.replace(report, found=extra.found, shrinks=extra.shrinks,
+                                         possible=report.possible + extra.possible)
+        integer_model = {"integer_model": "unbounded", "machine_integers": machine, "overflow_search": overflow}
 
         if report.found is None:
             reason = _no_difference_reason(req, report, tried) + note
@@ -305,7 +341,7 @@ class Verifier:
                               "floating point, which Liquid Haskell models as real numbers",
                               possible_divergence=report.possible, tried=tried, **common)
             t0 = time.monotonic()
-            proof = self._prove(req, pair.lh_module())
+            proof = {**self._prove(req, pair.lh_module()), **integer_model}
             timings["proof"] = round(time.monotonic() - t0, 4)
             if proof["status"] == "proved":
                 return Result(Verdict.EQUIVALENT, "Liquid Haskell accepted a proof of hsx's theorem "
@@ -331,7 +367,15 @@ class Verifier:
         if req.proof is not None and self.config.proof.enabled:
             # A confirmed counterexample and an accepted proof cannot both be right: check, and
             # say so loudly if they are, instead of trusting either.
-            proof = self._prove(req, pair.lh_module())
+            proof = {**self._prove(req, pair.lh_module()), **integer_model}
+            if proof["status"] == "proved" and machine and _near_machine_bounds(rerun.found):
+                # Not a contradiction: the proof holds for unbounded integers, the programs
+                # differ under machine arithmetic.  The counterexample decides.
+                return Result(Verdict.INEQUIVALENT, "the programs differ on this input (re-run from its "
+                              "printed form); Liquid Haskell accepted the given proof, but it models "
+                              "Int and Word as unbounded integers, and the programs differ under "
+                              "machine arithmetic" + note, counterexample=rerun.found, confirmed=True,
+                              tried=tried, possible_divergence=report.possible, proof=proof, **common)
             if proof["status"] == "proved":
                 return error(ErrorKind.INTERNAL, "INTERNAL-CONSISTENCY ERROR: Liquid Haskell accepted a "
                              "proof of equivalence for a pair with a confirmed counterexample "
@@ -354,7 +398,7 @@ class Verifier:
             return record
         record["prover"] = prover.version
         if req.proof is not None:
-            candidates = [ProofCandidate("given", req.proof)]
+            candidates = [ProofCandidate("given", lh.given_proof(req.proof))]
         else:
             candidates = [c for c in candidate_proofs(lh)
                           if not check_proof_text(c.text, protected_names=lh.protected_names)]
@@ -364,14 +408,18 @@ class Verifier:
                 record["attempts"].append({"template": c.template, "status": "skipped",
                                            "where": None, "message": "proof search budget spent"})
                 continue
+            t0 = time.monotonic()
             outcome = run_prover(prover, lh.with_proof(c.text), proof=self.config.proof,
                                  limits=self.config.sandbox, cache_dir=self.config.toolchain.cache_dir,
                                  line_map=lh.line_map(c.text))
             record["attempts"].append({"template": c.template, "status": outcome.status,
-                                       "where": outcome.where, "message": outcome.message})
+                                       "seconds": round(time.monotonic() - t0, 3),
+                                       "where": outcome.where and lh.unrename(outcome.where),
+                                       "message": lh.unrename(outcome.message)})
             record["status"] = outcome.status
             if outcome.proved:
-                record.update(template=c.template, text=c.text)
+                # In the programs' own names, so that it can be given back as PROOF.hs.
+                record.update(template=c.template, text=req.proof if req.proof is not None else lh.unrename(c.text))
                 break
         return record
 
@@ -385,14 +433,15 @@ class Verifier:
             (pair.jobdir / name).write_text(text)
             files.append(name)
         name, text = harness.harness_module(pair.mods, pair.entry_a, pair.entry_b, pair.sig, pair.needed,
-                                            inputs is not None)
+                                            inputs is not None, harness.mine_constants(pair.a, pair.b))
         (pair.jobdir / name).write_text(text)
         return [*files, name], f"{name[:-3]}.job"
 
-    def _run(self, pair: "_Pair", inputs: list[tuple[str, ...]] | None, op: str) -> Report:
+    def _run(self, pair: "_Pair", inputs: list[tuple[str, ...]] | None, op: str,
+             search: SearchConfig | None = None) -> Report:
         files, job = self._write_harness(pair, inputs)
         run = pair.helper.check if op == "check" else pair.helper.search
-        answer = run(pair.jobdir, files, job, self.config.search)
+        answer = run(pair.jobdir, files, job, search or self.config.search)
         if isinstance(answer, CompileFailure):
             message = self._diagnose(answer, pair.jobdir, files)
             if "--input" in message:
@@ -460,9 +509,10 @@ def _label(path: str) -> str:
     return Path(path).name.replace('"', "")
 
 
-def _parse(text: str, path: str) -> HaskellSource:
+def _parse(text: str, path: str, helper: Helper | None = None) -> HaskellSource:
+    """The hand-written reader, refined by GHC's parser when a helper is given."""
     try:
-        return parse_source(text, path)
+        return read_source(helper, text, path)
     except SourceError as e:
         raise _Stop(error(ErrorKind.SOURCE, str(e))) from None
 
@@ -557,16 +607,70 @@ def _common_signature(sa: Scheme, sb: Scheme, entries: dict) -> harness.Signatur
     return harness.Signature(tuple(args), result, tuple((v, env[v].name) for v in env))
 
 
+def _tried(report: Report) -> Tried:
+    return Tried(enumerated=report.enumerated, enumeration_depth=report.depth,
+                 random_tests=report.random, shrink_steps=report.shrinks,
+                 budget_exhausted=report.exhausted, strategies=report.strategies,
+                 found_by=report.found_by)
+
+
 def _no_difference_reason(req: PairRequest, report: Report, tried: Tried) -> str:
     if req.inputs is not None:
         what = "the given input shows no difference"
     else:
+        drawn = ", ".join(f"{k} {v}" for k, v in tried.strategies.items() if k != "enumerate")
         what = (f"no counterexample found ({tried.enumerated} inputs enumerated up to depth "
-                f"{tried.enumeration_depth}, {tried.random_tests} random tests"
+                f"{tried.enumeration_depth}, {tried.random_tests} drawn" + (f": {drawn}" if drawn else "")
                 + ("; time budget exhausted" if tried.budget_exhausted else "") + ")")
     if report.possible:
         what += f"; possible divergence: a side timed out or hit a resource limit on {len(report.possible)} input(s)"
     return what
+
+
+# Larger sources are refused before anything reads them: hsx's readers and GHC's are not built
+# for megabytes of generated code, and self-play programs are a few kilobytes.
+MAX_SOURCE_BYTES = 1 << 20
+
+
+def _check_texts(req: PairRequest) -> None:
+    """Empty, oversized or unencodable sources end as `error (source)` naming the file."""
+    for text, path in ((req.a_source, req.a_path), (req.b_source, req.b_path), (req.proof, "PROOF.hs")):
+        if text is None:
+            continue
+        try:
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError as e:
+            raise _Stop(error(ErrorKind.SOURCE, f"{path}: character {e.start} is not valid Unicode text "
+                              f"({e.reason})")) from None
+        if size > MAX_SOURCE_BYTES:
+            raise _Stop(error(ErrorKind.SOURCE, f"{path}: {size} bytes; hsx reads sources of at most "
+                              f"{MAX_SOURCE_BYTES} bytes (1 MiB)"))
+        if not text.strip():
+            raise _Stop(error(ErrorKind.SOURCE, f"{path}: the file is empty"))
+
+
+# Types whose arithmetic wraps around, and functions that bring Int into a program that never
+# names it (length, fromEnum, ...).
+_MACHINE_TYPES = re.compile(r"\b(Int|Word)(8|16|32|64)?\b")
+_MACHINE_FUNCTIONS = frozenset({"length", "fromEnum", "toEnum", "fromIntegral", "maxBound", "minBound",
+                                "replicate", "take", "drop", "splitAt", "!!", "digitToInt", "ord"})
+
+
+def _machine_integers(pair: "_Pair") -> bool:
+    """Whether machine-integer arithmetic can matter: the tested type, any function's type, or
+    the programs' text mentions Int or Word, or a function that returns or takes an Int."""
+    if _MACHINE_TYPES.search(pair.tested) or any(_MACHINE_TYPES.search(t) for t in pair.types.values()):
+        return True
+    return any(t.text in _MACHINE_FUNCTIONS or _MACHINE_TYPES.fullmatch(t.text)
+               for src in (pair.a, pair.b) for t in src.tokens)
+
+
+def _near_machine_bounds(cx) -> bool:
+    """Whether a counterexample involves numbers of machine-integer size (10 digits or more, in
+    an input or a result): then a proof over unbounded integers and a difference under
+    wrap-around arithmetic are both right.  Elsewhere the two together mean a bug."""
+    texts = [*cx.inputs, cx.left.value or "", cx.right.value or ""]
+    return any(re.search(r"\d{10,}", t) for t in texts)
 
 
 def _uses_floating_point(*sources: HaskellSource) -> bool:
@@ -584,7 +688,7 @@ def _named_functions(src: HaskellSource) -> list[str]:
 def _proof_violations(proof: str, a: HaskellSource, b: HaskellSource) -> list:
     """The proof-text policy plus everything the sandbox rejects in any Haskell."""
     protected = set(a.function_names()) | set(b.function_names())
-    protected |= {n + "_b" for n in protected} | {THEOREM}
+    protected |= {n + "_b" for n in protected} | {n + RESERVED_SUFFIX for n in protected} | {THEOREM}
     found: list = [sandbox.Violation(v.construct, v.line, v.message, "PROOF.hs")
                    for v in check_proof_text(proof, protected_names=protected)]
     try:
@@ -616,6 +720,11 @@ def _proof_summary(proof: dict) -> str:
     if proof["status"] == "prover-missing":
         return f"no proof attempted: {proof.get('message', 'Liquid Haskell is missing')}"
     tried = ", ".join(f"{a['template']}: {a['status']}" for a in proof["attempts"])
+    given = proof["attempts"][0] if proof["attempts"] and proof["attempts"][0]["template"] == "given" else None
+    if given is not None and given.get("message"):
+        # A given proof (a user's or a model's) is answered with Liquid Haskell's own words,
+        # mapped to PROOF.hs, A.hs and B.hs, so that it can be repaired.
+        return f"no proof accepted ({tried}):\n{given['message']}"
     return f"no proof accepted ({tried})"
 
 

@@ -20,12 +20,21 @@ nothing to measure: it says so and exits 0.  The numbers go to runs/bench/proofs
 every case (with "measured": false when nothing was measured).
 
 The proof cache is switched off by default (a benchmark of cache hits measures nothing); pass
---cache to keep the configured behaviour.
+--cache to keep the configured behaviour.  Pairs run on --jobs workers (a batch's proofs run in
+parallel, one Liquid Haskell process per worker).
 
-Run (from the repository root; Liquid Haskell comes from the Nix dev shell):
+Speed (--overhead K, default 8): for K proved pairs, the accepted module is checked again three
+ways: a bare run of the prover command on the module file (subprocess, no hsx), the same run
+through hsx (`hsx.prover.run_prover`: sandbox, classification, no cache), and a repeated check
+through hsx with the cache on (the second of two calls).  It prints Liquid Haskell's seconds per
+module, hsx's overhead over the bare run, and the cache hit's seconds.
 
-    nix develop -c .venv/bin/python scripts/bench_proofsearch.py [--pairs scripts/proof_pairs.jsonl]
+Run from the repository root, after `make setup` (which builds the prover with `make liquid`;
+`HSX_LIQUID` overrides it with another command prefix):
+
+    .venv/bin/python scripts/bench_proofsearch.py [--pairs scripts/proof_pairs.jsonl]
         [--jobs 2] [--limit N] [--cache]
+    .venv/bin/python scripts/bench_proofsearch.py --pairs scripts/proof_pairs_pool.jsonl --jobs 2
 """
 
 from __future__ import annotations
@@ -50,11 +59,11 @@ from hsx.verify import PairRequest, Verifier  # noqa: E402
 sys.path.insert(0, str(ROOT / "scripts"))
 from bench_verify import machine  # noqa: E402  (one description of the machine for all benchmarks)
 
-OUT_PATH = ROOT / "runs" / "bench" / "proofsearch.json"
+OUT_DIR = ROOT / "runs" / "bench"
 CLASSES = ("empty", "induction", "accumulator", "hard")
 NO_STAGE = "no-proof-stage"  # our label for `result.proof is None`
 MISSING = "prover-missing"
-LH_MISSING_MSG = "Liquid Haskell not available: nothing measured (use `nix develop`)"
+LH_MISSING_MSG = "Liquid Haskell not available: nothing measured (run `make liquid`)"
 
 
 def load_pairs(path: Path, limit: int) -> list[dict]:
@@ -67,7 +76,11 @@ def family(template: str | None) -> str:
     if not template:
         return "-"
     t = template.lower()
-    for prefix, fam in (("empty", "empty"), ("natural induction", "induction"), ("induction", "induction"),
+    if "+ lemmas" in t:  # any template with the library of proved lemmas (hsx/lemmas.py)
+        return "with lemmas"
+    for prefix, fam in (("empty", "empty"), ("case split", "case split"),
+                        ("recursion induction", "recursion induction"),
+                        ("natural induction", "induction"), ("induction", "induction"),
                         ("accumulator", "accumulator"), ("given", "given")):
         if t.startswith(prefix):
             return fam
@@ -118,6 +131,7 @@ def run(records: list[dict], config, jobs: int) -> tuple[list[dict], float]:
                 family=family(template) if status == "proved" else None,
                 attempts=[{"template": a.get("template"), "status": a.get("status")} for a in attempts],
                 proof_seconds=(res.timings or {}).get("proof"), total_seconds=(res.timings or {}).get("total"),
+                proof_text=res.proof.get("text") if isinstance(res.proof, dict) else None,
             ))
     rows.sort(key=lambda r: [x["id"] for x in records].index(r["id"]))
     return rows, time.monotonic() - t0
@@ -135,7 +149,10 @@ def summarize(rows: list[dict]) -> dict:
         if not members and cls not in CLASSES:
             continue
         n_proved = sum(r["proof_status"] == "proved" for r in members)
+        secs = [r["proof_seconds"] for r in members if isinstance(r["proof_seconds"], (int, float))]
         per_class[cls] = dict(
+            proof_seconds_mean=round(sum(secs) / len(secs), 2) if secs else None,
+            proof_seconds_max=round(max(secs), 2) if secs else None,
             pairs=len(members), proved=n_proved,
             rate=(n_proved / len(members)) if members else None,
             statuses=dict(Counter(r["proof_status"] for r in members)),
@@ -183,11 +200,14 @@ def print_tables(console: Console, s: dict, jobs: int, seconds: float) -> None:
 
     c = Table(title="by expected template class")
     for col, j in (("class", "left"), ("pairs", "right"), ("proved", "right"), ("rate", "right"),
+                   ("s/pair mean", "right"), ("s/pair max", "right"),
                    ("proved by", "left"), ("proof statuses", "left")):
         c.add_column(col, justify=j)
     for cls, d in s["per_class"].items():
         rate = f"{100 * d['rate']:.0f}%" if d["rate"] is not None else "-"
         c.add_row(cls, str(d["pairs"]), str(d["proved"]), rate,
+                  "-" if d["proof_seconds_mean"] is None else f"{d['proof_seconds_mean']:.1f}",
+                  "-" if d["proof_seconds_max"] is None else f"{d['proof_seconds_max']:.1f}",
                   ", ".join(f"{k} {v}" for k, v in sorted(d["proved_by"].items())) or "-",
                   ", ".join(f"{k} {v}" for k, v in sorted(d["statuses"].items())) or "-")
     console.print(c)
@@ -210,12 +230,82 @@ def print_tables(console: Console, s: dict, jobs: int, seconds: float) -> None:
         console.print(a)
 
 
+def measure_overhead(records: list[dict], rows: list[dict], config, k: int) -> dict | None:
+    """Bare prover vs hsx's run of the same accepted modules, and a cache hit (see the docstring)."""
+    import os
+    import subprocess
+    import tempfile
+    from statistics import median
+
+    from hsx.lhmodule import MODULE_NAME
+    from hsx.prover import ProverMissing, locate_prover, run_prover
+
+    try:
+        prover = locate_prover(config.toolchain, config.sandbox)
+    except ProverMissing:
+        return None
+    by_id = {r["id"]: r for r in records}
+    chosen = [r for r in rows if r["proof_status"] == "proved"][:k]
+    modules = []
+    with Verifier(config) as v:
+        for r in chosen:
+            rec = by_id[r["id"]]
+            lh = v.lh_module(PairRequest(rec["a_source"], rec["b_source"]))
+            if hasattr(lh, "with_proof"):
+                modules.append((r["id"], lh.with_proof(r["proof_text"])))
+    no_cache = config.with_proof(cache=False).proof
+    with_cache = config.with_proof(cache=True).proof
+    out = []
+    with tempfile.TemporaryDirectory(prefix="hsx-bench-") as tmp:
+        for pid, text in modules:
+            bare, hsx_runs = [], []
+            for _ in range(3):  # interleaved, medians: the machine is shared
+                d = Path(tempfile.mkdtemp(dir=tmp))
+                (d / f"{MODULE_NAME}.hs").write_text(text)
+                t0 = time.monotonic()
+                subprocess.run([*prover.command, f"{MODULE_NAME}.hs"], cwd=d, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=os.environ.copy(), check=False)
+                bare.append(time.monotonic() - t0)
+                t0 = time.monotonic()
+                outcome = run_prover(prover, text, proof=no_cache, limits=config.sandbox, cache_dir=tmp)
+                hsx_runs.append(time.monotonic() - t0)
+            cache_dir = tempfile.mkdtemp(dir=tmp)
+            run_prover(prover, text, proof=with_cache, limits=config.sandbox, cache_dir=cache_dir)
+            t0 = time.monotonic()
+            cached = run_prover(prover, text, proof=with_cache, limits=config.sandbox, cache_dir=cache_dir)
+            hit = time.monotonic() - t0
+            b, h = median(bare), median(hsx_runs)
+            out.append(dict(id=pid, bare_seconds=round(b, 3), hsx_seconds=round(h, 3),
+                            overhead=round((h - b) / b, 3), cache_hit_seconds=round(hit, 4),
+                            status=outcome.status, cached_status=cached.status))
+    if not out:
+        return None
+    tb, th = sum(x["bare_seconds"] for x in out), sum(x["hsx_seconds"] for x in out)
+    return dict(modules=out, bare_seconds_mean=round(tb / len(out), 3), hsx_seconds_mean=round(th / len(out), 3),
+                overhead=round((th - tb) / tb, 3),
+                cache_hit_seconds_max=max(x["cache_hit_seconds"] for x in out))
+
+
+def print_overhead(console: Console, o: dict) -> None:
+    t = Table(title="Liquid Haskell seconds per module: bare run vs through hsx (medians of 3), cache hit")
+    for col in ("pair", "bare LH (s)", "hsx (s)", "overhead", "cache hit (s)"):
+        t.add_column(col, justify="left" if col == "pair" else "right")
+    for m in o["modules"]:
+        t.add_row(m["id"], f"{m['bare_seconds']:.2f}", f"{m['hsx_seconds']:.2f}", f"{100 * m['overhead']:+.0f}%",
+                  f"{m['cache_hit_seconds']:.4f}")
+    t.add_row("mean", f"{o['bare_seconds_mean']:.2f}", f"{o['hsx_seconds_mean']:.2f}",
+              f"{100 * o['overhead']:+.0f}%", f"max {o['cache_hit_seconds_max']:.4f}")
+    console.print(t)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmark hsx's automatic proof search on equivalent pairs.")
     parser.add_argument("--pairs", type=Path, default=ROOT / "scripts" / "proof_pairs.jsonl")
     parser.add_argument("--limit", type=int, default=0, help="first N pairs (0: all)")
     parser.add_argument("--jobs", type=int, default=2, help="parallel workers")
     parser.add_argument("--cache", action="store_true", help="keep the configured proof cache (default: off)")
+    parser.add_argument("--overhead", type=int, default=8,
+                        help="proved pairs whose modules are re-checked bare vs through hsx (0: skip)")
     args = parser.parse_args()
     jobs = max(1, args.jobs)
 
@@ -257,15 +347,20 @@ def main() -> int:
     for a in alarms:
         console.print(f"[bold red]SOUNDNESS ALARM: {a}[/bold red]")
 
-    OUT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    overhead = measure_overhead(records, rows, config, args.overhead) if measured and args.overhead else None
+    if overhead:
+        print_overhead(console, overhead)
+
+    out_path = OUT_DIR / f"proofsearch-{args.pairs.stem}.json"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
     report = dict(
         date=time.strftime("%Y-%m-%dT%H:%M:%S%z"), commit=git_commit(), pairs_file=str(args.pairs),
         jobs=jobs, seconds=round(seconds, 3), machine=machine(), measured=measured, note=note,
         proof_config=dataclasses.asdict(config.proof) if proof_cfg is not None else None,
-        summary=s, results=rows,
+        summary=s, overhead=overhead, results=rows,
     )
-    OUT_PATH.write_text(json.dumps(report, indent=2) + "\n")
-    console.print(f"numbers written to {OUT_PATH.relative_to(ROOT)}")
+    out_path.write_text(json.dumps(report, indent=2) + "\n")
+    console.print(f"numbers written to {out_path.relative_to(ROOT)}")
     return 1 if alarms else 0
 
 

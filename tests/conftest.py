@@ -1,6 +1,10 @@
 """Shared fixtures.  Tests run the real toolchain (GHC, hsx-helper); without it they are skipped
 with the command that installs it, except under `make test` (HSX_REQUIRE_TOOLCHAIN=1), where a
-missing toolchain is a failure rather than a silent skip."""
+missing toolchain is a failure rather than a silent skip.
+
+Tests marked `liquid` need the real Liquid Haskell prover.  Where it is absent they skip with the
+reason, except where HSX_REQUIRE_PROVER=1 (CI: .ci/run, or `make test` with CI=true): there a
+`liquid` test that skips, for whatever reason, is reported as a failure."""
 
 import dataclasses
 import os
@@ -44,3 +48,16 @@ def check(verifier):
     def run(a: str, b: str, **kw):
         return verifier.verify(PairRequest(a_source=a, b_source=b, **kw))
     return run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under HSX_REQUIRE_PROVER=1, a skipped `liquid` test fails: CI must run every proof test."""
+    outcome = yield
+    report = outcome.get_result()
+    if (report.skipped and os.environ.get("HSX_REQUIRE_PROVER") == "1"
+            and item.get_closest_marker("liquid") is not None and not hasattr(report, "wasxfail")):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (f"HSX_REQUIRE_PROVER=1: this `liquid` test must run, but it skipped: {reason}\n"
+                           f"(build the prover with `make liquid`; `hsx doctor` shows what hsx finds)")

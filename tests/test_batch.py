@@ -9,10 +9,21 @@ import time
 from pathlib import Path
 
 from hsx import batch
+from hsx.config import load_config
+from hsx.prover import ProverMissing, locate_prover
 
 EQ = ("f :: Int -> Int\nf x = x + 1\n", "f :: Int -> Int\nf x = 1 + x\n")
 NEQ = ("f :: Int -> Int\nf x = x\n", "f :: Int -> Int\nf x = abs x\n")
 SLOW = ("f :: Int -> Int\nf x = if x > 1 then f x else x\n", "f :: Int -> Int\nf x = x\n")
+
+
+def prover_installed() -> bool:
+    config = load_config(None)
+    try:
+        locate_prover(config.toolchain, config.sandbox)
+        return True
+    except ProverMissing:
+        return False
 
 
 def write_pairs(path: Path, pairs) -> None:
@@ -40,21 +51,14 @@ def test_batch_runs_every_pair_with_file_paths(tmp_path, config, toolchain):
 
 
 def test_bad_pairs_file_is_a_clear_error(tmp_path):
+    # A bad line is that pair's own error (tests/test_bad_input.py runs whole batches of them).
     bad = tmp_path / "pairs.jsonl"
     bad.write_text('{"id": 1, "a_source": "x"}\n')
-    try:
-        batch.read_pairs(bad)
-    except batch.BatchError as e:
-        assert "needs 'b'" in str(e)
-    else:
-        raise AssertionError("expected BatchError")
+    [pair] = batch.read_pairs(bad)
+    assert isinstance(pair, batch.BadPair) and "needs 'b'" in pair.reason
     bad.write_text('{"id": 1, "a_source": "x", "b_source": "y"}\nnot json\n')
-    try:
-        batch.read_pairs(bad)
-    except batch.BatchError as e:
-        assert f"{bad}:2: not valid JSON" in str(e)
-    else:
-        raise AssertionError("expected BatchError")
+    pairs = batch.read_pairs(bad)
+    assert isinstance(pairs[1], batch.BadPair) and f"{bad}:2: not valid JSON" in pairs[1].reason
 
 
 def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path, toolchain):
@@ -80,4 +84,6 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path, toolchain):
     ids = [res["id"] for res in read_results(out)]
     assert sorted(ids) == [f"p{i}" for i in range(6)]  # every pair once
     verdicts = {res["id"]: res["verdict"] for res in read_results(out)}
-    assert verdicts["p0"] == "inequivalent" and verdicts["p1"] == "unknown"
+    # p1 (x + 1 against 1 + x) has no counterexample; the empty proof proves it where Liquid
+    # Haskell is installed, and without it the verdict stays unknown.
+    assert verdicts["p0"] == "inequivalent" and verdicts["p1"] == ("equivalent" if prover_installed() else "unknown")

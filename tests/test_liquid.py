@@ -1,13 +1,12 @@
 """hsx.liquid: classification of real Liquid Haskell outputs, and the proof-text policy.
 
-The outputs are recordings of real Liquid Haskell runs (shared/lh-fixtures, see its README); the
-tests that need them skip, with the reason, when the folder is absent.  Point HSX_LH_FIXTURES at
-another copy to use it instead.
+The outputs are recordings of real Liquid Haskell 0.9.0.2.1 runs kept with the tests
+(tests/fixtures/lh, see its README; `tests/fixtures/lh/record.py` re-records them with a real
+prover).  test_proof.py runs the same kinds of module through the prover itself.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -23,8 +22,7 @@ from hsx.liquid import (
 )
 from hsx.source import parse_source
 
-FIXTURES = Path(os.environ.get("HSX_LH_FIXTURES")
-                or Path(__file__).resolve().parents[2] / "shared" / "lh-fixtures")
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lh"
 
 # folder -> (status, where).  Decisions worth knowing:
 # - Cheat*: SAFE is SAFE; cheats are caught by check_proof_text before LH runs.
@@ -57,17 +55,11 @@ EXPECTED = {
 
 
 def _fixture_dir() -> Path:
-    if not FIXTURES.is_dir():
-        reason = f"Liquid Haskell fixtures not found at {FIXTURES} (set HSX_LH_FIXTURES)"
-        print(reason)
-        pytest.skip(reason)
     return FIXTURES
 
 
 def _load(name: str) -> tuple[str, int, str]:
     folder = _fixture_dir() / name
-    if not folder.is_dir():
-        pytest.skip(f"fixture {name} missing from {FIXTURES}")
     output = (folder / "output.txt").read_text(encoding="utf-8")
     exit_code = int((folder / "exit-code").read_text().strip())
     source = (folder / f"{name}.hs").read_text(encoding="utf-8")
@@ -429,3 +421,11 @@ def test_honest_fixture_proofs_are_accepted(name):
     proof = _proof_part(source)
     assert "equiv" in proof
     assert check_proof_text(proof, protected_names=PROTECTED) == []
+
+
+def test_the_tests_read_no_data_outside_the_checkout():
+    """A clone with nothing beside it runs every test: the recordings live under tests/."""
+    for f in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        text = f.read_text()
+        for needle in ("parents[" + "2]", "lh-" + "fixtures", "../" + "shared"):  # spelt so as not to match here
+            assert needle not in text, (f.name, needle)

@@ -1,15 +1,20 @@
-"""The program pool: records, files, the reflectability guess, and validation with the real
-Verifier (GHC; skipped without the toolchain, like the rest of the suite)."""
+"""The program pool: records, files, the reflectability guess, validation with the real
+Verifier (GHC; skipped without the toolchain, like the rest of the suite), and the two commands
+that keep the JSONL files the pool's only copy: `hsx programs add` and `hsx programs validate
+--fix`."""
 
+import ast
 import dataclasses
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from hsx.programs import (PoolError, Program, code_size, load_pool, reflectability, save_pool_records,
-                          validate_pool, validate_program)
+from hsx.cli import main
+from hsx.programs import (PoolError, Program, ProgramRejected, add_program, check_program, code_size, load_pool,
+                          normalized_code, reflectability, rewrite_pool_file, save_pool_records, validate_pool,
+                          validate_program)
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL_DIR = ROOT / "data" / "programs"
@@ -122,16 +127,6 @@ def test_starter_pool_shape():
     assert {p.reflectable for p in programs} >= {"true", "false"}
 
 
-def test_starter_pool_is_the_scripts_output():
-    """The file holds exactly the programs of scripts/make_starter_pool.py, in its order."""
-    spec = importlib.util.spec_from_file_location("make_starter_pool", ROOT / "scripts" / "make_starter_pool.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    programs = load_pool(POOL_DIR / "starter.jsonl")
-    assert [(p.id, p.tags, p.code, [list(r) for r in p.inputs]) for p in programs] == \
-        [(pid, tuple(tags), code, [list(r) for r in rows]) for pid, tags, code, rows in module.PROGRAMS]
-
-
 def test_starter_pool_validates_with_the_real_verifier(verifier):
     programs = load_pool(POOL_DIR)
     assert validate_pool(verifier, programs, jobs=4) == {}
@@ -152,9 +147,11 @@ def test_broken_records_are_reported_clearly(verifier):
         _program(id="no-compile", code="inc :: Int -> Int\ninc x = x +\n"),
         _program(id="rejected", code="import System.IO.Unsafe\ninc :: Int -> Int\ninc x = x + 1\n"),
         _program(id="bad-row", inputs=(("1", "2"),), outputs=("3",)),
+        _program(id="wrong-size", size=5),
+        _program(id="wrong-reflectable", reflectable="false"),
     ], jobs=4)
     assert set(problems) == {"wrong-output", "wrong-type", "wrong-entry", "wrong-arity", "raises", "loops",
-                             "no-compile", "rejected", "bad-row"}
+                             "no-compile", "rejected", "bad-row", "wrong-size", "wrong-reflectable"}
     assert problems["wrong-output"] == ["sample input 2 ((-1)): output 0 differs from the recorded 1"]
     assert problems["wrong-type"] == ["type mismatch: GHC gives inc :: Int -> Int, the record says Integer -> Integer"]
     assert problems["wrong-entry"] == ["entry mismatch: hsx finds entry 'inc', the record says 'increment'"]
@@ -164,3 +161,190 @@ def test_broken_records_are_reported_clearly(verifier):
     assert "compile-error" in problems["no-compile"][0]
     assert "rejected" in problems["rejected"][0] and "System.IO.Unsafe" in problems["rejected"][0]
     assert "do not have 1 argument(s)" in problems["bad-row"][0]
+    assert problems["wrong-size"] == ["size mismatch: the code has 2 non-blank line(s), the record says 5"]
+    assert problems["wrong-reflectable"] == \
+        ["reflectable mismatch: the heuristic gives 'true', the record says 'false'"]
+
+
+def test_check_says_which_records_fix_can_repair(verifier):
+    """Derived fields that differ are repairable (the check carries the recomputed record); a
+    program that does not run to a value on its inputs is not."""
+    good = _program()
+    for broken in (_program(outputs=("2", "1")), _program(type="Integer -> Integer"), _program(entry="increment"),
+                   _program(size=9, reflectable="false"), _program(outputs=("2",))):
+        check = check_program(verifier, broken)
+        assert check.problems and check.fixable, broken
+        assert check.derived == good
+    for broken in (_program(code="inc :: Int -> Int\ninc x = 10 `div` x\n", inputs=(("0",), ("5",))),
+                   _program(code="inc :: Int -> Int\ninc x = x +\n"),
+                   _program(arity=2, inputs=(("1", "2"),), outputs=("3",))):
+        check = check_program(verifier, broken)
+        assert check.problems and not check.fixable and check.derived is None, broken
+    assert check_program(verifier, good).problems == ()
+
+
+# ------------------------------------------------------------------------------------------------
+# hsx programs add
+
+TOTAL = "total :: [Int] -> Int\ntotal [] = 0\ntotal (x : xs) = x + total xs\n"
+
+
+def _haskell_int_list(expr: str) -> list[int]:
+    """A synthesized [Int] input, read independently of hsx ([1,(-2)] is a Python literal too)."""
+    return ast.literal_eval(expr)
+
+
+def test_add_computes_every_derived_field_and_appends(tmp_path):
+    pool = tmp_path / "pool"
+    save_pool_records(pool / "a.jsonl", [_program()])
+    before = (pool / "a.jsonl").read_bytes()
+    src = tmp_path / "sum-list.hs"
+    src.write_text(TOTAL)
+    result = CliRunner().invoke(main, ["programs", "add", str(src), "--pool-file", str(pool / "a.jsonl"),
+                                       "--tags", "list, recursion"])
+    assert result.exit_code == 0, result.output
+    assert "added sum-list" in result.output
+    data = (pool / "a.jsonl").read_bytes()
+    assert data.startswith(before) and data.count(b"\n") == 2  # appended; the old line byte for byte
+    assert sorted(f.name for f in pool.iterdir()) == ["a.jsonl"]  # no temporary file left
+    added = load_pool(pool)[1]
+    assert (added.id, added.code, added.entry, added.type, added.arity) == \
+        ("sum-list", TOTAL, "total", "[Int] -> Int", 1)
+    assert (added.size, added.reflectable, added.tags, added.source, added.difficulty) == \
+        (3, "true", ("list", "recursion"), "hsx-team", None)
+    assert len(added.inputs) == 5 and len(set(added.inputs)) == 5
+    assert all(len(row) == 1 for row in added.inputs)
+    assert [int(o.strip("()")) for o in added.outputs] == [sum(_haskell_int_list(r[0])) for r in added.inputs]
+
+
+def test_add_writes_arguments_as_the_pool_does_and_honours_entry(verifier, tmp_path):
+    """Synthesized arguments of user data types and negative numbers are parenthesized, like the
+    hand-written records; --entry picks one of several functions, so one code gives two programs;
+    both records validate."""
+    shape = ("data Shape = Circle Int | Rect Int Int\n  deriving (Show, Eq)\n\n"
+             "area :: Shape -> Int\narea (Circle r) = 3 * r * r\narea (Rect w h) = w * h\n\n"
+             "twice :: Int -> Int\ntwice n = n * 2\n")
+    f = tmp_path / "a.jsonl"
+    area = add_program(verifier, shape, pool_file=f, id="area", tags=["data-type"], entry="area")
+    twice = add_program(verifier, shape, pool_file=f, id="twice", tags=["int"], entry="twice", seed=1)
+    assert (area.entry, area.type, twice.entry, twice.type) == ("area", "Shape -> Int", "twice", "Int -> Int")
+    args = [x for p in (area, twice) for row in p.inputs for x in row]
+    assert any(x.startswith("(Rect ") or x.startswith("(Circle ") for x in args)
+    assert all(not x.startswith("-") and (" " not in x or x.startswith("(")) for x in args), args
+    assert load_pool(f) == [area, twice]
+    assert validate_pool(verifier, [area, twice]) == {}
+
+
+def test_add_refuses_a_program_already_in_the_pool(verifier, tmp_path):
+    pool = tmp_path / "pool"
+    save_pool_records(pool / "a.jsonl", [_program()])
+    add_program(verifier, TOTAL, pool_file=pool / "b.jsonl", id="sum-list", tags=["list"])
+    before = {f.name: f.read_bytes() for f in pool.iterdir()}
+    relaid = "-- the same program, commented and laid out differently\ntotal :: [Int] -> Int\n" \
+             "total []       = 0\ntotal (x : xs) =\n  x + total xs\n"
+    assert normalized_code(relaid) == normalized_code(TOTAL)
+    with pytest.raises(ProgramRejected, match=r"already has this program: 'sum-list' \(.*b\.jsonl:1\)"):
+        add_program(verifier, relaid, pool_file=pool / "b.jsonl", id="sum-again", tags=["list"])
+    with pytest.raises(ProgramRejected, match=r"already has this program: 'inc' \(.*a\.jsonl:1\)"):
+        add_program(verifier, "inc :: Int -> Int\ninc x = x + 1\n", pool_file=pool / "c.jsonl", id="inc2",
+                    tags=["int"])
+    with pytest.raises(ProgramRejected, match=r"already has this program: 'sum-list' .*entry 'total'$"):
+        add_program(verifier, relaid, pool_file=pool / "b.jsonl", id="sum-again", tags=["list"], entry="total")
+    with pytest.raises(ProgramRejected, match=r"program id 'inc' is already in the pool .*choose another --id"):
+        add_program(verifier, "dec :: Int -> Int\ndec x = x - 1\n", pool_file=pool / "b.jsonl", id="inc",
+                    tags=["int"])
+    assert {f.name: f.read_bytes() for f in pool.iterdir()} == before
+
+
+@pytest.mark.parametrize("code, message", [
+    ("total :: [Int] -> Int\ntotal xs = 0 +\n", r"cannot run the program \(compile-error\)"),
+    ("total :: [Int] -> Int\ntotal xs = length (show xs\n", r"cannot run the program"),
+    ("import System.IO.Unsafe\ntotal :: [Int] -> Int\ntotal xs = unsafePerformIO (pure 0)\n",
+     r"rejected by the sandbox policy(.|\n)*System\.IO\.Unsafe"),
+    ("{-# LANGUAGE TemplateHaskell #-}\ntotal :: [Int] -> Int\ntotal xs = 0\n", r"rejected by the sandbox policy"),
+    ("firstOf :: [Int] -> Int\nfirstOf xs = head xs\n",
+     r"firstOf \[\] does not give a value: exception(.|\n)*gives a value on every sample input"),
+    ("one :: Int -> Int\none x = 1\n\ntwo :: Int -> Int\ntwo x = 2\n",
+     r"cannot run the program \(entry\)(.|\n)*several candidate(.|\n)*--entry NAME"),
+])
+def test_add_refuses_malformed_or_unsafe_programs_and_leaves_the_pool_alone(verifier, tmp_path, code, message):
+    pool = tmp_path / "pool"
+    save_pool_records(pool / "a.jsonl", [_program()])
+    before = (pool / "a.jsonl").read_bytes()
+    with pytest.raises(ProgramRejected, match=message):
+        add_program(verifier, code, pool_file=pool / "a.jsonl", id="new", tags=["list"])
+    assert (pool / "a.jsonl").read_bytes() == before
+    assert [f.name for f in pool.iterdir()] == ["a.jsonl"]
+
+
+def test_add_command_reports_a_refusal_and_exits_1(tmp_path):
+    pool_file = tmp_path / "a.jsonl"
+    src = tmp_path / "bad.hs"
+    src.write_text("import System.Process\nbad :: Int -> Int\nbad x = x\n")
+    result = CliRunner().invoke(main, ["programs", "add", str(src), "--pool-file", str(pool_file), "--tags", "int"])
+    assert result.exit_code == 1
+    assert "not added" in result.output and "System.Process" in result.output
+    assert not pool_file.exists()
+
+
+def test_add_refuses_an_empty_id_or_no_tags(verifier, tmp_path):
+    with pytest.raises(ProgramRejected, match="at least one tag"):
+        add_program(verifier, TOTAL, pool_file=tmp_path / "a.jsonl", id="t", tags=["", ""])
+    with pytest.raises(ProgramRejected, match="non-empty id"):
+        add_program(verifier, TOTAL, pool_file=tmp_path / "a.jsonl", id="", tags=["list"])
+    assert not (tmp_path / "a.jsonl").exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# hsx programs validate --fix
+
+def test_validate_detects_a_hand_edited_derived_field_and_fix_repairs_it(tmp_path):
+    pool = tmp_path / "pool"
+    good = [_program(), _program(id="dec", code="dec :: Int -> Int\ndec x = x - 1\n", entry="dec",
+                                 outputs=("0", "-2"))]
+    save_pool_records(pool / "a.jsonl", good)
+    broken = _program(id="div", code="dv :: Int -> Int\ndv x = 10 `div` x\n", entry="dv",
+                      inputs=(("0",), ("5",)), outputs=("0", "2"))  # raises: nothing --fix can do
+    save_pool_records(pool / "b.jsonl", [broken])
+    original = (pool / "a.jsonl").read_text()
+    runner = CliRunner()
+    assert runner.invoke(main, ["programs", "validate", "--pool", str(pool / "a.jsonl")]).exit_code == 0
+
+    # Hand-edit derived fields of the second record: its type, one output, size and reflectable.
+    lines = original.splitlines(keepends=True)
+    edited = dict(json.loads(lines[1]), type="Integer -> Integer", outputs=["0", "7"], size=4,
+                  reflectable="unknown")
+    (pool / "a.jsonl").write_text(lines[0] + json.dumps(edited) + "\n")
+    result = runner.invoke(main, ["programs", "validate", "--pool", str(pool)])
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    for expected in ("dec: type mismatch: GHC gives dec :: Int -> Int, the record says Integer -> Integer",
+                     "dec: sample input 2 ((-1)): output -2 differs from the recorded 7",
+                     "dec: size mismatch: the code has 2 non-blank line(s), the record says 4",
+                     "dec: reflectable mismatch: the heuristic gives 'true', the record says 'unknown'",
+                     "div: sample input 1 (0) does not give a value", "can be rewritten with --fix",
+                     "1/3 programs valid"):
+        assert expected in out, expected
+    assert load_pool(pool / "a.jsonl")[1].size == 4  # validate alone writes nothing
+
+    result = runner.invoke(main, ["programs", "validate", "--pool", str(pool), "--fix"])
+    assert result.exit_code == 1  # div still cannot run
+    assert "rewrote 1 record(s)" in result.output and "2/3 programs valid" in result.output
+    assert (pool / "a.jsonl").read_text() == original  # the hand edit undone, byte for byte
+    assert load_pool(pool / "b.jsonl") == [broken]  # an unfixable record is left as it is
+    assert sorted(f.name for f in pool.iterdir()) == ["a.jsonl", "b.jsonl"]
+    (pool / "b.jsonl").unlink()
+    result = runner.invoke(main, ["programs", "validate", "--pool", str(pool)])
+    assert result.exit_code == 0 and "2/2 programs valid" in result.output
+
+
+def test_rewrite_pool_file_replaces_only_the_named_records(tmp_path):
+    f = tmp_path / "a.jsonl"
+    save_pool_records(f, [_program(), _program(id="b")])
+    lines = f.read_text().splitlines(keepends=True)
+    assert rewrite_pool_file(f, {"b": _program(id="b", size=9)}) == 1
+    assert f.read_text().splitlines(keepends=True)[0] == lines[0]
+    assert load_pool(f)[1].size == 9
+    assert rewrite_pool_file(f, {"zzz": _program(id="zzz")}) == 0
+    with pytest.raises(ValueError, match="another id"):
+        rewrite_pool_file(f, {"b": _program(id="c")})

@@ -22,6 +22,8 @@ from hsx import prompts
 from hsx.config import config_from_dict, load_config
 from hsx.generation import Generation, make_generator
 from hsx.lhmodule import rename_tokens
+from hsx.liquid import STATUSES
+from hsx.prover import ProverMissing, locate_prover
 from hsx.runs import read_json, read_jsonl
 from hsx.selfplay import run_selfplay
 
@@ -132,8 +134,16 @@ def test_smoke_replayed_answers_flow_to_training(tmp_path, toolchain):
     assert (out / "yields.png").stat().st_size > 1000 and "verified-sinq" in (out / "summary.md").read_text()
 
 
-def test_seq_attempts_without_prover_are_counted(tmp_path, toolchain):
+def test_seq_attempts_are_counted_with_or_without_prover(tmp_path, toolchain):
+    """Every SEQ answer is counted.  Without Liquid Haskell, a proof is never checked (the
+    outcome is prover-missing); with it, every proof is checked and ends in `verified-seq` or a
+    classified `proof:<status>` (tests/test_selfplay_seq.py follows proved pairs further)."""
     config = smoke_config(tmp_path, p_seq=1.0, iterations=1, repair_rounds=0)
+    try:
+        locate_prover(config.toolchain, config.sandbox)
+        prover = True
+    except ProverMissing:
+        prover = False
 
     class SeqReplay(Replay):
         def _alice(self, conv):
@@ -148,9 +158,17 @@ def test_seq_attempts_without_prover_are_counted(tmp_path, toolchain):
 
     run = run_selfplay(config, tmp_path / "seq", generator_factory=make)
     m = read_json(run / "iter_0" / "metrics.json")
-    assert m["attempts"] == {"seq": 3}
-    assert set(m["outcomes"]) <= {"prover-missing", "seq-counterexample", "type-mismatch", "compile-error"}
-    assert m["outcomes"].get("prover-missing", 0) >= 1
+    assert m["attempts"] == {"seq": 3} and sum(m["outcomes"].values()) == 3
+    executed = {"seq-counterexample", "type-mismatch", "compile-error"}  # decided before any proof
+    if not prover:
+        assert set(m["outcomes"]) <= executed | {"prover-missing"}
+        assert m["outcomes"].get("prover-missing", 0) >= 1
+        assert m["proofs"]["prover_runs"] == 0
+    else:
+        proved = {"verified-seq"} | {f"proof:{s}" for s in STATUSES if s not in ("proved", "prover-missing")}
+        assert set(m["outcomes"]) <= executed | proved, m["outcomes"]
+        assert sum(m["proofs"]["outcomes"].values()) >= 1 and "prover-missing" not in m["proofs"]["outcomes"]
+        assert m["proofs"]["prover_runs"] >= 1 and m["proofs"]["prover_seconds"] >= 0  # 0: from the cache
 
 
 RESUMABLE = textwrap.dedent('''
@@ -193,3 +211,129 @@ def test_kill_mid_iteration_and_resume(tmp_path, toolchain):
         ids = [r["id"] for r in read_jsonl(run / f"iter_{k}" / "verify_r0.jsonl")]
         assert len(ids) == len(set(ids)) == 3  # nothing lost, nothing twice
         assert (run / f"iter_{k}" / "adapters" / "alice" / "adapter_config.json").exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# The CPU main job (configs/cpu.toml): transformation Alice, Bob with the short prompt, held-out
+# measure.  The tiny model stands in for SmolLM2-135M-Instruct.
+
+
+def cpu_config(tmp_path: Path, **selfplay):
+    config = load_config(ROOT / "configs" / "cpu.toml")
+    selfplay = {"programs_per_iteration": 4, "heldout_programs": 4, "iterations": 1, **selfplay}
+    sp = dataclasses.replace(config.selfplay, runs_dir=str(tmp_path), **selfplay)
+    model = dataclasses.replace(config.model, base="tiny")
+    training = dataclasses.replace(config.training, max_steps=2)
+    return dataclasses.replace(config, selfplay=sp, model=model, training=training)
+
+
+class ShortBob:
+    """The real tiny model for every sample but Bob's first, which answers "NO": right for the
+    SINQ pairs, which are verified without the prover, so that Bob has examples to train on."""
+
+    def __init__(self, real, seen):
+        self.real, self.seen = real, seen
+
+    def generate(self, conversations, *, n, adapter, seed):
+        self.seen.append(conversations)
+        out = self.real.generate(conversations, n=n, adapter=adapter, seed=seed)
+        return [[Generation(f"{prompts.ANSWER_MARKER} {prompts.NO}", 3, False)] + s[1:] for s in out]
+
+    def close(self):
+        self.real.close()
+
+
+def short_bob_factory(seen):
+    def make(config, model_path, adapters):
+        return ShortBob(make_generator(config, model_path, adapters), seen)
+    return make
+
+
+def test_cpu_iteration_with_transform_alice_end_to_end(tmp_path, toolchain):
+    config = cpu_config(tmp_path, iterations=2, p_seq=0.0)
+    seen: list = []
+    run = run_selfplay(config, tmp_path / "cpu", generator_factory=short_bob_factory(seen))
+    # Held-out split: set aside before iteration 0, never selected afterwards.
+    held_ids = {p["id"] for p in read_jsonl(run / "heldout" / "programs.jsonl")}
+    held = read_jsonl(run / "heldout" / "pairs.jsonl")
+    assert len(held_ids) == 4 and held and {p["program_id"] for p in held} <= held_ids
+    for k in (0, 1):
+        selected = {p["id"] for p in read_jsonl(run / f"iter_{k}" / "selected.jsonl")}
+        assert selected and not selected & held_ids
+    m = read_json(run / "iter_0" / "metrics.json")
+    assert m["outcomes"].get("verified-sinq", 0) >= 1 and set(m["sources"]) == {"transform"}
+    assert sum(t["proposed"] for t in m["transforms"].values()) == sum(m["outcomes"].values())
+    bob = read_jsonl(run / "iter_0" / "bob.jsonl")
+    assert all(len(b["correct"]) == config.selfplay.bob_samples and b["source"] == "transform" for b in bob)
+    assert all(b["inputs"] for b in bob)  # hsx's own diverging input, recorded
+    # Bob's short prompt: his turn is continued from the answer marker, and the recorded
+    # completion (his training example) includes it.
+    assert any(c[-1] == {"role": "assistant", "content": prompts.BOB_SHORT_PREFIX} for conv in seen for c in conv)
+    assert all(j["completion"].startswith(prompts.ANSWER_MARKER) for b in bob for j in b["bob"])
+    # Bob trains; the transformation Alice has nothing to train.
+    assert (run / "iter_0" / "adapters" / "bob" / "adapter_config.json").exists()
+    assert not (run / "iter_0" / "adapters" / "alice").exists()
+    assert m["training"]["bob"]["steps"] > 0
+    # The held-out measure after each iteration: base vs the adapter, paired.
+    for k in (0, 1):
+        h = read_json(run / f"iter_{k}" / "heldout.json")
+        assert h["pairs"] == len(held) and h["samples_per_pair"] == config.selfplay.bob_samples
+        assert h["adapter"].endswith(f"iter_{k}/adapters/bob")
+        for side in ("base", "current"):
+            lo, hi = h[side]["ci95"]
+            assert 0.0 <= lo <= h[side]["accuracy"] <= hi <= 1.0
+        assert 0.0 <= h["paired"]["mcnemar_p"] <= 1.0
+        assert read_json(run / f"iter_{k}" / "metrics.json")["heldout"] == h
+    assert (run / "iter_1" / "heldout_bob.jsonl").exists()
+    from hsx.report import write_report
+    out = write_report(run)
+    summary = (out / "summary.md").read_text()
+    assert (out / "heldout.png").stat().st_size > 1000
+    assert "held-out split" in summary and "Yield per transformation" in summary
+    from hsx.dataset import collect_pairs
+    pairs, _ = collect_pairs([run])
+    assert pairs and all(p["source"] == "transform" and p["transform"] in m["transforms"] or p["iteration"] == 1
+                         for p in pairs)
+
+
+RESUMABLE_CPU = textwrap.dedent('''
+    import sys, json
+    sys.path.insert(0, {tests!r})
+    from pathlib import Path
+    from hsx.config import config_from_dict
+    from hsx.selfplay import run_selfplay
+    from test_selfplay import short_bob_factory
+    config = config_from_dict(json.loads(Path({cfg!r}).read_text()))
+    run_selfplay(config, Path({run!r}), generator_factory=short_bob_factory([]))
+''')
+
+
+def test_transform_run_killed_mid_iteration_resumes(tmp_path, toolchain):
+    config = cpu_config(tmp_path, p_seq=0.0, heldout_programs=2)
+    from hsx.config import to_dict
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps(to_dict(config)))
+    run = tmp_path / "killed"
+    script = tmp_path / "run.py"
+    script.write_text(RESUMABLE_CPU.format(tests=str(ROOT / "tests"), cfg=str(cfg), run=str(run)))
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (run / "iter_0" / "bob.jsonl").exists():
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # after Bob, before or during training and the held-out measure
+    proc.wait()
+    assert (run / "iter_0" / "bob.jsonl").exists(), "the run did not get far enough"
+    assert not (run / "state.json").exists() or read_json(run / "state.json")["done"] == []
+    before = {name: (run / "iter_0" / name).read_bytes() for name in ("alice_r0.jsonl", "bob.jsonl")}
+    held_before = (run / "heldout" / "pairs.jsonl").read_bytes()
+
+    run_selfplay(config_from_dict(read_json(run / "config.json")), run, generator_factory=short_bob_factory([]))
+    assert read_json(run / "state.json")["done"] == [0]
+    for name, data in before.items():
+        assert (run / "iter_0" / name).read_bytes() == data  # not regenerated
+    assert (run / "heldout" / "pairs.jsonl").read_bytes() == held_before
+    ids = [r["id"] for r in read_jsonl(run / "iter_0" / "verify_r0.jsonl")]
+    assert len(ids) == len(set(ids))  # nothing twice
+    assert (run / "iter_0" / "heldout.json").exists() and (run / "iter_0" / "metrics.json").exists()

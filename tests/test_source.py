@@ -82,3 +82,12 @@ def test_types_compare_up_to_renaming_and_synonyms():
     args, res = split_function(parse_scheme("Int -> [Int] -> Bool").body)
     assert args == [TCon("Int"), TList(TCon("Int"))] and res == TCon("Bool")
     assert render(TFun(TTuple(()), TCon("Int"))) == "() -> Int"
+
+
+def test_constructor_fields_have_synonyms_expanded():
+    """`data E = V V` with `type V = Integer`: the field is an Integer (also without GHC's parse)."""
+    src = parse_source("type V = Integer\ntype Pair a = (a, a)\ndata E = V V | P (Pair Int) | S String\n")
+    fields = {c.name: c.fields for c in src.data_decls[0].constructors}
+    assert fields["V"] == (TCon("Integer"),)
+    assert fields["P"] == (TTuple((TCon("Int"), TCon("Int"))),)
+    assert fields["S"] == (TList(TCon("Char")),)

@@ -20,6 +20,7 @@ import Hsx.Runtime (Job, checkJob, sampleJob, searchJob)
 import Language.Haskell.Interpreter
 import Language.Haskell.Interpreter.Unsafe (unsafeRunInterpreterWithArgs)
 import Protocol
+import Syntax (SyntaxEnv, newSyntaxEnv, syntaxOf)
 import System.Environment (getArgs)
 import System.Exit (exitFailure)
 import System.FilePath ((</>))
@@ -32,9 +33,10 @@ main = do
   dbs <- either (\e -> hPutStrLn stderr e >> exitFailure) pure (packageDbs args)
   hSetBuffering stdout LineBuffering
   mapM_ (`hSetEncoding` utf8) [stdin, stdout, stderr]
+  env <- newSyntaxEnv
   result <- unsafeRunInterpreterWithArgs (concatMap (\d -> ["-package-db", d]) dbs) $ do
     liftIO (send ready)
-    loop
+    loop env
   case result of
     Left err -> do
       send (failure Nothing "internal" (describe err))
@@ -49,19 +51,19 @@ packageDbs (a : _) = Left ("hsx-helper: unexpected argument " ++ a)
 send :: J.Value -> IO ()
 send v = BL.putStrLn (encodeLine v) >> hFlush stdout
 
-loop :: Interpreter ()
-loop = do
+loop :: SyntaxEnv -> Interpreter ()
+loop env = do
   eof <- liftIO isEOF
   unless eof $ do
     line <- liftIO BC.getLine
     response <- case parseRequest (BL.fromStrict line) of
       Left err -> pure (failure Nothing "bad-request" err)
-      Right req -> answer req
+      Right req -> answer env req
     liftIO (send response)
-    loop
+    loop env
 
-answer :: Request -> Interpreter J.Value
-answer req = guarded (requestId req) $ case req of
+answer :: SyntaxEnv -> Request -> Interpreter J.Value
+answer env req = guarded (requestId req) $ case req of
   Ping rid -> pure (okTypes rid Map.empty)
   Types rid dir files names -> do
     load dir files
@@ -82,6 +84,9 @@ answer req = guarded (requestId req) $ case req of
     let v = okSamples rid rows
     _ <- liftIO (evaluate (BL.length (encodeLine v)))
     pure v
+  Syntax rid source -> do
+    tree <- liftIO (syntaxOf env source)
+    pure (either (failure (Just rid) "internal") (okSyntax rid) tree)
 
 -- | Loads the given module files (and nothing else: the search path is the request's own
 -- directory) and brings every one of them into scope qualified by its own name.
@@ -129,6 +134,7 @@ requestId (Ping rid) = rid
 requestId (Types rid _ _ _) = rid
 requestId (Run rid _ _ _ _ _) = rid
 requestId (Sample rid _ _ _ _ _) = rid
+requestId (Syntax rid _) = rid
 
 guarded :: Int -> Interpreter J.Value -> Interpreter J.Value
 guarded rid action =

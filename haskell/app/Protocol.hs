@@ -10,6 +10,7 @@ module Protocol
   , okTypes
   , okReport
   , okSamples
+  , okSyntax
   , failure
   , encodeLine
   ) where
@@ -24,7 +25,7 @@ import System.Info (fullCompilerVersion)
 import Data.Version (showVersion)
 
 protocolVersion :: Int
-protocolVersion = 1
+protocolVersion = 2
 
 data Request
   = Ping Int
@@ -35,6 +36,8 @@ data Request
     -- qualified name of the 'Job', limits
   | Sample Int FilePath [FilePath] String Limits Int
     -- ^ id, directory, module files, the 'Job', limits (seed, max_size), how many inputs
+  | Syntax Int String
+    -- ^ id, the source text to parse (the "syntax" op: GHC's parser only, see Syntax.hs)
 
 parseRequest :: BL.ByteString -> Either String Request
 parseRequest line = J.eitherDecode line >>= J.parseEither request
@@ -50,6 +53,7 @@ parseRequest line = J.eitherDecode line >>= J.parseEither request
         "sample" -> do
           lim <- o .: "limits" >>= limits
           Sample rid <$> o .: "dir" <*> o .: "modules" <*> o .: "job" <*> pure lim <*> o .: "count"
+        "syntax" -> Syntax rid <$> o .: "source"
         _ -> fail ("unknown op " ++ show op)
     run rid isSearch o = do
       lim <- o .: "limits" >>= limits
@@ -64,6 +68,7 @@ parseRequest line = J.eitherDecode line >>= J.parseEither request
       <*> o .: "budget_ms" `times` 1000
       <*> o .:? "max_shrinks" .!= 100
       <*> o .:? "render_cap" .!= 4000
+      <*> o .:? "strategies" .!= ["enumerate", "boundary", "mined", "structure", "random"]
     times p k = fmap (* k) p
 
 ready :: J.Value
@@ -89,6 +94,9 @@ okReport rid rep = J.object
       , "shrinks" .= repShrinks rep
       , "exhausted" .= repExhausted rep
       , "outputs" .= map row (repOutputs rep)
+      , "strategies" .= Map.fromList (repStrategies rep)
+      , "found_by" .= repFoundBy rep
+      , "cpu_ms" .= repCpuMillis rep
       ]
   ]
   where
@@ -101,6 +109,9 @@ okReport rid rep = J.object
 
 okSamples :: Int -> [[String]] -> J.Value
 okSamples rid rows = J.object ["id" .= rid, "status" .= ("ok" :: String), "inputs" .= rows]
+
+okSyntax :: Int -> J.Value -> J.Value
+okSyntax rid tree = J.object ["id" .= rid, "status" .= ("ok" :: String), "syntax" .= tree]
 
 -- | status is one of: compile-error (GHC rejected a module or the job expression),
 -- bad-request (the line was not a valid request), internal (anything else).
