@@ -27,7 +27,8 @@ swap-arguments, skip-element, repeat-element.
 
 Likely equivalent (SEQ): guards-to-if, if-to-guards, if-to-case, commute, reassociate,
 double-to-sum, sum-to-double, introduce-helper, inline-helper, accumulator, merge-clauses,
-rename-bound (renaming alone is then rejected by self-play as "identical", like a model's copy).
+split-clauses, rename-bound (renaming alone is then rejected by self-play as "identical", like a
+model's copy).
 
     from hsx.transform import propose
     cands = propose(program, "sinq", random.Random(0), count=2)
@@ -960,6 +961,122 @@ def _merge_clauses(p: _Program):
         yield f"clauses of {name} merged into one case", p.text[:start] + text + p.text[end:]
 
 
+_LAYOUT_WORDS = {"of", "let", "where", "do"}
+
+
+def _case_alternatives(p: _Program, rhs: Span) -> tuple[str, list[tuple[str, str]]] | None:
+    """`case v of` alternatives `pat -> body` laid out in one block, each unguarded and with no
+    `where`, where the case is the whole right-hand side: (v, [(pattern, body)]), else None."""
+    toks = _tokens_in(p, rhs)
+    if len(toks) < 6 or [t.text for t, _ in toks[:1]] != ["case"] or toks[2][0].text != "of":
+        return None
+    if toks[1][0].kind != "varid" or toks[1][0].text in _KEYWORDS:
+        return None
+    body = toks[3:]
+    if any(t.text in ("{", "}", ";", "where", "case") or t.kind in ("pragma", "annotation") for t, _ in body):
+        return None  # explicit braces, nested cases and local where's are not handled
+    col = body[0][1][1]
+    starts = []
+    prev_line = toks[2][1][0]
+    for k, (_t, s) in enumerate(body):
+        new_line = s[0] != prev_line
+        prev_line = s[0]
+        if k == 0 or (new_line and s[1] == col):
+            starts.append(k)
+        elif new_line and s[1] < col:
+            return None  # the block closes before the right-hand side ends
+    alts = []
+    for a, b in zip(starts, starts[1:] + [len(body)]):
+        alt = body[a:b]
+        depth, arrow = 0, None
+        for k, (t, _) in enumerate(alt):
+            if t.kind == "special" and t.text in "([":
+                depth += 1
+            elif t.kind == "special" and t.text in ")]":
+                depth -= 1
+            elif depth == 0 and t.text == "|":
+                return None  # a guarded alternative
+            elif depth == 0 and t.text == "->":
+                arrow = k
+                break
+        if arrow is None or arrow == 0 or arrow + 1 >= len(alt):
+            return None
+        pat_span = [*alt[0][1][:2], *alt[arrow - 1][1][2:]]
+        body_span = [*alt[arrow + 1][1][:2], *alt[-1][1][2:]]
+        text = p.t.of(body_span)
+        if "\n" in text:
+            if any(t.text in _LAYOUT_WORDS for t, _ in alt[arrow + 1:]):
+                return None  # a layout block inside a multi-line body would move
+            text = " ".join(text.split())
+        alts.append((p.t.of(pat_span), text))
+    return toks[1][0].text, alts
+
+
+def _split_clauses(p: _Program):
+    """`f a1 .. v .. an = case v of { pi -> ei }` (v a plain argument variable) becomes one clause
+    per alternative, `f a1 .. pi .. an = ei`, with `v@pi` where ei still uses v and the `where`
+    bindings repeated under each clause.  Nothing is proposed where that could change meaning:
+    the where mentions v, or an alternative binds a name that another argument, v or the where
+    also binds or uses."""
+    for clauses in _function_groups(p):
+        if len(clauses) != 1:
+            continue
+        m = clauses[0]
+        name = m["name"]
+        binds = p.bindings(name)
+        if m.get("infix") or len(binds) != 1 or len(m["rhs"]) != 1 or m["guards"][0] or not m["patterns"]:
+            continue
+        whole = p.t.of(binds[0]["span"])
+        if "--" in whole or "{-" in whole:
+            continue  # comments would be lost or moved
+        head = _tokens_in(p, binds[0]["span"])
+        if not head or head[0][0].text != name:
+            continue
+        found = _case_alternatives(p, m["rhs"][0])
+        if found is None:
+            continue
+        v, alts = found
+        pats = [p.t.of(s).strip() for s in m["patterns"]]
+        if pats.count(v) != 1:
+            continue  # the scrutinee is not a plain argument variable
+        k = pats.index(v)
+        others = {t.text for i, s in enumerate(m["patterns"]) if i != k for t, _ in _tokens_in(p, s)}
+        rhs_end = p.t.range(m["rhs"][0])[1]
+        where_text = ""
+        where_names: set[str] = set()
+        if m.get("where"):
+            w = next(((t, s) for t, s in head if t.text == "where" and p.t.range(s)[0] >= rhs_end), None)
+            if w is None:
+                continue
+            start = p.t.range(w[1])[0]
+            end = p.t.range(binds[0]["span"])[1]
+            where_text = " " * (w[1][1] - 1) + p.text[start:end].rstrip()
+            where_names = {t.text for t in tokenize(where_text)}
+            if v in where_names:
+                continue  # where-bindings depend on the scrutinee
+        elif p.t.range(binds[0]["span"])[1] > rhs_end and p.text[rhs_end:p.t.range(binds[0]["span"])[1]].strip():
+            continue  # something after the case that this reading does not account for
+        out = []
+        ok = True
+        for pat, body in alts:
+            bound = {t.text for t in tokenize(pat) if t.kind == "varid" and t.text != "_"}
+            if bound & (others | where_names | {v}):
+                ok = False  # a clash or a shadowing the split would change
+                break
+            used = {t.text for t in tokenize(body) if t.kind == "varid"}
+            pat = pat.strip()
+            atom = pat if pat in ("[]", "()") else _paren(pat)
+            new_pat = (v if pat == "_" else f"{v}@{atom}") if v in used else atom
+            args = [new_pat if i == k else s for i, s in enumerate(pats)]
+            clause = f"{name} {' '.join(args)} = {body.strip()}"
+            out.append(clause + ("\n" + where_text if where_text else ""))
+        if not ok:
+            continue
+        start, end = p.t.offset(binds[0]["span"][0], 1), p.t.range(binds[0]["span"])[1]
+        yield f"{_where(m['span'])}: case of {name} split into {len(out)} clauses", \
+            p.text[:start] + "\n".join(out) + p.text[end:]
+
+
 def _rename_bound(p: _Program):
     for m in p.nodes("match"):
         for pat in m.get("patterns", []):
@@ -996,6 +1113,7 @@ TRANSFORMS: dict[str, tuple[str, Callable[[_Program], Iterator[tuple[str, str]]]
     "inline-helper": ("seq", _inline_helper),
     "accumulator": ("seq", _accumulator),
     "merge-clauses": ("seq", _merge_clauses),
+    "split-clauses": ("seq", _split_clauses),
     "rename-bound": ("seq", _rename_bound),
 }
 

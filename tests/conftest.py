@@ -15,6 +15,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from hsx.config import HsxConfig, SearchConfig, load_config  # noqa: E402
+from hsx.prover import Prover, ProverMissing, locate_prover  # noqa: E402
 from hsx.toolchain import ToolchainMissing, locate  # noqa: E402
 from hsx.verify import PairRequest, Verifier  # noqa: E402
 
@@ -34,6 +35,25 @@ def toolchain(config):
         if os.environ.get("HSX_REQUIRE_TOOLCHAIN"):
             pytest.fail(f"toolchain required but missing: {e}")
         pytest.skip(f"Haskell toolchain missing: {e}")
+
+
+@pytest.fixture(scope="session")
+def prover_installed(config) -> bool:
+    """Whether Liquid Haskell is here, for tests that assert one thing with it and another without."""
+    try:
+        locate_prover(config.toolchain, config.sandbox)
+        return True
+    except ProverMissing:
+        return False
+
+
+@pytest.fixture(scope="session")
+def real_prover(config) -> Prover:
+    """The prover, for tests marked `liquid` (skipped without it; a failure under CI)."""
+    try:
+        return locate_prover(config.toolchain, config.sandbox)
+    except ProverMissing as e:
+        pytest.skip(f"needs Liquid Haskell: {e}")
 
 
 @pytest.fixture(scope="session")

@@ -9,21 +9,12 @@ import time
 from pathlib import Path
 
 from hsx import batch
-from hsx.config import load_config
-from hsx.prover import ProverMissing, locate_prover
 
 EQ = ("f :: Int -> Int\nf x = x + 1\n", "f :: Int -> Int\nf x = 1 + x\n")
 NEQ = ("f :: Int -> Int\nf x = x\n", "f :: Int -> Int\nf x = abs x\n")
 SLOW = ("f :: Int -> Int\nf x = if x > 1 then f x else x\n", "f :: Int -> Int\nf x = x\n")
 
 
-def prover_installed() -> bool:
-    config = load_config(None)
-    try:
-        locate_prover(config.toolchain, config.sandbox)
-        return True
-    except ProverMissing:
-        return False
 
 
 def write_pairs(path: Path, pairs) -> None:
@@ -61,7 +52,7 @@ def test_bad_pairs_file_is_a_clear_error(tmp_path):
     assert isinstance(pairs[1], batch.BadPair) and f"{bad}:2: not valid JSON" in pairs[1].reason
 
 
-def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path, toolchain):
+def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path, toolchain, prover_installed):
     pairs = tmp_path / "pairs.jsonl"
     write_pairs(pairs, [NEQ, EQ, SLOW, NEQ[::-1], SLOW, EQ[::-1]])
     out = tmp_path / "out.jsonl"
@@ -86,4 +77,4 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path, toolchain):
     verdicts = {res["id"]: res["verdict"] for res in read_results(out)}
     # p1 (x + 1 against 1 + x) has no counterexample; the empty proof proves it where Liquid
     # Haskell is installed, and without it the verdict stays unknown.
-    assert verdicts["p0"] == "inequivalent" and verdicts["p1"] == ("equivalent" if prover_installed() else "unknown")
+    assert verdicts["p0"] == "inequivalent" and verdicts["p1"] == ("equivalent" if prover_installed else "unknown")

@@ -5,8 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hsx.config import load_config
-from hsx.prover import ProverMissing, locate_prover
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,13 +16,6 @@ def hsx(*args, timeout=120):
                           text=True, timeout=timeout, cwd=ROOT)
 
 
-def prover_installed() -> bool:
-    config = load_config(None)
-    try:
-        locate_prover(config.toolchain, config.sandbox)
-        return True
-    except ProverMissing:
-        return False
 
 
 def test_inequivalent_example_exit_code_and_output(toolchain):
@@ -45,13 +36,13 @@ def test_json_schema(toolchain):
     assert d["entry_a"]["type"] == "Int -> Int -> Maybe Int"
 
 
-def test_unknown_exit_code(toolchain):
+def test_unknown_exit_code(toolchain, prover_installed):
     """Exit 2 for `unknown`: no counterexample, and no proof.  B's helper is `where`-bound and uses
     `seq`, which Liquid Haskell cannot reflect, so this pair stays unknown with or without the
     prover; which of the two the output says."""
     r = hsx("verify", EXAMPLES / "sum-accumulator" / "a.hs", EXAMPLES / "sum-accumulator" / "b.hs")
     assert r.returncode == 2 and "unknown" in r.stdout, r.stdout
-    if prover_installed():
+    if prover_installed:
         assert "proof attempt" in r.stdout and "prover-missing" not in r.stdout, r.stdout
     else:
         assert "no proof attempted" in r.stdout, r.stdout

@@ -293,13 +293,6 @@ def test_counterexample_plus_accepted_proof_is_reported_loudly(replay):
 
 # -- the real prover --------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def real_prover():
-    config = load_config(None)
-    try:
-        return locate_prover(config.toolchain, config.sandbox)
-    except ProverMissing as e:
-        pytest.skip(f"needs Liquid Haskell: {e}")
 
 
 @pytest.mark.liquid

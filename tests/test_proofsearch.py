@@ -9,11 +9,10 @@ Liquid Haskell on the automatic search and assert which template proved the pair
 import pytest
 
 from hsx import sandbox
-from hsx.config import SandboxConfig, load_config
+from hsx.config import SandboxConfig
 from hsx.liquid import check_proof_text
 from hsx.lemmas import recognise
 from hsx.proofsearch import candidate_proofs
-from hsx.prover import ProverMissing, locate_prover
 from hsx.verdict import Verdict
 from hsx.verify import PairRequest
 
@@ -159,13 +158,6 @@ def test_every_candidate_is_valid_haskell_and_passes_the_policy(verifier, tmp_pa
 
 # -- the real prover --------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def real_prover():
-    config = load_config(None)
-    try:
-        return locate_prover(config.toolchain, config.sandbox)
-    except ProverMissing as e:
-        pytest.skip(f"needs Liquid Haskell: {e}")
 
 
 @pytest.mark.liquid

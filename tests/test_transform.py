@@ -23,6 +23,8 @@ SIGN = "sign :: Int -> Int\nsign x\n  | x > 0 = 1\n  | x < 0 = 0 - 1\n  | otherw
 ABS = "absv :: Int -> Int\nabsv x = if x < 0 then 0 - x else x\n"
 COUNT = "count :: [Int] -> Int\ncount [] = 0\ncount (_ : xs) = 1 + count xs\n"
 COPY = "copy :: [Int] -> [Int]\ncopy [] = []\ncopy (x : xs) = x : copy xs\n"
+DESCRIBE = ("describe :: Int -> Maybe Int -> Int\ndescribe k m = case m of\n    Nothing -> k\n"
+            "    Just y -> k + y + w + maybe 0 id m\n  where\n    w = 2\n")
 
 # transformation -> (program built for it, its entry, one input per argument)
 PROGRAMS = {
@@ -48,6 +50,7 @@ PROGRAMS = {
                       "sumSq", ("3", "4")),
     "accumulator": ("total :: [Int] -> Int\ntotal [] = 0\ntotal (x : xs) = x + total xs\n", "total", ("[1,2,3]",)),
     "merge-clauses": (COUNT, "count", ("[1,2]",)),
+    "split-clauses": (DESCRIBE, "describe", ("3", "(Just 4)")),
     "rename-bound": (ABS, "absv", ("(-2)",)),
 }
 
@@ -87,6 +90,41 @@ def test_known_rewrites():
     code, entry, _ = PROGRAMS["accumulator"]
     (_, q), = variants(code, entry, "accumulator")
     assert "totalAcc (acc + x) xs" in q and "total a1 = totalAcc 0 a1" in q
+
+
+def test_split_clauses_rewrite():
+    code, entry, _ = PROGRAMS["split-clauses"]
+    (_, q), = variants(code, entry, "split-clauses")
+    assert "describe k Nothing = k\n  where\n    w = 2\n" in q
+    assert "describe k m@(Just y) = k + y + w + maybe 0 id m\n  where\n    w = 2\n" in q
+    assert "case" not in q
+    count = "count :: [Int] -> Int\ncount xs = case xs of\n  [] -> 0\n  (_ : t) -> 1 + count t\n"
+    (_, q), = variants(count, "count", "split-clauses")
+    assert q == "count :: [Int] -> Int\ncount [] = 0\ncount (_ : t) = 1 + count t\n"
+
+
+# Shapes split-clauses must leave alone: splitting them would change meaning or not compile.
+SPLIT_UNSAFE = {
+    "scrutinee-not-an-argument": "f :: Int -> Int -> Int\nf n x = case x + 1 of\n  0 -> n\n  _ -> x\n",
+    "where-uses-scrutinee": ("f :: Int -> Maybe Int -> Int\nf n m = case m of\n  Nothing -> w\n  Just y -> y + w\n"
+                             "  where\n    w = maybe n id m\n"),
+    "alternative-shadows-argument": "f :: Int -> Maybe Int -> Int\nf n m = case m of\n  Nothing -> n\n  Just n -> n\n",
+    "alternative-shadows-where": ("f :: Int -> Maybe Int -> Int\nf n m = case m of\n  Nothing -> n\n"
+                                  "  Just w -> w + n\n  where\n    w = 3\n"),
+    "guarded-alternative": "f :: Int -> Int\nf x = case x of\n  y | y > 0 -> 1\n  _ -> 0\n",
+    "already-several-clauses": "f :: Int -> Int\nf 0 = 1\nf x = case x of\n  1 -> 2\n  _ -> 3\n",
+}
+
+
+@pytest.mark.parametrize("reader", ["ghc", "tokens"])
+@pytest.mark.parametrize("shape", sorted(SPLIT_UNSAFE))
+def test_split_clauses_bails_out_on_unsafe_shapes(request, reader, shape):
+    if reader == "ghc":
+        verifier = request.getfixturevalue("verifier")
+        syntax = lambda text: verifier._helper().syntax(text).raw  # noqa: E731
+    else:
+        syntax = token_syntax
+    assert variants(SPLIT_UNSAFE[shape], "f", "split-clauses", syntax=syntax) == []
 
 
 def test_syntax_nodes_have_the_syntax_ops_shapes():

@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from hsx.prover import ProverMissing, locate_prover
 from hsx.verdict import ErrorKind, Verdict
 from hsx.verify import PairRequest, Verifier
 
@@ -44,15 +43,6 @@ NEVER_PROVED = {
     "string-map": "not-reflectable",  # map and toUpper are library functions
     "both-throw-differently": "not-reflectable",  # head is a library function
 }
-
-
-@pytest.fixture(scope="module")
-def prover_installed(config) -> bool:
-    try:
-        locate_prover(config.toolchain, config.sandbox)
-        return True
-    except ProverMissing:
-        return False
 
 
 @pytest.mark.parametrize("name", sorted(EQUIVALENT))
