@@ -25,7 +25,7 @@ APT_STAMP := .setup/apt.done
 endif
 
 # The one toolchain, everywhere (tests/test_toolchain.py checks that liquid/, flake.nix and
-# scripts/build_liquid.sh agree with these).
+# scripts/setup/build_liquid.sh agree with these).
 GHC_VERSION := 9.0.2
 LIQUID_VERSION := 0.9.0.2.1
 # CI (.ci/run, or CI=true) needs the prover: a failed `make liquid` stops the build, and a test
@@ -84,7 +84,7 @@ helper: .setup/helper.done
 # repository named by HSX_LIQUID_REPO.  When it cannot be built, one line says why and how to fix
 # it, and everything except SEQ (proofs) keeps working; under CI that is an error.
 liquid: $(APT_STAMP)
-	@scripts/build_liquid.sh || { if [ -n "$(REQUIRE_PROVER)" ]; then \
+	@scripts/setup/build_liquid.sh || { if [ -n "$(REQUIRE_PROVER)" ]; then \
 	  echo "liquid: the prover is required here (CI / HSX_REQUIRE_PROVER)" >&2; exit 1; fi; }
 
 # The toolchain hsx will use: GHC, helper, prover and z3, with versions and paths.
@@ -133,12 +133,12 @@ selfplay-demo: setup smollm2
 	$(HSX) selfplay --config configs/smollm2.toml $(if $(NAME),--name $(NAME),)
 
 bench: setup
-	$(PY) scripts/bench_verify.py
-	$(PY) scripts/bench_search.py
-	OMP_NUM_THREADS=1 $(PY) scripts/bench_bob.py
-	OMP_NUM_THREADS=1 $(PY) scripts/bench_eval.py
-	$(PY) scripts/bench_dataset.py
-	$(PY) scripts/bench_proofsearch.py
+	$(PY) scripts/bench/bench_verify.py
+	$(PY) scripts/bench/bench_search.py
+	OMP_NUM_THREADS=1 $(PY) scripts/bench/bench_bob.py
+	OMP_NUM_THREADS=1 $(PY) scripts/bench/bench_eval.py
+	$(PY) scripts/bench/bench_dataset.py
+	$(PY) scripts/bench/bench_proofsearch.py
 
 # The paper's evaluation of a finished self-play run (needs a GPU): the base model and each
 # iteration's Bob adapter on EquiBench, PySecDB and HumanEval-hs, then compare and report.  It
@@ -147,7 +147,7 @@ bench: setup
 .PHONY: reproduce
 reproduce: setup
 	@test -n "$(RUN)" -a -n "$(HUMANEVAL_HS)" || { echo "usage: make reproduce RUN=runs/<name> HUMANEVAL_HS=<file.jsonl> [REPRODUCE_ARGS=...]" >&2; exit 2; }
-	$(PY) scripts/reproduce.py $(RUN) --humaneval-hs $(HUMANEVAL_HS) $(REPRODUCE_ARGS)
+	$(PY) scripts/eval/reproduce.py $(RUN) --humaneval-hs $(HUMANEVAL_HS) $(REPRODUCE_ARGS)
 
 clean:
 	rm -rf .setup haskell/dist-newstyle .cabal

@@ -51,7 +51,7 @@ class SearchConfig:
 
 @dataclass(frozen=True)
 class SandboxConfig:
-    """Limits for untrusted code; see hsx/sandbox.py for what they do and do not guarantee."""
+    """Limits for untrusted code; see hsx/haskell/sandbox.py for what they do and do not guarantee."""
     heap_mb: int = 1024  # GHC heap cap (+RTS -M): a memory bomb becomes a "resource" outcome
     address_space_mb: int = 8192  # RLIMIT_AS backstop (the interpreter itself needs ~1 GiB)
     cpu_seconds: int = 3600  # RLIMIT_CPU over a helper's life; it is restarted when hit
@@ -66,7 +66,7 @@ class SandboxConfig:
 
 @dataclass(frozen=True)
 class ProofConfig:
-    """Equivalence proofs with Liquid Haskell (hsx/prover.py, hsx/proofsearch.py)."""
+    """Equivalence proofs with Liquid Haskell (hsx/proof/prover.py, hsx/proof/search.py)."""
     enabled: bool = True  # off: `hsx verify` stops after the counterexample search
     timeout: float = 60.0  # wall seconds for one Liquid Haskell run
     search_budget: float = 180.0  # wall seconds for the automatic proof search of one pair
@@ -75,7 +75,7 @@ class ProofConfig:
 
 @dataclass(frozen=True)
 class ToolchainConfig:
-    """Where the Haskell side lives.  Empty strings mean: find it (see hsx/toolchain.py)."""
+    """Where the Haskell side lives.  Empty strings mean: find it (see hsx/haskell/toolchain.py)."""
     helper: str = ""  # the hsx-helper executable (env HSX_HELPER)
     package_db: str = ""  # package db holding hsx-helper's library (env HSX_PACKAGE_DB)
     ghc: str = "ghc"
@@ -86,7 +86,7 @@ class ToolchainConfig:
 @dataclass(frozen=True)
 class ModelConfig:
     """The base model both agents share (each agent trains its own LoRA adapter on it)."""
-    base: str = "tiny"  # a hub id or local path; "tiny" builds the in-code test model (hsx/tinymodel.py)
+    base: str = "tiny"  # a hub id or local path; "tiny" builds the in-code test model (hsx/models/tinymodel.py)
     gguf_file: str = ""  # load `base` from this GGUF file inside it (SmolLM2 demo)
     load_in_4bit: bool = True  # QLoRA: NF4 base via bitsandbytes
     dtype: str = "bfloat16"  # compute dtype on GPU; CPU always uses float32
@@ -145,7 +145,7 @@ class SelfPlayConfig:
 class AliceConfig:
     """Who writes the variants Q: the model (an LLM with a LoRA adapter) or program transformations.
 
-    backend: "model" (the paper; the GPU default), "transform" (hsx/transform.py: seeded rewrites
+    backend: "model" (the paper; the GPU default), "transform" (hsx/selfplay/transform.py: seeded rewrites
     of P's syntax tree, no model; the CPU default), or "mix" (each selected P goes to the
     transformations with probability `transform_share`, else to the model).  Comparing the two
     kinds of Alice is two runs that differ only in this key.

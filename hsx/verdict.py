@@ -1,6 +1,6 @@
 """The result of checking a pair: verdicts, outcomes, counterexamples, and their JSON form.
 
-Produced by hsx/verify.py, printed by the CLI, stored line by line by `--batch`, and read back on
+Produced by hsx/verify/pipeline.py, printed by the CLI, stored line by line by `--batch`, and read back on
 resume.  The JSON schema (README, "JSON output") is a promise to users: add fields, never rename.
 """
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from hsx import batch
+from hsx.verify import batch
 from hsx.verdict import ErrorKind, Verdict
-from hsx.verify import MAX_SOURCE_BYTES, PairRequest
+from hsx.verify.pipeline import MAX_SOURCE_BYTES, PairRequest
 
 GOOD_A = "f :: Int -> Int\nf x = x\n"
 GOOD_B = "f :: Int -> Int\nf x = abs x\n"
@@ -51,7 +51,7 @@ def files(tmp_path) -> dict[str, Path]:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hsx.cli", "verify", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "hsx.cli.main", "verify", *args], capture_output=True, text=True,
                           timeout=300)
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from hsx import batch
+from hsx.verify import batch
 
 EQ = ("f :: Int -> Int\nf x = x + 1\n", "f :: Int -> Int\nf x = 1 + x\n")
 NEQ = ("f :: Int -> Int\nf x = x\n", "f :: Int -> Int\nf x = abs x\n")
@@ -56,7 +56,7 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path, toolchain, pro
     pairs = tmp_path / "pairs.jsonl"
     write_pairs(pairs, [NEQ, EQ, SLOW, NEQ[::-1], SLOW, EQ[::-1]])
     out = tmp_path / "out.jsonl"
-    cmd = [sys.executable, "-m", "hsx.cli", "verify", "--batch", str(pairs), "--out", str(out),
+    cmd = [sys.executable, "-m", "hsx.cli.main", "verify", "--batch", str(pairs), "--out", str(out),
            "--jobs", "1", "--timeout", "0.5"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60

@@ -12,7 +12,7 @@ EXAMPLES = ROOT / "examples"
 
 
 def hsx(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "hsx.cli", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hsx.cli.main", *map(str, args)], capture_output=True,
                           text=True, timeout=timeout, cwd=ROOT)
 
 
@@ -57,7 +57,7 @@ def test_error_exit_code_for_rejected_code(tmp_path, toolchain):
 
 def test_missing_toolchain_names_make_setup(tmp_path):
     env_helper = tmp_path / "no-such-helper"
-    r = subprocess.run([sys.executable, "-m", "hsx.cli", "verify", "--json",
+    r = subprocess.run([sys.executable, "-m", "hsx.cli.main", "verify", "--json",
                         EXAMPLES / "abs-negative" / "a.hs", EXAMPLES / "abs-negative" / "b.hs"],
                        capture_output=True, text=True, cwd=ROOT,
                        env={"PATH": "/usr/bin:/bin", "HSX_HELPER": str(env_helper)})

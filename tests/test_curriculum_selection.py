@@ -8,12 +8,12 @@ from collections import Counter
 import pytest
 
 from hsx.config import SelfPlayConfig
-from hsx.curriculum import Curriculum, promotion_rows
-from hsx.programs import Program
-from hsx.selection import (BIN_LABELS, PairRecord, difficulty_bin, pair_difficulty, proportional_quotas,
+from hsx.selfplay.curriculum import Curriculum, promotion_rows
+from hsx.pool.programs import Program
+from hsx.selfplay.selection import (BIN_LABELS, PairRecord, difficulty_bin, pair_difficulty, proportional_quotas,
                            select_training_data)
 from hsx.verdict import Entry, Outcome
-from hsx.verify import Evaluation
+from hsx.verify.pipeline import Evaluation
 
 CONFIG = SelfPlayConfig()  # target band [3, 8], explore 0.2, tau 5, easy_share 0.3, promote at 7
 
@@ -257,7 +257,7 @@ def test_bob_learns_only_from_correct_judgements():
 
 
 def test_selfplay_record_layout_is_accepted():
-    """bob.jsonl records of hsx/selfplay.py (conversation + parallel sample/correct lists)."""
+    """bob.jsonl records of hsx/selfplay/loop.py (conversation + parallel sample/correct lists)."""
     rec = {"id": "0-p-r0", "program_id": "p", "kind": "seq", "difficulty": 8.0,
            "alice_conversation": [{"role": "user", "content": "task"}], "alice_raw": "raw",
            "bob_conversation": [{"role": "user", "content": "judge"}], "bob_samples": ["a", "b"],

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hsx import prompts
-from hsx.cli_dataset import dataset
+from hsx.agents import prompts
+from hsx.cli.dataset import dataset
 from hsx.config import to_dict
-from hsx.dataset import (BuildOptions, PythonItem, build, code_hash, dataset_stats, export_pairs, extract_code,
+from hsx.data.dataset import (BuildOptions, PythonItem, build, code_hash, dataset_stats, export_pairs, extract_code,
                          import_released, select_items, split_arguments, split_of, validate_candidate)
-from hsx.generation import Generation
-from hsx.programs import Program, load_pool, validate_program
+from hsx.models.generation import Generation
+from hsx.pool.programs import Program, load_pool, validate_program
 from hsx.runs import read_jsonl, write_json, write_jsonl
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dataset"
@@ -225,7 +225,7 @@ def test_build_resumes_after_a_kill_mid_validation(tmp_path, config, verifier, b
 
 
 def test_build_refuses_to_resume_with_other_options(tmp_path, config, verifier, built):
-    from hsx.dataset import DatasetError
+    from hsx.data.dataset import DatasetError
 
     out = tmp_path / "ds"
     shutil.copytree(built[0], out)

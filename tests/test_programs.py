@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from hsx.cli import main
-from hsx.programs import (PoolError, Program, ProgramRejected, add_program, check_program, code_size, load_pool,
+from hsx.pool.programs import (PoolError, Program, ProgramRejected, add_program, check_program, code_size, load_pool,
                           normalized_code, reflectability, rewrite_pool_file, save_pool_records, validate_pool,
                           validate_program)
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from hsx import prompts
-from hsx.lhmodule import PROOF_MARKER
-from hsx.parsing import AliceAnswer, ParseFailure, parse_alice, parse_bob, same_program, strip_think
-from hsx.programs import Program
+from hsx.agents import prompts
+from hsx.proof.lhmodule import PROOF_MARKER
+from hsx.agents.parsing import AliceAnswer, ParseFailure, parse_alice, parse_bob, same_program, strip_think
+from hsx.pool.programs import Program
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -193,7 +193,7 @@ def test_prompt_formats_round_trip_through_the_parsers():
 
 
 def test_no_prompt_text_outside_prompts_module():
-    # Phrases only the real prompts use.  (hsx/tinymodel.py holds a few prompt-like English lines
+    # Phrases only the real prompts use.  (hsx/models/tinymodel.py holds a few prompt-like English lines
     # as tokenizer training text; those are not prompts and are not checked here.)
     sentinels = ["ANSWER: YES", "ANSWER: NO", "```input", "```proof", "Reason step by step",
                  "hsx did not accept your answer", "write a program Q that", "How hsx checks the proof"]

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from hsx import sandbox
+from hsx.haskell import sandbox
 from hsx.config import ProofConfig, SandboxConfig, load_config
-from hsx.lhmodule import LH_RESERVED, PROOF_MARKER, RESERVED_SUFFIX, THEOREM, LhModule
-from hsx.liquid import check_proof_text
-from hsx.proofsearch import candidate_proofs
-from hsx.prover import ProverMissing, locate_prover, run_prover
+from hsx.proof.lhmodule import LH_RESERVED, PROOF_MARKER, RESERVED_SUFFIX, THEOREM, LhModule
+from hsx.proof.liquid import check_proof_text
+from hsx.proof.search import candidate_proofs
+from hsx.proof.prover import ProverMissing, locate_prover, run_prover
 from hsx.verdict import ErrorKind, Verdict
-from hsx.verify import PairRequest, Verifier
+from hsx.verify.pipeline import PairRequest, Verifier
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lh"  # recorded real runs
 
@@ -303,7 +303,7 @@ def test_counterexample_plus_accepted_proof_is_reported_loudly(replay):
     ("accumulator", SUM_A, SUM_B),
 ])
 def test_real_prover_automatic_search(real_prover, check, name, a, b):
-    """Which template proves a pair is hsx.proofsearch's business; that one does, and says so."""
+    """Which template proves a pair is hsx.proof.search's business; that one does, and says so."""
     r = check(a, b)
     assert r.verdict == Verdict.EQUIVALENT, r.reason
     assert r.proof["template"] and r.proof["text"] and r.proof["attempts"][-1]["status"] == "proved"
@@ -563,7 +563,7 @@ def test_real_prover_timeout(tmp_path, real_prover):
 
 def _reserved_pair(kind: str, name: str) -> tuple[str, str, str]:
     """A pair (and its proof) whose program defines `name` as a data type, a constructor or a
-    function (the shapes of scripts/find_lh_reserved_names.py)."""
+    function (the shapes of scripts/dev/find_lh_reserved_names.py)."""
     if kind == "type":
         a = f"data {name} = A0 | A1 {name}\n  deriving (Show, Eq)\n\nf :: {name} -> Int\nf A0 = 0\nf (A1 t) = 1 + f t\n"
         return a, a.replace("1 + f t", "f t + 1"), "equiv A0 = ()\nequiv (A1 t) = equiv t\n"
@@ -582,13 +582,13 @@ def _reserved_pair(kind: str, name: str) -> tuple[str, str, str]:
 def test_real_prover_reserved_names_are_renamed(lh, monkeypatch, kind, name):
     """Each is a name Liquid Haskell gives a meaning of its own; with hsx's renaming the pair is
     proved, without it (LH_RESERVED emptied) it is not."""
-    import hsx.lhmodule
+    import hsx.proof.lhmodule
     a, b, proof = _reserved_pair(kind, name)
     r = lh(a, b, proof=proof)
     assert r.verdict == Verdict.EQUIVALENT, f"{r.reason}\n{r.proof}"
     assert r.proof["text"] == proof
     if name == THEOREM:
         return  # hsx's own name, renamed whatever LH_RESERVED says
-    monkeypatch.setattr(hsx.lhmodule, "LH_RESERVED", frozenset())
+    monkeypatch.setattr(hsx.proof.lhmodule, "LH_RESERVED", frozenset())
     r = lh(a, b, proof=proof)
     assert r.verdict == Verdict.UNKNOWN and r.proof["status"] != "proved", r.proof

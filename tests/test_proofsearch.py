@@ -1,4 +1,4 @@
-"""Automatic proof search (hsx/proofsearch.py, hsx/lemmas.py): the templates that copy a
+"""Automatic proof search (hsx/proof/search.py, hsx/proof/lemmas.py): the templates that copy a
 definition's shape (case splits that follow the guards, recursion induction), accumulator
 generalisation and the library of proved lemmas about the programs' own list helpers.
 
@@ -8,13 +8,13 @@ Liquid Haskell on the automatic search and assert which template proved the pair
 
 import pytest
 
-from hsx import sandbox
+from hsx.haskell import sandbox
 from hsx.config import SandboxConfig
-from hsx.liquid import check_proof_text
-from hsx.lemmas import recognise
-from hsx.proofsearch import candidate_proofs
+from hsx.proof.liquid import check_proof_text
+from hsx.proof.lemmas import recognise
+from hsx.proof.search import candidate_proofs
 from hsx.verdict import Verdict
-from hsx.verify import PairRequest
+from hsx.verify.pipeline import PairRequest
 
 MAX_IF = "maxInt :: Int -> Int -> Int\nmaxInt a b = if a >= b then a else b\n"
 MAX_GUARDS = "maxInt :: Int -> Int -> Int\nmaxInt a b\n  | b > a = b\n  | otherwise = a\n"

@@ -1,4 +1,4 @@
-"""The sandbox: one adversarial test per promise in hsx/sandbox.py's docstring."""
+"""The sandbox: one adversarial test per promise in hsx/haskell/sandbox.py's docstring."""
 
 import os
 import time
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from hsx import sandbox
+from hsx.haskell import sandbox
 from hsx.config import SandboxConfig
-from hsx.source import parse_source
+from hsx.haskell.source import parse_source
 from hsx.verdict import ErrorKind, Verdict
 
 OK_BODY = "f :: Int -> Int\nf x = x\n"
@@ -75,7 +75,7 @@ def test_safe_haskell_is_a_second_line_of_defence(check):
     # Data.Map is allowed by the list, but a module GHC marks unsafe would still be refused by
     # GHC because hsx compiles user code with {-# LANGUAGE Safe #-}: simulate a gap in the list
     # by checking that the generated modules carry the pragma.
-    from hsx import harness
+    from hsx.haskell import harness
     a = parse_source(OK_BODY, "A.hs")
     mods = harness.assemble(a, a, "t", "A.hs", "B.hs")
     for name in mods.program_files():

@@ -12,11 +12,11 @@ import textwrap
 import pytest
 
 from hsx.config import ConfigError, SearchConfig, load_config
-from hsx.harness import mine_constants
-from hsx.prover import ProverMissing, locate_prover
-from hsx.source import parse_source
+from hsx.haskell.harness import mine_constants
+from hsx.proof.prover import ProverMissing, locate_prover
+from hsx.haskell.source import parse_source
 from hsx.verdict import Verdict
-from hsx.verify import PairRequest, Verifier
+from hsx.verify.pipeline import PairRequest, Verifier
 
 TESTS = 3000  # drawn inputs for both hsx and plain QuickCheck
 
@@ -92,7 +92,7 @@ QUICKCHECK_MAY_FIND = {"mined character in a string", "spaces only"}
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_each_generator_family_finds_its_pair(hsx, plain, family):
     a, b = FAMILIES[family]
-    r = hsx.verify(PairRequest(a, b))
+    r = hsx.verify.pipeline(PairRequest(a, b))
     assert r.verdict == Verdict.INEQUIVALENT, r.reason
     assert r.confirmed and r.tried.found_by in r.tried.strategies
     if family not in QUICKCHECK_MAY_FIND:
@@ -103,7 +103,7 @@ def test_each_generator_family_finds_its_pair(hsx, plain, family):
 
 def test_result_says_what_each_strategy_tried_and_which_found_it(hsx):
     a, b = FAMILIES["Integer beyond Int"]
-    r = hsx.verify(PairRequest(a, b))
+    r = hsx.verify.pipeline(PairRequest(a, b))
     assert r.tried.found_by != "enumerate"
     assert r.tried.strategies["enumerate"] == r.tried.enumerated > 0
     assert sum(n for k, n in r.tried.strategies.items() if k != "enumerate") == r.tried.random_tests
@@ -112,7 +112,7 @@ def test_result_says_what_each_strategy_tried_and_which_found_it(hsx):
 
 
 def test_unknown_cycles_every_strategy_until_the_cap(hsx):
-    r = hsx.verify(PairRequest("f :: [Int] -> Int\nf = sum\n", "f :: [Int] -> Int\nf = foldl (+) 0\n"))
+    r = hsx.verify.pipeline(PairRequest("f :: [Int] -> Int\nf = sum\n", "f :: [Int] -> Int\nf = foldl (+) 0\n"))
     assert r.verdict == Verdict.UNKNOWN
     assert set(r.tried.strategies) == {"enumerate", "boundary", "mined", "structure", "random"}
     assert r.tried.random_tests == TESTS and r.tried.found_by is None

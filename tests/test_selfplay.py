@@ -18,14 +18,14 @@ import time
 from pathlib import Path
 
 
-from hsx import prompts
+from hsx.agents import prompts
 from hsx.config import config_from_dict, load_config
-from hsx.generation import Generation, make_generator
-from hsx.lhmodule import rename_tokens
-from hsx.liquid import STATUSES
-from hsx.prover import ProverMissing, locate_prover
+from hsx.models.generation import Generation, make_generator
+from hsx.proof.lhmodule import rename_tokens
+from hsx.proof.liquid import STATUSES
+from hsx.proof.prover import ProverMissing, locate_prover
 from hsx.runs import read_json, read_jsonl
-from hsx.selfplay import run_selfplay
+from hsx.selfplay.loop import run_selfplay
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -129,7 +129,7 @@ def test_smoke_replayed_answers_flow_to_training(tmp_path, toolchain):
     promoted = read_json(run / "state.json")["promoted"]
     assert promoted and all(p["source"].startswith("promoted:replay/") for p in promoted)
     assert all("hsxOrig" in p["code"] for p in promoted)  # the verified Q's, with provenance
-    from hsx.report import write_report
+    from hsx.selfplay.report import write_report
     out = write_report(run)
     assert (out / "yields.png").stat().st_size > 1000 and "verified-sinq" in (out / "summary.md").read_text()
 
@@ -176,7 +176,7 @@ RESUMABLE = textwrap.dedent('''
     sys.path.insert(0, {tests!r})
     from pathlib import Path
     from hsx.config import config_from_dict
-    from hsx.selfplay import run_selfplay
+    from hsx.selfplay.loop import run_selfplay
     from test_selfplay import replay_factory, pool_records
     config = config_from_dict(json.loads(Path({cfg!r}).read_text()))
     run_selfplay(config, Path({run!r}), generator_factory=replay_factory(pool_records(), []))
@@ -285,12 +285,12 @@ def test_cpu_iteration_with_transform_alice_end_to_end(tmp_path, toolchain):
         assert 0.0 <= h["paired"]["mcnemar_p"] <= 1.0
         assert read_json(run / f"iter_{k}" / "metrics.json")["heldout"] == h
     assert (run / "iter_1" / "heldout_bob.jsonl").exists()
-    from hsx.report import write_report
+    from hsx.selfplay.report import write_report
     out = write_report(run)
     summary = (out / "summary.md").read_text()
     assert (out / "heldout.png").stat().st_size > 1000
     assert "held-out split" in summary and "Yield per transformation" in summary
-    from hsx.dataset import collect_pairs
+    from hsx.data.dataset import collect_pairs
     pairs, _ = collect_pairs([run])
     assert pairs and all(p["source"] == "transform" and p["transform"] in m["transforms"] or p["iteration"] == 1
                          for p in pairs)
@@ -301,7 +301,7 @@ RESUMABLE_CPU = textwrap.dedent('''
     sys.path.insert(0, {tests!r})
     from pathlib import Path
     from hsx.config import config_from_dict
-    from hsx.selfplay import run_selfplay
+    from hsx.selfplay.loop import run_selfplay
     from test_selfplay import short_bob_factory
     config = config_from_dict(json.loads(Path({cfg!r}).read_text()))
     run_selfplay(config, Path({run!r}), generator_factory=short_bob_factory([]))

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from hsx import prompts
+from hsx.agents import prompts
 from hsx.config import load_config
-from hsx.dataset import export_pairs
-from hsx.generation import Generation, make_generator
-from hsx.prover import ProverMissing, locate_prover
+from hsx.data.dataset import export_pairs
+from hsx.models.generation import Generation, make_generator
+from hsx.proof.prover import ProverMissing, locate_prover
 from hsx.runs import read_json, read_jsonl
-from hsx.selfplay import run_selfplay
+from hsx.selfplay.loop import run_selfplay
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from hsx.hstypes import (TCon, TFun, TList, TTuple, TVar, canonical, expand_synonyms, parse_scheme,
+from hsx.haskell.hstypes import (TCon, TFun, TList, TTuple, TVar, canonical, expand_synonyms, parse_scheme,
                          render, render_scheme, split_function)
-from hsx.source import SourceError, parse_source, tokenize
+from hsx.haskell.source import SourceError, parse_source, tokenize
 
 SRC = '''{-# LANGUAGE LambdaCase #-}
 module Shapes (area) where

@@ -5,9 +5,9 @@ from outside the team are checked through `hsx verify` as well."""
 
 import pytest
 
-from hsx.haskell import Helper, read_source
-from hsx.hstypes import TCon, TList
-from hsx.source import parse_source
+from hsx.haskell.helper import Helper, read_source
+from hsx.haskell.hstypes import TCon, TList
+from hsx.haskell.source import parse_source
 from hsx.verdict import ErrorKind, Verdict
 
 
@@ -272,7 +272,7 @@ def test_hsx_verify_command_reads_all_three(toolchain, tmp_path):
         a, b = tmp_path / f"{name}_a.hs", tmp_path / f"{name}_b.hs"
         a.write_text(template.format(**left))
         b.write_text(template.format(**right))
-        r = subprocess.run([sys.executable, "-m", "hsx.cli", "verify", "--json", "--no-proof", str(a), str(b)],
+        r = subprocess.run([sys.executable, "-m", "hsx.cli.main", "verify", "--json", "--no-proof", str(a), str(b)],
                            capture_output=True, text=True, timeout=120, cwd=root)
         d = json.loads(r.stdout)
         assert d["verdict"] == "inequivalent", (name, d["reason"])

@@ -1,6 +1,6 @@
 """The toolchain's pins and plumbing: one GHC and one Liquid Haskell everywhere.
 
-- The pins agree: Makefile, scripts/build_liquid.sh, hsx/prover.py, liquid/ (cabal.project,
+- The pins agree: Makefile, scripts/setup/build_liquid.sh, hsx/proof/prover.py, liquid/ (cabal.project,
   freeze file, hsx-liquid.cabal), haskell/cabal.project.hackage(.freeze) and flake.nix name the
   same GHC, the same Liquid Haskell and the same package versions; on Debian, the freeze file pins
   exactly the versions GHC's global package database (the libghc-*-dev packages) holds.
@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hsx import prover as prover_mod
+from hsx.proof import prover as prover_mod
 from hsx.cli import main
 from hsx.config import SandboxConfig, ToolchainConfig, load_config
-from hsx.prover import ProverMissing, locate_prover
+from hsx.proof.prover import ProverMissing, locate_prover
 
 ROOT = Path(__file__).resolve().parent.parent
 LIQUID = ROOT / "liquid"
@@ -45,8 +45,8 @@ def make_variable(name: str) -> str:
 
 
 def shell_variable(name: str) -> str:
-    m = re.search(rf"^{name}=(\S+)$", (ROOT / "scripts" / "build_liquid.sh").read_text(), re.M)
-    assert m, f"scripts/build_liquid.sh defines no {name}"
+    m = re.search(rf"^{name}=(\S+)$", (ROOT / "scripts" / "setup" / "build_liquid.sh").read_text(), re.M)
+    assert m, f"scripts/setup/build_liquid.sh defines no {name}"
     return m.group(1)
 
 
@@ -178,7 +178,7 @@ def test_flake_parses():
 def run_build(tmp_path: Path, **env) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if k != "HSX_LIQUID_REPO"}
     full.update(XDG_CACHE_HOME=str(tmp_path / "cache"), **env)
-    return subprocess.run(["bash", str(ROOT / "scripts" / "build_liquid.sh")], capture_output=True, text=True,
+    return subprocess.run(["bash", str(ROOT / "scripts" / "setup" / "build_liquid.sh")], capture_output=True, text=True,
                           env=full, timeout=120)
 
 
@@ -240,7 +240,7 @@ def test_built_prover_is_reused_in_seconds():
         pytest.skip(f"`make liquid` has not built the prover here ({prefix})")
     env = {k: v for k, v in os.environ.items() if k != "HSX_LIQUID_REPO"}
     start = time.monotonic()
-    r = subprocess.run(["bash", str(ROOT / "scripts" / "build_liquid.sh")], capture_output=True, text=True, env=env,
+    r = subprocess.run(["bash", str(ROOT / "scripts" / "setup" / "build_liquid.sh")], capture_output=True, text=True, env=env,
                        timeout=60)
     elapsed = time.monotonic() - start
     assert r.returncode == 0, r.stderr

@@ -1,4 +1,4 @@
-"""The transformation Alice (hsx/transform.py): every transformation on a small program built for
+"""The transformation Alice (hsx/selfplay/transform.py): every transformation on a small program built for
 it gives a Q that GHC compiles with P's entry type, and a transform run on a slice of the pool
 gives verified SINQ and SEQ pairs through the same verification as a model's answers (the SEQ
 ones with the real Liquid Haskell prover)."""
@@ -12,10 +12,10 @@ import pytest
 
 from hsx.config import load_config
 from hsx.runs import read_json, read_jsonl
-from hsx.selfplay import run_selfplay
-from hsx.transform import TRANSFORMS, propose, token_syntax, variants
+from hsx.selfplay.loop import run_selfplay
+from hsx.selfplay.transform import TRANSFORMS, propose, token_syntax, variants
 from hsx.verdict import Verdict
-from hsx.verify import PairRequest
+from hsx.verify.pipeline import PairRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -154,7 +154,7 @@ SLICE = ("abs-guards", "sign-of", "max-of-three", "clamp-range")
 def test_transform_run_on_a_pool_slice_verifies_sinq_and_seq(tmp_path, toolchain):
     config = load_config(ROOT / "configs" / "smoke.toml")
     try:
-        from hsx.prover import locate_prover
+        from hsx.proof.prover import locate_prover
         locate_prover(config.toolchain, config.sandbox)
     except Exception as e:  # noqa: BLE001 - any reason the prover is not there
         pytest.skip(f"Liquid Haskell prover not available: {e}")

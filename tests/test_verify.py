@@ -7,7 +7,7 @@ import time
 import pytest
 
 from hsx.verdict import ErrorKind, Verdict
-from hsx.verify import PairRequest, Verifier
+from hsx.verify.pipeline import PairRequest, Verifier
 
 INEQ, UNK, ERR = Verdict.INEQUIVALENT, Verdict.UNKNOWN, Verdict.ERROR
 

@@ -1,0 +1,518 @@
+"""Writes the Haskell modules that put two programs side by side for the helper.
+
+Consumes two parsed sources (already accepted by the sandbox policy), the entries and their
+common monomorphic signature; produces module texts:
+
+* `HsxTypes_<tag>`: data types, synonyms and instances that both files declare identically
+  (deriving clauses merged), so that A's `Tree` and B's `Tree` are one type;
+* `HsxA_<tag>`, `HsxB_<tag>`: each file's own declarations, compiled with Safe Haskell, with
+  `{-# LINE #-}` pragmas so GHC's messages point at the user's file and line;
+* `HsxInputs_<tag>` (Safe): the inputs to check, from `--input` or a printed counterexample;
+* `HsxHarness_<tag>`: the `Job` for Hsx.Runtime, with generated QuickCheck, SmallCheck,
+  comparison and printing instances for the user's data types.
+
+The harness imports everything qualified, so no user name can clash with hsx's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from hsx.haskell.hstypes import HsType, TApp, TCon, TFun, TTuple, map_type, render, walk
+from hsx.haskell.source import DataDecl, Decl, HaskellSource, SourceError
+
+# Types the runtime can generate, compare and print (Hsx.Runtime has the instances).
+BASE_TYPES = frozenset({"Int", "Integer", "Bool", "Char", "Double", "Float", "Word", "Ordering"})
+BASE_CONSTRUCTORS = {"Maybe": 1, "Either": 2}
+MAX_ARITY = 5
+
+
+class UnsupportedType(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The entries' common type after instantiating type variables."""
+    args: tuple[HsType, ...]
+    result: HsType
+    instantiated: tuple[tuple[str, str], ...] = ()  # (type variable, type it was tested at)
+
+    @property
+    def arity(self) -> int:
+        return len(self.args)
+
+    def render(self) -> str:
+        return render(_function(self.args, self.result))
+
+
+def _function(args, result) -> HsType:
+    t = result
+    for a in reversed(args):
+        t = TFun(a, t)
+    return t
+
+
+@dataclass(frozen=True)
+class PairModules:
+    tag: str
+    files: dict[str, str]  # file name -> text
+    shared: dict[str, DataDecl]  # shared data types by name
+    shared_names: frozenset[str]  # every type name declared in the shared module
+
+    @property
+    def types_module(self) -> str | None:
+        return f"HsxTypes_{self.tag}" if f"HsxTypes_{self.tag}.hs" in self.files else None
+
+    @property
+    def a_module(self) -> str:
+        return f"HsxA_{self.tag}"
+
+    @property
+    def b_module(self) -> str:
+        return f"HsxB_{self.tag}"
+
+    def program_files(self) -> list[str]:
+        names = [f"HsxTypes_{self.tag}.hs"] if self.types_module else []
+        return names + [f"{self.a_module}.hs", f"{self.b_module}.hs"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Program modules
+
+def _type_decls(src: HaskellSource) -> dict[str, Decl]:
+    return {d.names[0]: d for d in src.decls if d.kind in ("data", "newtype", "type") and d.names}
+
+
+def _shape(d: Decl):
+    """What must match for two declarations to be one type: everything but `deriving`."""
+    if d.data is not None:
+        return dataclasses.replace(d.data, deriving=())
+    return d.synonym
+
+
+def _instance_head_types(d: Decl) -> set[str]:
+    head = []
+    for t in d.tokens[1:]:
+        if t.text == "where":
+            break
+        head.append(t)
+    return {t.text for t in head if t.kind == "conid"}
+
+
+def assemble(a: HaskellSource, b: HaskellSource, tag: str, a_label: str, b_label: str) -> PairModules:
+    ta, tb = _type_decls(a), _type_decls(b)
+    shared = sorted(n for n in set(ta) & set(tb) if _shape(ta[n]) == _shape(tb[n]))
+    moved_a: list[Decl] = [ta[n] for n in shared]
+    moved_b: list[Decl] = [tb[n] for n in shared]
+    # Instances of shared types have to live with the type; they must agree between the files.
+    inst_a = {d.text.strip(): d for d in a.decls if d.kind == "instance" and _instance_head_types(d) & set(shared)}
+    inst_b = {d.text.strip(): d for d in b.decls if d.kind == "instance" and _instance_head_types(d) & set(shared)}
+    if set(inst_a) != set(inst_b):
+        names = sorted(set().union(*(_instance_head_types(d) for d in [*inst_a.values(), *inst_b.values()])) & set(shared))
+        raise SourceError(f"the two files declare different instances for the shared type(s) "
+                          f"{', '.join(names)}; declare them identically in both or not at all")
+    moved_a += list(inst_a.values())
+    moved_b += list(inst_b.values())
+
+    exts = sorted({e for e, _ in a.language_pragmas} | {e for e, _ in b.language_pragmas} - {"Safe"})
+    files: dict[str, str] = {}
+    if shared:
+        parts = [_header(f"HsxTypes_{tag}", exts)]
+        parts += [d.text for d in a.imports]
+        for n in shared:
+            parts.append(f'{{-# LINE {ta[n].start_line} "{a_label}" #-}}')
+            parts.append(_merge_deriving(ta[n], tb[n]))
+        for d in inst_a.values():
+            parts.append(f'{{-# LINE {d.start_line} "{a_label}" #-}}')
+            parts.append(d.text)
+        files[f"HsxTypes_{tag}.hs"] = "\n".join(parts) + "\n"
+    for src, label, moved, module in ((a, a_label, moved_a, f"HsxA_{tag}"), (b, b_label, moved_b, f"HsxB_{tag}")):
+        own = sorted({e for e, _ in src.language_pragmas} - {"Safe"})
+        header = _header(module, own)
+        if shared:
+            header += f"\nimport HsxTypes_{tag}"
+        body = _blank_lines(src, moved)
+        files[f"{module}.hs"] = f'{header}\n{{-# LINE 1 "{label}" #-}}\n{body}\n'
+    shared_names = frozenset(shared)
+    return PairModules(tag, files, {n: ta[n].data for n in shared if ta[n].data is not None}, shared_names)
+
+
+def _header(module: str, extensions: list[str]) -> str:
+    lines = ["{-# LANGUAGE Safe #-}"]
+    if extensions:
+        lines.append("{-# LANGUAGE " + ", ".join(extensions) + " #-}")
+    lines.append(f"module {module} where")
+    return "\n".join(lines)
+
+
+def _blank_lines(src: HaskellSource, moved: list[Decl]) -> str:
+    """The file's text with its module header, file pragmas and moved declarations replaced by
+    empty lines, so that line numbers stay those of the user's file."""
+    lines = src.text.split("\n")
+    blank: set[int] = set()
+    if src.header_lines:
+        blank.update(range(src.header_lines[0], src.header_lines[1] + 1))
+    for d in src.decls:
+        if d.kind == "pragma" and d.text.lstrip().startswith("{-#") and "LANGUAGE" in d.text.upper():
+            blank.update(range(d.start_line, d.end_line + 1))
+    for d in moved:
+        blank.update(range(d.start_line, d.end_line + 1))
+    return "\n".join("" if i + 1 in blank else line for i, line in enumerate(lines))
+
+
+def _merge_deriving(da: Decl, db: Decl) -> str:
+    if da.data is None:
+        return da.text
+    classes = list(dict.fromkeys(da.data.deriving + (db.data.deriving if db.data else ())))
+    tok = next((t for t in da.tokens if t.text == "deriving"), None)
+    text = da.text
+    if tok is not None:
+        lines = text.split("\n")
+        k = tok.line - da.start_line
+        text = "\n".join(lines[:k] + [lines[k][:tok.col - 1].rstrip()]).rstrip()
+    return text + (f"\n  deriving ({', '.join(classes)})" if classes else "")
+
+
+# ------------------------------------------------------------------------------------------------
+# Types the harness can test
+
+def check_supported(sig: Signature, mods: PairModules) -> list[str]:
+    """Raises UnsupportedType for a type hsx cannot generate/compare; returns the shared data
+    types reachable from the signature (instances are generated for exactly those)."""
+    needed: list[str] = []
+
+    def visit(t: HsType, where: str) -> None:
+        for node in walk(t):
+            if isinstance(node, TFun):
+                raise UnsupportedType(f"{where}: function types ({render(node)}) cannot be generated or compared")
+            if isinstance(node, TApp):
+                raise UnsupportedType(f"{where}: higher-kinded type {render(node)} is not supported")
+            if isinstance(node, TTuple) and len(node.items) > 5:
+                raise UnsupportedType(f"{where}: tuples of more than 5 components are not supported")
+            if isinstance(node, TCon):
+                name = node.name
+                if name in BASE_TYPES and not node.args:
+                    continue
+                if name in BASE_CONSTRUCTORS and len(node.args) == BASE_CONSTRUCTORS[name]:
+                    continue
+                if name in mods.shared:
+                    decl = mods.shared[name]
+                    if len(node.args) != len(decl.params):
+                        raise UnsupportedType(f"{where}: {render(node)} applies {name} to the wrong number of types")
+                    if name not in needed:
+                        needed.append(name)
+                        for c in decl.constructors:
+                            for f in c.fields:
+                                visit(f, f"constructor {c.name} of {name}")
+                    continue
+                if name.startswith(("A.", "B.")):
+                    raise UnsupportedType(
+                        f"{where}: type {name[2:]} is declared in only one file, or differently in the "
+                        f"two; the entries must have one type, so declare it identically in both")
+                raise UnsupportedType(f"{where}: type {render(node)} is not supported (supported: "
+                                      f"{', '.join(sorted(BASE_TYPES))}, String, lists, tuples, Maybe, "
+                                      f"Either, and data types declared in both files)")
+
+    for i, t in enumerate(sig.args, 1):
+        visit(t, f"argument {i}")
+    visit(sig.result, "result")
+    return needed
+
+
+# ------------------------------------------------------------------------------------------------
+# Constants mined from the programs
+
+# At most this many of each kind: a program with a table of a thousand literals should not turn
+# the harness into a table of a thousand literals.
+MAX_MINED = 40
+MAX_MINED_STRING = 60
+
+
+@dataclass(frozen=True)
+class Mined:
+    """Literals of both programs, handed to the aimed generators (Hsx.Runtime.Hints): a program
+    that treats 7, '#' or "end" specially is most likely to differ from its variant there."""
+    ints: tuple[int, ...] = ()
+    doubles: tuple[float, ...] = ()
+    chars: tuple[str, ...] = ()
+    strings: tuple[str, ...] = ()
+
+
+def mine_constants(*sources: HaskellSource) -> Mined:
+    ints: dict[int, None] = {}
+    doubles: dict[float, None] = {}
+    chars: dict[str, None] = {}
+    strings: dict[str, None] = {}
+    for src in sources:
+        for t in src.tokens:
+            if t.kind == "number":
+                value = _number(t.text)
+                if isinstance(value, int):
+                    ints[value] = None
+                elif value is not None:
+                    doubles[value] = None
+            elif t.kind == "char":
+                text = _unescape(t.text[1:-1])
+                if text is not None and len(text) == 1:
+                    chars[text] = None
+            elif t.kind == "string":
+                text = _unescape(t.text[1:-1])
+                if text is not None and len(text) <= MAX_MINED_STRING:
+                    strings[text] = None
+                    for c in text:
+                        chars[c] = None
+    return Mined(tuple(ints)[:MAX_MINED], tuple(doubles)[:MAX_MINED], tuple(chars)[:MAX_MINED],
+                 tuple(strings)[:MAX_MINED])
+
+
+def _number(text: str) -> int | float | None:
+    text = text.replace("_", "")
+    try:
+        if text[:2].lower() in ("0x", "0o", "0b"):
+            return int(text, 0)
+        if any(c in text for c in ".eE"):
+            value = float(text)
+            return value if value == value and abs(value) != float("inf") else None
+        return int(text)
+    except ValueError:
+        return None
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v", "&": ""}
+
+
+def _unescape(body: str) -> str | None:
+    """A Haskell string or character literal's body, decoded; None for escapes hsx does not
+    decode (the literal is then not mined, which is only a missed hint)."""
+    out, i = [], 0
+    while i < len(body):
+        c = body[i]
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        nxt = body[i + 1:i + 2]
+        if nxt in _ESCAPES:
+            out.append(_ESCAPES[nxt])
+            i += 2
+        elif nxt.isdigit():
+            j = i + 1
+            while j < len(body) and body[j].isdigit():
+                j += 1
+            out.append(chr(min(int(body[i + 1:j]), 0x10FFFF)))
+            i = j
+        elif nxt == "x":
+            j = i + 2
+            while j < len(body) and body[j] in "0123456789abcdefABCDEF":
+                j += 1
+            if j == i + 2:
+                return None
+            out.append(chr(min(int(body[i + 2:j], 16), 0x10FFFF)))
+            i = j
+        else:
+            return None
+    return "".join(out)
+
+
+def _hints(mined: Mined) -> str:
+    """The Hints record as Haskell text (characters as code points: no escaping to get wrong)."""
+    def ints(xs) -> str:
+        return "[" + ", ".join(f"({x})" for x in xs) + "]"
+
+    def text(s: str) -> str:
+        return f"(P.map P.toEnum {ints(ord(c) for c in s)})"
+
+    return (f"R.Hints {{ R.hintInts = {ints(mined.ints)}, "
+            f"R.hintDoubles = {'[' + ', '.join(f'({x!r})' for x in mined.doubles) + ']'}, "
+            f"R.hintChars = {text(''.join(mined.chars))}, "
+            f"R.hintStrings = [{', '.join(text(s) for s in mined.strings)}], "
+            f"R.hintFocus = R.Boundary }}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Generated Haskell
+
+def _qualified(t: HsType) -> str:
+    """A type in the harness's all-qualified namespace (P. for Prelude, T. for shared types)."""
+    def q(node: HsType) -> HsType:
+        if isinstance(node, TCon):
+            prefix = "P." if node.name in BASE_TYPES or node.name in BASE_CONSTRUCTORS else "T."
+            return TCon(prefix + node.name, node.args)
+        return node
+    return render(map_type(t, q), 2)
+
+
+def _args_type(sig: Signature, qualify: bool = True) -> str:
+    """The argument tuple's type (or the single argument's), qualified for the harness or plain
+    for the Safe inputs module."""
+    show = _qualified if qualify else render
+    if sig.arity == 1:
+        return show(sig.args[0])
+    return "(" + ", ".join(show(a) for a in sig.args) + ")"
+
+
+def _instances(decl: DataDecl) -> str:
+    params = decl.params
+    head = f"T.{decl.name}" if not params else f"(T.{decl.name} {' '.join(params)})"
+
+    def ctx(cls: str, extra: str = "") -> str:
+        items = ([extra] if extra else []) + [f"{cls} {p}" for p in params]
+        return f"({', '.join(items)}) => " if items else ""
+
+    def pattern(c, var: str) -> str:
+        names = [f"{var}{i}" for i in range(1, len(c.fields) + 1)]
+        if c.infix:
+            return f"({names[0]} T.{c.name} {names[1]})"
+        return f"(T.{c.name}{''.join(' ' + n for n in names)})"
+
+    def con_ref(c) -> str:
+        return f"(T.{c.name})" if c.infix else f"T.{c.name}"
+
+    def recursive(t: HsType) -> bool:
+        return any(isinstance(n, TCon) and n.name == decl.name for n in walk(t))
+
+    def is_base(c) -> bool:
+        return not any(isinstance(n, TCon) and n.name not in BASE_TYPES and n.name not in BASE_CONSTRUCTORS
+                       for f in c.fields for n in walk(f))
+
+    cons = decl.constructors
+    bases = [c for c in cons if is_base(c)] or list(cons)
+
+    def gen(c) -> str:
+        if not c.fields:
+            return f"P.pure {con_ref(c)}"
+        fields = " P.<*> ".join("Q.resize (n `P.div` 2) Q.arbitrary" for _ in c.fields)
+        return f"({con_ref(c)} P.<$> {fields})"
+
+    lines = [f"instance {ctx('Q.Arbitrary')}Q.Arbitrary {head} where",
+             "  arbitrary = Q.sized (\\n -> if n P.<= 0",
+             f"    then Q.oneof [{', '.join(gen(c) for c in bases)}]",
+             f"    else Q.oneof [{', '.join(gen(c) for c in cons)}])",
+             "  shrink v = case v of"]
+    for c in cons:
+        xs = [f"x{i}" for i in range(1, len(c.fields) + 1)]
+        subterms = [x for x, f in zip(xs, c.fields) if recursive(f) and isinstance(f, TCon) and f.name == decl.name]
+        alts = [f"[{', '.join(subterms)}]"] if subterms else []
+        for i, x in enumerate(xs):
+            rebuilt = " ".join(("y" if j == i else xj) for j, xj in enumerate(xs))
+            alts.append(f"[{con_ref(c)} {rebuilt} | y <- Q.shrink {x}]")
+        lines.append(f"    {pattern(c, 'x')} -> {' P.++ '.join(alts) if alts else '[]'}")
+
+    def series(c) -> str:
+        if not c.fields:
+            return f"P.pure {con_ref(c)}"
+        return f"S.decDepth ({con_ref(c)} P.<$> {' S.<~> '.join('S.series' for _ in c.fields)})"
+
+    def aim(c) -> str:
+        if not c.fields:
+            return f"P.pure {con_ref(c)}"
+        k = len(c.fields)
+        # The spine (the field that gets the depth) is one of the recursive fields.
+        spines = [j for j, f in enumerate(c.fields, 1) if recursive(f)] or list(range(1, k + 1))
+        fields = " P.<*> ".join(f"R.aimField h n spine {j}" for j in range(1, k + 1))
+        return f"(Q.elements {spines} P.>>= \\spine -> {con_ref(c)} P.<$> {fields})"
+
+    flat = [c for c in cons if not any(recursive(f) for f in c.fields)] or list(cons)
+    deep = [c for c in cons if any(recursive(f) for f in c.fields)] or list(cons)
+    lines += [f"instance {ctx('R.Aim')}R.Aim {head} where",
+              "  aim h = Q.sized (\\n -> R.aimSized h",
+              f"    [{', '.join(aim(c) for c in flat)}]",
+              f"    [{', '.join(aim(c) for c in deep)}])"]
+
+    alternatives = " S.\\/ ".join(series(c) for c in cons)
+    lines += [f"instance {ctx('S.Serial m', 'P.Monad m')}S.Serial m {head} where",
+              f"  series = {alternatives}"]
+
+    lines.append(f"instance {ctx('R.Same')}R.Same {head} where")
+    for c in cons:
+        conj = " P.&& ".join(f"R.same x{i} y{i}" for i in range(1, len(c.fields) + 1)) or "P.True"
+        lines.append(f"  same {pattern(c, 'x')} {pattern(c, 'y')} = {conj}")
+    if len(cons) > 1:
+        lines.append("  same _ _ = P.False")
+
+    lines.append(f"instance {ctx('R.Render')}R.Render {head} where")
+    for c in cons:
+        if not c.fields:
+            name = f"({c.name})" if c.infix else c.name
+            lines.append(f"  renderPrec _ {pattern(c, 'x')} = P.showString \"{name}\"")
+            continue
+        name = f"({c.name})" if c.infix else c.name
+        parts = " P.. P.showChar ' ' P.. ".join(f"R.renderPrec 11 x{i}" for i in range(1, len(c.fields) + 1))
+        lines.append(f"  renderPrec d {pattern(c, 'x')} = P.showParen (d P.> 10) "
+                     f"(P.showString \"{name} \" P.. {parts})")
+    return "\n".join(lines)
+
+
+def harness_module(mods: PairModules, entry_a: str, entry_b: str, sig: Signature,
+                   needed_types: list[str], with_inputs: bool, mined: Mined = Mined()) -> tuple[str, str]:
+    """Returns (file name, text) of the harness that defines `job`."""
+    module = f"HsxHarness_{mods.tag}"
+    n = sig.arity
+    xs = [f"x{i}" for i in range(1, n + 1)]
+    pat = xs[0] if n == 1 else "(" + ", ".join(xs) + ")"
+    call = " ".join(xs)
+    series = "S.series" if n == 1 else f"({',' * (n - 1)}) P.<$> " + " S.<~> ".join("S.series" for _ in xs)
+    imports = [
+        f"import qualified {mods.a_module} as A",
+        f"import qualified {mods.b_module} as B",
+        "import qualified Prelude as P",
+        "import qualified Hsx.Runtime as R",
+        "import qualified Test.QuickCheck as Q",
+        "import qualified Test.SmallCheck.Series as S",
+    ]
+    if mods.types_module:
+        imports.append(f"import qualified {mods.types_module} as T")
+    if with_inputs:
+        imports.append(f"import qualified HsxInputs_{mods.tag} as I")
+    args_t = _args_type(sig)
+    res_t = _qualified(sig.result)
+    text = "\n".join([
+        "{-# LANGUAGE NoImplicitPrelude, FlexibleInstances, MultiParamTypeClasses, FlexibleContexts #-}",
+        "{-# OPTIONS_GHC -Wno-orphans #-}",
+        f"module {module} (job) where",
+        *imports,
+        "",
+        *[_instances(mods.shared[t]) for t in needed_types],
+        "",
+        f"type Args = {args_t}",
+        "",
+        "job :: R.Job",
+        "job = R.Job",
+        f"  {{ R.jobArity = {n}",
+        "  , R.jobGen = Q.arbitrary :: Q.Gen Args",
+        "  , R.jobShrink = Q.shrink :: Args -> [Args]",
+        f"  , R.jobSeries = {series}",
+        f"  , R.jobRender = \\{pat} -> [{', '.join(f'R.render {x}' for x in xs)}]",
+        f"  , R.jobLeft = (\\{pat} -> A.{entry_a} {call}) :: Args -> {res_t}",
+        f"  , R.jobRight = (\\{pat} -> B.{entry_b} {call}) :: Args -> {res_t}",
+        f"  , R.jobInputs = {'I.hsxInputs' if with_inputs else '[]'} :: [Args]",
+        "  , R.jobAim = R.aim :: R.Hints -> Q.Gen Args",
+        f"  , R.jobHints = {_hints(mined)}",
+        "  }",
+        "",
+    ])
+    return f"{module}.hs", text
+
+
+def inputs_module(mods: PairModules, sig: Signature, inputs: list[tuple[str, ...]]) -> tuple[str, str]:
+    """A Safe module holding the inputs as Haskell expressions, typed by the signature.  Each
+    expression gets a LINE pragma so that GHC's complaints name `--input N`."""
+    module = f"HsxInputs_{mods.tag}"
+    lines = ["{-# LANGUAGE Safe #-}", f"module {module} (hsxInputs) where"]
+    if mods.types_module:
+        lines.append(f"import {mods.types_module}")
+    args_t = _args_type(sig, qualify=False)
+    lines += [f"hsxInputs :: [{args_t}]", "hsxInputs ="]
+    rows = []
+    for row in inputs:
+        parts = []
+        for i, expr in enumerate(row, 1):
+            body = "\n".join("      " + line for line in expr.split("\n"))
+            parts.append(f'{{-# LINE 1 "--input {i}" #-}}\n{body}')
+        joined = ("\n    ,\n".join(f"    (\n{p}\n    )" for p in parts))
+        rows.append(joined if sig.arity == 1 else f"   (\n{joined}\n   )")
+    lines.append("  [\n" + "\n  ,\n".join(rows) + "\n  ]")
+    return f"{module}.hs", "\n".join(lines) + "\n"

@@ -1,0 +1,386 @@
+"""The client of hsx-helper: the only Python module that speaks its JSON Lines protocol.
+
+Consumes module files written by hsx/haskell/harness.py and search settings; produces typed answers
+(`Types`, `Report`, `CompileFailure`), and for one source text a `SyntaxTree` (what GHC's parser
+reads in it; `read_source` turns it into a `HaskellSource`).  One `Helper` owns one sandboxed
+helper process and is used by one thread at a time; it restarts the process after a crash, a
+timeout, or `restart_after` requests.  The protocol is documented in haskell/README.md (version 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from hsx.haskell import sandbox
+from hsx.config import SandboxConfig, SearchConfig
+from hsx.haskell.source import HaskellSource, parse_source
+from hsx.haskell.toolchain import Toolchain
+from hsx.verdict import Counterexample, Outcome
+
+PROTOCOL_VERSION = 2
+
+
+class HelperFailure(RuntimeError):
+    """The helper died, broke the protocol, or answered with an internal error."""
+
+
+class HelperTimeout(HelperFailure):
+    """A request took longer than its wall-clock limit; the process group was killed."""
+
+
+@dataclass(frozen=True)
+class CompileFailure:
+    message: str  # GHC's messages, with file names as hsx wrote them (LINE pragmas map them)
+
+
+@dataclass(frozen=True)
+class Report:
+    found: Counterexample | None
+    possible: tuple[Counterexample, ...]
+    enumerated: int
+    random: int
+    depth: int
+    shrinks: int
+    exhausted: bool
+    outputs: tuple[Counterexample, ...] = ()  # check mode: every input's outcomes, in order
+    strategies: dict[str, int] = dataclasses.field(default_factory=dict)  # inputs tried by each strategy
+    found_by: str | None = None  # the strategy that found `found`
+    cpu_s: float = 0.0  # CPU seconds the helper spent searching
+
+
+# ------------------------------------------------------------------------------------------------
+# The `syntax` op: one source read by GHC's parser (haskell/README.md, "The syntax op")
+
+Span = tuple[int, int, int, int]  # line, col, end line, column just after the end; 1-based characters
+
+
+@dataclass(frozen=True)
+class SyntaxConstructor:
+    name: str
+    fields: tuple[str, ...]  # each field's type as written (no `!`)
+    field_spans: tuple[Span, ...]
+    infix: bool
+    record: tuple[str, ...] | None  # field names of a record constructor
+
+
+@dataclass(frozen=True)
+class SyntaxDecl:
+    """One top-level declaration as GHC parsed it (adjacent clauses of a function are one)."""
+    kind: str  # binding signature fixity data newtype type class instance pragma other
+    names: tuple[str, ...]
+    span: Span
+    uses: frozenset[str] | None = None  # bindings, instances, classes: free names after shadowing
+    infix: bool = False  # a binding defined infix (x `f` y = ..., x <+> y = ...)
+    arity: int | None = None
+    type: str | None = None  # a signature's type as written
+    constructors: tuple[SyntaxConstructor, ...] = ()
+    deriving: tuple[str, ...] = ()
+    gadt: bool = False
+
+
+@dataclass(frozen=True)
+class SyntaxFixity:
+    op: str
+    assoc: str  # left right none
+    prec: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class SyntaxSynonym:
+    name: str
+    params: tuple[str, ...]
+    rhs: str  # as written
+    rhs_span: Span
+    span: Span
+
+
+@dataclass(frozen=True)
+class SyntaxNode:
+    """One expression-level construct.  `node` is op, neg, literal, if, case, match, guarded,
+    call, let or lambda; `fields` holds the other JSON fields of that node as the README lists
+    them (spans as tuples)."""
+    node: str
+    span: Span
+    fields: dict
+
+
+@dataclass(frozen=True)
+class ParseError:
+    line: int
+    col: int
+    message: str
+
+
+@dataclass(frozen=True)
+class SyntaxTree:
+    module: str | None
+    language: tuple[str, ...]
+    errors: tuple[ParseError, ...]  # GHC's parser stops at the first; then all else is empty
+    decls: tuple[SyntaxDecl, ...]
+    fixities: tuple[SyntaxFixity, ...]
+    synonyms: tuple[SyntaxSynonym, ...]
+    nodes: tuple[SyntaxNode, ...]
+    raw: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)  # the JSON as answered
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _span(v) -> Span | None:
+    return tuple(v) if v is not None else None  # type: ignore[return-value]
+
+
+def _spans_in(value):
+    """A node field with lists made tuples (spans and lists of spans), for hashing and equality."""
+    if isinstance(value, list):
+        return tuple(_spans_in(x) for x in value)
+    return value
+
+
+def _syntax_tree(t: dict) -> SyntaxTree:
+    def decl(d: dict) -> SyntaxDecl:
+        cons = tuple(SyntaxConstructor(c["name"], tuple(c["fields"]), tuple(map(_span, c["field_spans"])),
+                                       c["infix"], tuple(c["record"]) if c.get("record") is not None else None)
+                     for c in d.get("constructors", []))
+        return SyntaxDecl(d["kind"], tuple(d["names"]), _span(d["span"]),
+                          frozenset(d["uses"]) if "uses" in d else None, d.get("infix", False), d.get("arity"),
+                          d.get("type"), cons, tuple(d.get("deriving", [])), d.get("gadt", False))
+
+    return SyntaxTree(
+        module=t.get("module"), language=tuple(t.get("language", [])),
+        errors=tuple(ParseError(e["line"], e["col"], e["message"]) for e in t["errors"]),
+        decls=tuple(decl(d) for d in t["decls"]),
+        fixities=tuple(SyntaxFixity(f["op"], f["assoc"], f["prec"], _span(f["span"])) for f in t["fixities"]),
+        synonyms=tuple(SyntaxSynonym(y["name"], tuple(y["params"]), y["rhs"], _span(y["rhs_span"]), _span(y["span"]))
+                       for y in t["synonyms"]),
+        nodes=tuple(SyntaxNode(n["node"], _span(n["span"]),
+                               {k: _spans_in(v) for k, v in n.items() if k not in ("node", "span")})
+                    for n in t["nodes"]),
+        raw=t)
+
+
+def read_source(helper: "Helper | None", text: str, path: str = "<source>") -> HaskellSource:
+    """`parse_source` with the names, uses, fields and synonyms taken from GHC's parser wherever
+    the helper can give them: the reader `hsx verify` uses.  Without a helper, or when the helper
+    cannot parse this text (a parse error, CPP, an extension this GHC lacks, a helper built for
+    another GHC), it is the hand-written reader alone, and GHC's own messages come later from
+    compiling.  Raises `SourceError` like `parse_source`."""
+    tree = None
+    if helper is not None:
+        try:
+            tree = helper.syntax(text)
+        except HelperTimeout:
+            raise
+        except HelperFailure:
+            tree = None
+    return parse_source(text, path, syntax=tree if tree is not None and tree.ok else None)
+
+
+# ------------------------------------------------------------------------------------------------
+
+def _outcome(o: dict) -> Outcome:
+    return Outcome(kind=o["kind"], value=o.get("value"), exception=o.get("exception"),
+                   message=o.get("message"))
+
+
+def _row(r: dict) -> Counterexample:
+    return Counterexample(tuple(r["input"]), _outcome(r["left"]), _outcome(r["right"]))
+
+
+def _limits(search: SearchConfig) -> dict:
+    return {
+        "seed": search.seed,
+        "tests": search.tests,
+        "max_size": search.max_size,
+        "depth": search.depth,
+        "enum_cap": search.enum_cap,
+        "eval_timeout_ms": int(search.eval_timeout * 1000),
+        "budget_ms": int(search.budget * 1000),
+        "max_shrinks": search.max_shrinks,
+        "strategies": list(search.strategies),
+    }
+
+
+def ghc_diagnostics(directory: Path, modules: list[str], ghc: str, package_dbs: tuple[Path, ...],
+                    limits: SandboxConfig) -> str:
+    """GHC's own messages for modules the interpreter rejected without printing any (the helper
+    normally captures them).  Type-checks only (-fno-code), in the sandbox, on the same files;
+    costs about a second, paid only in that rare case."""
+    dbs = [arg for db in package_dbs for arg in ("-package-db", str(db))]
+    result = sandbox.run([ghc, "-fno-code", *dbs, "-i" + str(directory), *modules], cwd=directory,
+                         limits=limits, timeout=limits.request_timeout)
+    lines = (result.stderr + result.stdout).decode("utf-8", "replace").splitlines()
+    text = "\n".join(line for line in lines if not line.startswith("[")).strip()  # no progress lines
+    return text or f"ghc exited with code {result.returncode} and no message"
+
+
+class Helper:
+    def __init__(self, toolchain: Toolchain, limits: SandboxConfig):
+        self.toolchain = toolchain
+        self.limits = limits
+        self._proc = None
+        self._buffer = bytearray()
+        self._served = 0
+        self._next_id = 0
+        self._scratch = None
+        self.workdir: Path | None = None
+        self.ghc_version: str | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._proc is not None:
+            return
+        if self._scratch is None:
+            self._scratch = sandbox.scratch_dir("hsx-helper-")
+            self.workdir = self._scratch.__enter__()
+        assert self.workdir is not None
+        argv = [str(self.toolchain.helper)]
+        for db in self.toolchain.package_dbs:
+            argv += ["--package-db", str(db)]
+        argv += ["+RTS", f"-M{self.limits.heap_mb}m", "-RTS"]
+        self._proc = sandbox.spawn(argv, cwd=self.workdir, limits=self.limits,
+                                   stderr_path=self.workdir / "helper.stderr")
+        self._buffer.clear()
+        self._served = 0
+        # Starting the interpreter loads GHC's package database: about a quarter second.
+        hello = self._read(timeout=self.limits.request_timeout)
+        if hello.get("status") != "ready":
+            raise HelperFailure(f"hsx-helper did not start: {hello.get('message') or hello}")
+        if hello.get("protocol") != PROTOCOL_VERSION:
+            raise HelperFailure(f"hsx-helper speaks protocol {hello.get('protocol')}, hsx expects "
+                                f"{PROTOCOL_VERSION}: rebuild it with `make setup`")
+        self.ghc_version = hello.get("ghc")
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            sandbox.kill(self._proc)
+            self._proc = None
+
+    def close(self) -> None:
+        self.stop()
+        if self._scratch is not None:
+            self._scratch.__exit__(None, None, None)
+            self._scratch = None
+            self.workdir = None
+
+    def __enter__(self) -> "Helper":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def types(self, directory: Path, modules: list[str], names: list[str]) -> dict[str, str] | CompileFailure:
+        answer = self._request({"op": "types", "dir": str(directory), "modules": modules,
+                                "names": names}, timeout=self.limits.request_timeout)
+        if isinstance(answer, CompileFailure):
+            return answer
+        return dict(answer["types"])
+
+    def search(self, directory: Path, modules: list[str], job: str, search: SearchConfig) -> Report | CompileFailure:
+        return self._run("search", directory, modules, job, search)
+
+    def check(self, directory: Path, modules: list[str], job: str, search: SearchConfig) -> Report | CompileFailure:
+        return self._run("check", directory, modules, job, search)
+
+    def sample(self, directory: Path, modules: list[str], job: str, search: SearchConfig,
+               count: int) -> list[tuple[str, ...]] | CompileFailure:
+        """`count` seeded random inputs for the job's argument types (growing size)."""
+        answer = self._request({"op": "sample", "dir": str(directory), "modules": modules, "job": job,
+                                "limits": _limits(search), "count": count},
+                               timeout=self.limits.request_timeout)
+        if isinstance(answer, CompileFailure):
+            return answer
+        return [tuple(row) for row in answer["inputs"]]
+
+    def syntax(self, text: str) -> SyntaxTree:
+        """The source read by GHC's parser (no code runs).  A parse error is an answer (the tree's
+        `errors`), not an exception; HelperFailure means the helper could not answer (for example
+        a helper built with a GHC other than 9.0)."""
+        answer = self._request({"op": "syntax", "source": text}, timeout=self.limits.request_timeout)
+        if isinstance(answer, CompileFailure):  # not an answer the op gives; be explicit anyway
+            raise HelperFailure(f"hsx-helper: syntax: {answer.message}")
+        return _syntax_tree(answer["syntax"])
+
+    def _run(self, op: str, directory: Path, modules: list[str], job: str,
+             search: SearchConfig) -> Report | CompileFailure:
+        # The helper stops searching after `budget` CPU seconds and each evaluation after
+        # `eval_timeout`; the wall limit adds room for loading and for the last evaluations.
+        timeout = max(self.limits.request_timeout, search.budget + 4 * search.eval_timeout + 30)
+        answer = self._request({"op": op, "dir": str(directory), "modules": modules, "job": job,
+                                "limits": _limits(search)}, timeout=timeout)
+        if isinstance(answer, CompileFailure):
+            return answer
+        rep = answer["report"]
+        return Report(
+            found=_row(rep["found"]) if rep.get("found") else None,
+            possible=tuple(_row(r) for r in rep.get("possible", [])),
+            enumerated=rep["enumerated"], random=rep["random"], depth=rep["depth"],
+            shrinks=rep["shrinks"], exhausted=rep["exhausted"],
+            outputs=tuple(_row(r) for r in rep.get("outputs", [])),
+            strategies=dict(rep.get("strategies", {})), found_by=rep.get("found_by"),
+            cpu_s=rep.get("cpu_ms", 0) / 1000)
+
+    def _request(self, payload: dict, *, timeout: float) -> dict | CompileFailure:
+        if self._proc is not None and self._served >= self.limits.restart_after:
+            self.stop()
+        self.start()
+        assert self._proc is not None and self._proc.stdin is not None
+        self._next_id += 1
+        payload = {"id": self._next_id, **payload}
+        try:
+            self._proc.stdin.write(json.dumps(payload).encode() + b"\n")
+            self._proc.stdin.flush()
+            answer = self._read(timeout=timeout)
+        except (BrokenPipeError, HelperFailure):
+            self.stop()
+            raise
+        self._served += 1
+        status = answer.get("status")
+        if answer.get("id") != self._next_id and status != "bad-request":
+            self.stop()
+            raise HelperFailure(f"hsx-helper answered request {answer.get('id')}, expected {self._next_id}")
+        if status == "ok":
+            return answer
+        if status == "compile-error":
+            return CompileFailure(answer.get("message", ""))
+        raise HelperFailure(f"hsx-helper: {status}: {answer.get('message')}")
+
+    def _read(self, *, timeout: float) -> dict:
+        assert self._proc is not None
+        try:
+            line = sandbox.read_line(self._proc, self._buffer, timeout=timeout,
+                                     cap=self.limits.output_cap_bytes)
+        except sandbox.LineTimeout:
+            self.stop()
+            raise HelperTimeout(f"hsx-helper gave no answer within {timeout:.0f} s") from None
+        except sandbox.LineTooLong as e:
+            self.stop()
+            raise HelperFailure(f"hsx-helper answer too long: {e}") from None
+        if line is None:
+            code = self._proc.wait()
+            tail = self._stderr_tail()
+            self._proc = None
+            raise HelperFailure(f"hsx-helper exited with code {code}" + (f": {tail}" if tail else ""))
+        try:
+            return json.loads(line)
+        except json.JSONDecodeError:
+            self.stop()
+            raise HelperFailure(f"hsx-helper wrote a line that is not JSON: {line[:200]!r}") from None
+
+    def _stderr_tail(self) -> str:
+        if self.workdir is None:
+            return ""
+        try:
+            data = (self.workdir / "helper.stderr").read_bytes()
+        except OSError:
+            return ""
+        return data[-2000:].decode("utf-8", "replace").strip()

@@ -1,0 +1,455 @@
+"""The Liquid Haskell module for a pair: both programs, every function reflected, and the theorem
+that hsx states itself.
+
+Consumes two parsed sources (accepted by the sandbox), the entries, GHC's types of their
+top-level functions and the pair's shared data types; produces an `LhModule` whose text has a
+marked place for the proof.  The theorem is never model-written: it is built here from the
+entries' common type,
+
+    {-@ equiv :: x1:T1 -> ... -> xn:Tn -> { f x1 ... xn == g x1 ... xn } @-}
+    equiv :: T1 -> ... -> Tn -> Proof
+
+so "proved" means the entries agree on every input (the published reference let the model write
+the theorem, so its proofs did not mean equivalence).  A name defined in both files is renamed
+in B's copy by appending `_b` (entries included); data types declared identically in both are
+kept once.  A name of the programs that Liquid Haskell already gives a meaning (`LH_RESERVED`:
+`data Nat = Z | S Nat` would be read as LH's `Nat`, a refinement of Int) gets `_hsx` appended in
+the module, in both copies and in a given proof; `LhModule.unrename` maps messages back.
+`hsx verify --show-lh-module A.hs B.hs` prints the result.
+
+Known limits: renaming lengthens B's identifiers, which can break a layout block that starts on
+the same line after a renamed name (rare in practice: GHC then reports a compile error); `main`
+is left out (hsx never runs it and IO is not reflectable).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from hsx.haskell.hstypes import HsType, Scheme, TCon, map_type, render, render_scheme, split_function, walk
+from hsx.haskell.source import Constructor, DataDecl, Decl, HaskellSource, SourceError, tokenize
+
+THEOREM = "equiv"
+RESERVED_SUFFIX = "_hsx"
+PROOF_MARKER = "-- ==== proof: the equations of equiv, helper lemmas and helper functions ===="
+MODULE_NAME = "HsxEquiv"
+
+# Names that Liquid Haskell 0.9.0.2.1 gives a meaning of its own in the module hsx assembles, so
+# that a program's definition of the same name is misread or rejected.  Found by running each
+# candidate as a program's data type, constructor or function through the real prover, with and
+# without renaming (scripts/dev/find_lh_reserved_names.py; tests/test_proof.py runs a sample):
+#  - refinement type aliases of liquid-ghc-prim/liquid-base (GHC/Types.spec: `Nat`, `Even`, ...)
+#    and of ProofCombinators (`Proof`, `Prop`), and `Tuple`: a program type of that name is read
+#    in hsx's own specifications as the alias ("Illegal type specification", "Malformed
+#    application of type alias");
+#  - measures in scope (`len`, `isJust`, `fromJust`, `autolen`, `totalityError`, `prop`,
+#    `isAdmit`): reflecting a program function of that name mixes it up with the measure;
+#  - ProofCombinators' exports, imported unqualified (`trivial`, `QED`, `Admit`, ...): GHC reports
+#    an ambiguous name;
+#  - the keywords that start an annotation (`measure`, `assume`, `lazy`, ...) and words of the
+#    refinement logic (`true`, `forall`, ...): hsx's own `{-@ reflect measure @-}` or theorem
+#    does not parse.
+# Not clashing (checked): Pos, NonZero, Max, Min, PValid, Set, Map, Expr, List, PtrN, PtrV,
+# isLeft, isRight, stringlen, listElts, keys, elems, size, cast, papp1, isTrue, v, and
+# constructors named like any alias.
+LH_RESERVED = frozenset({
+    # type aliases
+    "Nat", "Even", "Odd", "GeInt", "LeInt", "BNat", "TT", "FF", "Nat64", "IncrListD", "Proof", "Prop",
+    "Tuple",
+    # measures
+    "len", "isJust", "fromJust", "autolen", "totalityError", "prop", "isAdmit", "addrLen", "strLen",
+    # ProofCombinators
+    "toProof", "trivial", "unreachable", "QED", "Admit", "withProof", "impossible", "pleUnfold",
+    # annotation keywords
+    "assume", "assert", "autosize", "local", "axiomatize", "reflect", "measure", "define", "inline",
+    "bound", "include", "invariant", "using", "predicate", "expression", "embed", "qualif",
+    "decrease", "lazyvar", "lazy", "rewrite", "rewriteWith", "fail", "ple", "liquid", "relational",
+    # words of the refinement logic
+    "with", "exists", "forall", "true", "false",
+})
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str  # as in the module (B's may carry _b)
+    side: str  # "A" or "B"
+    scheme: Scheme | None  # GHC's type, when known
+    equations: tuple[Decl, ...]  # the source equations (original names)
+
+
+@dataclass(frozen=True)
+class LhModule:
+    text: str  # the module with PROOF_MARKER where the proof goes
+    entry_a: str
+    entry_b: str  # renamed if needed
+    params: tuple[str, ...]
+    scheme: Scheme  # the theorem's type (A's entry type)
+    functions: dict[str, Function]
+    data_types: dict[str, DataDecl]  # shared data types, by name
+    renamed_b: dict[str, str]  # B's original name -> name in the module
+    origins: tuple[tuple[str, int] | None, ...] = field(repr=False, default=())  # per module line
+    renamed: dict[str, str] = field(default_factory=dict)  # LH_RESERVED names of both programs -> module names
+
+    @property
+    def arg_types(self) -> tuple[HsType, ...]:
+        return tuple(split_function(self.scheme.body)[0])
+
+    @property
+    def protected_names(self) -> set[str]:
+        """Names a proof must not re-specify (reflect/measure/inline) or redefine."""
+        return set(self.functions) | {THEOREM}
+
+    def given_proof(self, proof: str) -> str:
+        """A proof written against the programs' own names, in the module's names: reserved
+        names are renamed in code and inside annotations alike (the programs' definitions shadow
+        Liquid Haskell's, as they would in Haskell)."""
+        return rename_everywhere(proof, {k: v for k, v in self._proof_names().items() if k != THEOREM})
+
+    def unrename(self, text: str) -> str:
+        """A message about the module, with the programs' own names for renamed reserved names."""
+        for original, new in self._proof_names().items():
+            text = re.sub(rf"(?<![\w']){re.escape(new)}(?![\w'])", original, text)
+        return text
+
+    def _proof_names(self) -> dict[str, str]:
+        """`renamed`, plus the size measures hsx declares for renamed data types (a proof names
+        `hsxSizeNat`, the module has `hsxSizeNat_hsx`)."""
+        out = dict(self.renamed)
+        for original, new in self.renamed.items():
+            if f"{{-@ measure hsxSize{new} @-}}" in self.text:
+                out[f"hsxSize{original}"] = f"hsxSize{new}"
+        return out
+
+    def with_proof(self, proof: str) -> str:
+        return self.text.replace(PROOF_MARKER, PROOF_MARKER + "\n" + proof.rstrip() + "\n", 1)
+
+    def line_map(self, proof: str | None = None):
+        """Maps a line of `with_proof(proof)` back to (file, line) in the user's files."""
+        marker = self.text.split("\n").index(PROOF_MARKER) + 1  # 1-based line of the marker
+        proof_lines = proof.rstrip().count("\n") + 1 if proof is not None else 0
+
+        def lookup(line: int) -> tuple[str, int] | None:
+            if proof is not None and marker < line <= marker + proof_lines:
+                return ("PROOF.hs", line - marker)
+            if proof is not None and line > marker + proof_lines:
+                line -= proof_lines
+            if 1 <= line <= len(self.origins):
+                return self.origins[line - 1]
+            return None
+
+        return lookup
+
+
+class _Writer:
+    """Collects module lines together with where each came from."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.origins: list[tuple[str, int] | None] = []
+
+    def add(self, text: str, origin: tuple[str, int] | None = None) -> None:
+        for i, line in enumerate(text.split("\n")):
+            self.lines.append(line)
+            self.origins.append((origin[0], origin[1] + i) if origin else None)
+
+
+def rename_tokens(text: str, renaming: dict[str, str]) -> str:
+    """Renames identifiers (not inside strings or comments) in a piece of Haskell."""
+    if not renaming:
+        return text
+    lines = text.split("\n")
+    # Rewrite right to left within each line so earlier columns stay valid.
+    by_line: dict[int, list] = {}
+    for t in tokenize(text):
+        if t.kind in ("varid", "conid") and t.text in renaming:
+            by_line.setdefault(t.line, []).append(t)
+    for line_no, toks in by_line.items():
+        line = lines[line_no - 1]
+        for t in sorted(toks, key=lambda t: t.col, reverse=True):
+            start = t.col - 1
+            line = line[:start] + renaming[t.text] + line[start + len(t.text):]
+        lines[line_no - 1] = line
+    return "\n".join(lines)
+
+
+def rename_everywhere(text: str, renaming: dict[str, str]) -> str:
+    """`rename_tokens`, and inside `{-@ ... @-}` annotations too."""
+    if not renaming:
+        return text
+    try:
+        tokens = tokenize(text)
+    except SourceError:
+        return text  # the policy reports unreadable text; nothing to rename
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    out = text
+    for t in sorted((t for t in tokens if t.kind == "annotation"), key=lambda t: (t.line, t.col), reverse=True):
+        at = starts[t.line - 1] + t.col - 1
+        close = 3 if t.text.endswith("@-}") else 2
+        body = rename_tokens(t.text[3:len(t.text) - close], renaming)
+        out = out[:at] + t.text[:3] + body + t.text[len(t.text) - close:] + out[at + len(t.text):]
+    return rename_tokens(out, renaming)
+
+
+def _rename_scheme(scheme: Scheme, renaming: dict[str, str]) -> Scheme:
+    def f(t: HsType) -> HsType:
+        return TCon(renaming[t.name], t.args) if isinstance(t, TCon) and t.name in renaming else t
+    return Scheme(tuple((c, map_type(t, f)) for c, t in scheme.constraints), map_type(scheme.body, f))
+
+
+def _rename_data(d: DataDecl, renaming: dict[str, str]) -> DataDecl:
+    def f(t: HsType) -> HsType:
+        return TCon(renaming[t.name], t.args) if isinstance(t, TCon) and t.name in renaming else t
+    return dataclasses.replace(d, name=renaming.get(d.name, d.name), constructors=tuple(
+        Constructor(renaming.get(c.name, c.name), tuple(map_type(x, f) for x in c.fields), c.infix)
+        for c in d.constructors))
+
+
+def strip_annotations(text: str) -> str:
+    """Blanks every `{-@ ... @-}` annotation (keeping line structure).  Program text is untrusted:
+    its annotations could switch checking off (`ignore`, `assume`, `lazy`, LIQUID options) or
+    re-specify functions, so only hsx's own annotations reach Liquid Haskell."""
+    lines = text.split("\n")
+    for t in tokenize(text):
+        if t.kind != "annotation":
+            continue
+        body = t.text.split("\n")
+        for i, part in enumerate(body):
+            row = t.line - 1 + i
+            start = t.col - 1 if i == 0 else 0
+            lines[row] = lines[row][:start] + " " * len(part) + lines[row][start + len(part):]
+    return "\n".join(lines)
+
+
+def _defined_names(src: HaskellSource) -> set[str]:
+    names: set[str] = set()
+    for d in src.decls:
+        if d.kind in ("binding", "data", "newtype", "type", "signature"):
+            names.update(d.names)
+    return names
+
+
+def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b: str,
+                       schemes_a: dict[str, Scheme], schemes_b: dict[str, Scheme],
+                       shared_types: set[str], a_label: str = "A.hs", b_label: str = "B.hs") -> LhModule:
+    """`schemes_*`: GHC's types of each file's top-level functions (display form), used for the
+    theorem and for functions that have no signature of their own (reflection needs one)."""
+    clash = (_defined_names(a) & _defined_names(b)) - shared_types
+    shared_constructors = {c.name for d in b.data_decls if d.name in shared_types for c in d.constructors}
+    renamed_b = {n: n + "_b" for n in sorted(clash - shared_constructors) if n != "main"}
+    # Reserved names in both copies (B's `_b` wins where it applies): the module's own namespace.
+    # The theorem's own name too: in a proof, `equiv` always means the theorem.
+    renamed = {n: n + RESERVED_SUFFIX
+               for n in sorted((_defined_names(a) | _defined_names(b)) & (LH_RESERVED | {THEOREM}))}
+    schemes_a = {n: _rename_scheme(s, renamed) for n, s in schemes_a.items()}
+    schemes_b = {n: _rename_scheme(s, {**renamed, **renamed_b}) for n, s in schemes_b.items()}
+
+    w = _Writer()
+    w.add('{-@ LIQUID "--reflection" @-}\n{-@ LIQUID "--ple" @-}')
+    exts = sorted({e for e, _ in a.language_pragmas} | {e for e, _ in b.language_pragmas} - {"Safe"})
+    if exts:
+        w.add("{-# LANGUAGE " + ", ".join(exts) + " #-}")
+    w.add(f"module {MODULE_NAME} where\n\nimport Language.Haskell.Liquid.ProofCombinators")
+    seen_imports: set[str] = set()
+    for src, label in ((a, a_label), (b, b_label)):
+        for d in src.imports:
+            if d.text.strip() not in seen_imports:
+                seen_imports.add(d.text.strip())
+                w.add(d.text, (label, d.start_line))
+
+    functions: dict[str, Function] = {}
+    data_types: dict[str, DataDecl] = {}
+    measures = {renamed.get(d.name, d.name): f"hsxSize{renamed.get(d.name, d.name)}" for d in a.data_decls
+                if d.name in shared_types and _recursive(d)}
+    for src, label, side, schemes, renaming in ((a, a_label, "A", schemes_a, renamed),
+                                                (b, b_label, "B", schemes_b, {**renamed, **renamed_b})):
+        w.add(f"\n-- ==== program {side} ({label}) ====")
+        signed = {n for d in src.decls if d.kind == "signature" for n in d.names}
+        reflected: set[str] = set()
+        for d in src.decls:
+            if d.kind in ("module", "import", "pragma", "annotation") or d.names == ("main",):
+                continue
+            if d.kind == "signature" and "main" in d.names:
+                continue
+            if d.kind in ("data", "newtype", "type") and d.names and d.names[0] in shared_types:
+                if side == "B":
+                    continue  # kept once, from A
+                if d.data is not None:
+                    data_types[renamed.get(d.data.name, d.data.name)] = _rename_data(d.data, renamed)
+            if d.kind == "binding":
+                name = d.names[0]
+                module_name = renaming.get(name, name)
+                if name not in reflected and (name[:1].isalpha() or name[:1] == "_"):
+                    reflected.add(name)
+                    w.add(f"{{-@ reflect {module_name} @-}}")
+                    recursive = any(name in e.references for e in src.decls
+                                    if e.kind == "binding" and e.names == (name,))
+                    if recursive and name in schemes:
+                        own = [e for e in src.decls if e.kind == "binding" and e.names == (name,)]
+                        metric = (_metric_signature(module_name, schemes[name], measures)
+                                  or _numeric_metric_signature(module_name, name, schemes[name], own))
+                        if metric:
+                            w.add(metric)
+                    if name not in signed and name in schemes:
+                        w.add(f"{module_name} :: {render_scheme(schemes[name])}")
+                functions.setdefault(module_name, Function(module_name, side, schemes.get(name), ()))
+                f = functions[module_name]
+                # Equations keep the `_b` names of the source (proof search adds them) but use
+                # the module's names for reserved ones.
+                eq = dataclasses.replace(d, text=rename_tokens(d.text, renamed)) if renamed else d
+                functions[module_name] = Function(f.name, f.side, f.scheme, f.equations + (eq,))
+            w.add(rename_tokens(strip_annotations(d.text), renaming), (label, d.start_line))
+
+    if measures:
+        w.add("\n-- ==== size measures for termination of recursion over data types (by hsx) ====")
+        for name, measure in measures.items():
+            w.add(_size_measure(data_types[name], measure))
+
+    scheme = schemes_a[entry_a]
+    args, _ = split_function(scheme.body)
+    params = tuple(f"x{i}" for i in range(1, len(args) + 1))
+    f_name = renamed.get(entry_a, entry_a)
+    g = renamed_b.get(entry_b, renamed.get(entry_b, entry_b))
+    binders = " -> ".join(f"{p}:{render(t, 1)}" for p, t in zip(params, args))
+    call = " ".join(params)
+    ctx = constraint_context(scheme)
+    proof_type = " -> ".join([render(t, 1) for t in args] + ["Proof"])
+    # A proof by induction on a data-type argument terminates by that argument's size; the
+    # metric changes only how termination of the proof is checked, never what is proved.
+    metric = next((f" / [{measures[t.name]} {p}]" for p, t in zip(params, args)
+                   if isinstance(t, TCon) and t.name in measures), "")
+    w.add("\n-- ==== theorem (stated by hsx from the entries' common type) ====")
+    w.add(f"{{-@ {THEOREM} :: {ctx}{binders} -> {{ {f_name} {call} == {g} {call} }}{metric} @-}}")
+    w.add(f"{THEOREM} :: {ctx}{proof_type}")
+    w.add("")
+    w.add(PROOF_MARKER)
+    return LhModule("\n".join(w.lines) + "\n", f_name, g, params, scheme, functions, data_types,
+                    renamed_b, tuple(w.origins) + (None,), renamed)
+
+
+def constraint_context(scheme: Scheme) -> str:
+    """`(C a, D b) => ` for a scheme's constraints, or nothing."""
+    if not scheme.constraints:
+        return ""
+    items = ", ".join(f"{c} {render(t, 2)}" for c, t in scheme.constraints)
+    return f"({items}) => " if len(scheme.constraints) > 1 else f"{items} => "
+
+
+def _recursive(d: DataDecl) -> bool:
+    return any(isinstance(n, TCon) and n.name == d.name for c in d.constructors for f in c.fields
+               for n in walk(f))
+
+
+def _size_measure(d: DataDecl, measure: str) -> str:
+    """A size measure (as in the SafeDataType fixture): 1 + the sizes of the direct recursive
+    fields, so every recursive call on a sub-term decreases it."""
+    head = d.name if not d.params else f"({d.name} {' '.join(d.params)})"
+    lines = [f"{{-@ measure {measure} @-}}", f"{{-@ {measure} :: {head} -> Nat @-}}",
+             f"{measure} :: {head} -> Int"]
+    for c in d.constructors:
+        xs = [f"x{i}" for i in range(1, len(c.fields) + 1)]
+        rec = [x for x, f in zip(xs, c.fields) if isinstance(f, TCon) and f.name == d.name]
+        pattern = f"({xs[0]} {c.name} {xs[1]})" if c.infix else \
+            (f"({c.name} {' '.join(xs)})" if xs else c.name)
+        body = " + ".join(["1"] + [f"{measure} {x}" for x in rec]) if rec else "0"
+        lines.append(f"{measure} {pattern} = {body}")
+    return "\n".join(lines)
+
+
+def _metric_signature(name: str, scheme: Scheme, measures: dict[str, str]) -> str | None:
+    """A refined signature with a termination metric for a recursive function whose argument
+    is a recursive data type (LH cannot guess the metric of a user type by itself)."""
+    args, result = split_function(scheme.body)
+    for i, t in enumerate(args):
+        if isinstance(t, TCon) and t.name in measures:
+            binders = " -> ".join(f"y{j}:{render(a, 1)}" for j, a in enumerate(args, 1))
+            return (f"{{-@ {name} :: {constraint_context(scheme)}{binders} -> {render(result, 1)} "
+                    f"/ [{measures[t.name]} y{i + 1}] @-}}")
+    return None
+
+
+_COMPARISONS = {"<", "<=", ">", ">=", "==", "/="}
+_NOT_ATOMS = {"if", "then", "else", "case", "of", "let", "in", "where", "do"}
+
+
+def _atoms(toks: list) -> list[list]:
+    """The leading application arguments of a token list: single tokens or bracketed groups,
+    up to the first operator or keyword."""
+    out: list[list] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.text in ("(", "["):
+            depth, j = 0, i
+            while j < len(toks):
+                depth += toks[j].text in ("(", "[")
+                depth -= toks[j].text in (")", "]")
+                if depth == 0:
+                    break
+                j += 1
+            out.append(toks[i:j + 1])
+            i = j + 1
+        elif t.kind in ("varid", "conid", "number", "string", "char") and t.text not in _NOT_ATOMS:
+            out.append([t])
+            i += 1
+        else:
+            break
+    return out
+
+
+def _shrinks(arg: list, param: str) -> bool:
+    """`(p - c)` with c > 0, or `(p `div` c)` / `(div p c)` with c > 1 (likewise quot)."""
+    inner = [t.text for t in arg[1:-1]] if arg and arg[0].text == "(" else []
+    if len(inner) == 3 and inner[0] == param and inner[1] == "-" and inner[2].isdigit():
+        return int(inner[2]) > 0
+    if len(inner) == 5 and inner[0] == param and inner[1:4] in (["`", "div", "`"], ["`", "quot", "`"]):
+        return inner[4].isdigit() and int(inner[4]) > 1
+    if len(inner) == 3 and inner[0] in ("div", "quot") and inner[1] == param and inner[2].isdigit():
+        return int(inner[2]) > 1
+    return False
+
+
+def _numeric_metric_signature(name: str, source_name: str, scheme: Scheme, equations: list[Decl]) -> str | None:
+    """A termination metric for a recursive function of scalar arguments that counts down on an
+    Int argument other than the one Liquid Haskell would pick by default (its first Int
+    argument): `sumAcc acc n = if n <= 0 then acc else sumAcc (acc + n) (n - 1)` gets `/ [y2]`.
+    Every recursive call must pass `(p - c)` or `(p `div` c)` for that parameter p; Liquid
+    Haskell still checks that the metric stays non-negative and decreases."""
+    args, result = split_function(scheme.body)
+    if any(not isinstance(t, TCon) or t.args for t in args):
+        return None  # lists, tuples, data types: LH's own (structural) choice stands
+    ints = [i for i, t in enumerate(args) if t.name in ("Int", "Integer")]
+    if len(ints) < 2:
+        return None  # with one Int argument the default metric is that argument
+    candidates, calls, compared = set(ints), 0, set()
+    for eq in equations:
+        try:
+            toks = tokenize(eq.text)
+        except SourceError:
+            return None
+        if not toks or toks[0].text != source_name:
+            return None
+        params = _atoms(toks[1:])
+        if len(params) != len(args) or toks[1 + sum(len(p) for p in params)].text not in ("=", "|"):
+            return None
+        names = [p[0].text if len(p) == 1 and p[0].kind == "varid" else None for p in params]
+        compared |= {i for i, x in enumerate(names) for a, b in zip(toks, toks[1:])
+                     if x and (a.text == x and b.text in _COMPARISONS or b.text == x and a.text in _COMPARISONS)}
+        for j, t in enumerate(toks[1:], 1):
+            if t.kind == "varid" and t.text == source_name:
+                call = _atoms(toks[j + 1:])
+                if len(call) < len(args):
+                    return None  # partial application: no metric to read
+                calls += 1
+                candidates = {i for i in candidates if names[i] and _shrinks(call[i], names[i])}
+    if not calls or not candidates:
+        return None
+    # The argument the base case tests (`n <= 0`) is the one that stays non-negative.
+    k = min(candidates & compared or candidates)
+    if k == ints[0]:
+        return None
+    binders = " -> ".join(f"y{j}:{render(a, 1)}" for j, a in enumerate(args, 1))
+    return f"{{-@ {name} :: {constraint_context(scheme)}{binders} -> {render(result, 1)} / [y{k + 1}] @-}}"
