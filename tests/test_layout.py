@@ -5,6 +5,8 @@ upward import hidden in a function is still a dependency.
 """
 
 import ast
+import importlib
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "hsx"
@@ -55,3 +57,45 @@ def test_every_package_says_what_it_consumes_and_produces():
     for pkg in (p for p in ROOT.iterdir() if p.is_dir() and p.name != "__pycache__"):
         doc = ast.get_docstring(ast.parse((pkg / "__init__.py").read_text()))
         assert doc and "Consumes" in doc, f"hsx/{pkg.name}/__init__.py needs a docstring saying what it consumes"
+
+
+def test_the_docs_name_only_files_that_exist():
+    """README and docs point newcomers at modules and scripts by path; a move must update them."""
+    repo = ROOT.parent
+    docs = [repo / "README.md", repo / "haskell" / "README.md", *sorted((repo / "docs").glob("*.md"))]
+    missing = []
+    for doc in docs:
+        for m in re.finditer(r"(?<![\w/.-])((?:hsx|scripts)/[\w/.-]+\.(?:py|sh|jsonl|txt))", doc.read_text()):
+            if not (repo / m.group(1)).exists():
+                missing.append(f"{doc.relative_to(repo)}: {m.group(1)}")
+    assert not missing, "paths in the docs that do not exist:\n" + "\n".join(sorted(set(missing)))
+
+
+def _resolves(dotted: str) -> bool:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            if not hasattr(obj, attr):
+                return False
+            obj = getattr(obj, attr)
+        return True
+    return False
+
+
+def test_the_docs_name_only_python_names_that_exist():
+    """`hsx.pool.reflect.reflectability` and `from hsx.verify.pipeline import Verifier` in the docs
+    must name real things."""
+    repo = ROOT.parent
+    docs = [repo / "README.md", repo / "haskell" / "README.md", *sorted((repo / "docs").glob("*.md"))]
+    missing = []
+    for doc in docs:
+        text = doc.read_text()
+        names = set(re.findall(r"`(hsx(?:\.\w+)+)", text))
+        for module, imported in re.findall(r"from (hsx(?:\.\w+)+) import ([\w, ]+)", text):
+            names.update(f"{module}.{n.strip()}" for n in imported.split(",") if n.strip())
+        missing += [f"{doc.relative_to(repo)}: {n}" for n in sorted(names) if not _resolves(n)]
+    assert not missing, "names in the docs that do not resolve:\n" + "\n".join(missing)

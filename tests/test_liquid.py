@@ -1,4 +1,4 @@
-"""hsx.proof.liquid: classification of real Liquid Haskell outputs, and the proof-text policy.
+"""hsx.proof.liquid and hsx.proof.policy: real Liquid Haskell outputs classified; the proof-text policy.
 
 The outputs are recordings of real Liquid Haskell 0.9.0.2.1 runs kept with the tests
 (tests/fixtures/lh, see its README; `tests/fixtures/lh/record.py` re-records them with a real
@@ -12,14 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hsx.proof.liquid import (
-    STATUSES,
-    LhOutcome,
-    ProofViolation,
-    check_proof_text,
-    classify_lh_output,
-    strip_ansi,
-)
+from hsx.proof.liquid import STATUSES, LhOutcome, classify_lh_output, strip_ansi
+from hsx.proof.policy import ProofViolation, check_proof_text
 from hsx.haskell.source import parse_source
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lh"

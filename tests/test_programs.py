@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hsx.cli import main
-from hsx.pool.programs import (PoolError, Program, ProgramRejected, add_program, check_program, code_size, load_pool,
-                          normalized_code, reflectability, rewrite_pool_file, save_pool_records, validate_pool,
-                          validate_program)
+from hsx.cli.main import main
+from hsx.pool.programs import (PoolError, Program, ProgramRejected, code_size, load_pool, normalized_code,
+                               rewrite_pool_file, save_pool_records)
+from hsx.pool.reflect import reflectability
+from hsx.pool.validate import add_program, check_program, validate_pool, validate_program
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL_DIR = ROOT / "data" / "programs"

@@ -18,10 +18,10 @@ import pytest
 from hsx.haskell import sandbox
 from hsx.config import ProofConfig, SandboxConfig, load_config
 from hsx.proof.lhmodule import LH_RESERVED, PROOF_MARKER, RESERVED_SUFFIX, THEOREM, LhModule
-from hsx.proof.liquid import check_proof_text
+from hsx.proof.policy import check_proof_text
 from hsx.proof.search import candidate_proofs
 from hsx.proof.prover import ProverMissing, locate_prover, run_prover
-from hsx.verdict import ErrorKind, Verdict
+from hsx.verdict import ErrorKind, ProofAttempt, Verdict
 from hsx.verify.pipeline import PairRequest, Verifier
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lh"  # recorded real runs
@@ -225,10 +225,10 @@ def test_verdict_with_and_without_the_prover(verifier):
         installed = False
     r = verifier.verify(PairRequest(ARITH_A, ARITH_B))
     if installed:
-        assert r.verdict == Verdict.EQUIVALENT and r.proof["status"] == "proved", r.reason
+        assert r.verdict == Verdict.EQUIVALENT and r.proof.status == "proved", r.reason
     else:
         assert r.verdict == Verdict.UNKNOWN
-        assert r.proof["status"] == "prover-missing" and "make liquid" in r.reason
+        assert r.proof.status == "prover-missing" and "make liquid" in r.reason
 
 
 REPLAY = """import pathlib, sys
@@ -266,8 +266,8 @@ def test_safe_output_makes_the_verdict_equivalent_with_the_proof_text(replay):
     v = make("SafeTwoArgs")
     r = v.verify(PairRequest(ARITH_A, ARITH_B))
     assert r.verdict == Verdict.EQUIVALENT and r.exit_code == 0
-    assert r.proof["status"] == "proved" and r.proof["template"] == "empty"
-    assert r.proof["text"] == "equiv x1 = ()"
+    assert r.proof.status == "proved" and r.proof.template == "empty"
+    assert r.proof.text == "equiv x1 = ()"
     assert json.loads(json.dumps(r.to_json()))["proof"]["attempts"][0]["status"] == "proved"
     runs = int(counter.read_text())
     again = v.verify(PairRequest(ARITH_A, ARITH_B))  # cached: the prover does not run again
@@ -278,8 +278,8 @@ def test_unsafe_output_tries_every_template_then_unknown(replay):
     make, _ = replay
     r = make("UnsafeNoInduction").verify(PairRequest(SUM_A, SUM_B))
     assert r.verdict == Verdict.UNKNOWN
-    statuses = {a["status"] for a in r.proof["attempts"]}
-    assert statuses == {"proof-failed"} and len(r.proof["attempts"]) >= 3
+    statuses = {a.status for a in r.proof.attempts}
+    assert statuses == {"proof-failed"} and len(r.proof.attempts) >= 3
     assert "no proof accepted" in r.reason
 
 
@@ -306,9 +306,9 @@ def test_real_prover_automatic_search(real_prover, check, name, a, b):
     """Which template proves a pair is hsx.proof.search's business; that one does, and says so."""
     r = check(a, b)
     assert r.verdict == Verdict.EQUIVALENT, r.reason
-    assert r.proof["template"] and r.proof["text"] and r.proof["attempts"][-1]["status"] == "proved"
+    assert r.proof.template and r.proof.text and r.proof.attempts[-1].status == "proved"
     if name == "arith":
-        assert r.proof["template"] == "empty"
+        assert r.proof.template == "empty"
 
 
 @pytest.mark.liquid
@@ -319,7 +319,7 @@ def test_real_prover_does_not_prove_a_false_theorem(real_prover, check):
     square = "15241578780673678515622620750190521"  # (123456789123456789)^2
     r = check(f"f :: Integer -> Integer\nf x = if x * x == {square} then 0 else x\n",
               "f :: Integer -> Integer\nf x = x\n", proof="equiv x = ()\n")
-    assert r.verdict == Verdict.UNKNOWN and r.proof["status"] == "proof-failed", r.reason
+    assert r.verdict == Verdict.UNKNOWN and r.proof.status == "proof-failed", r.reason
 
 
 def test_program_annotations_never_reach_the_prover(verifier):
@@ -354,9 +354,9 @@ def lh(real_prover):
         yield run
 
 
-def _attempt(r) -> dict:
+def _attempt(r) -> ProofAttempt:
     assert r.proof is not None, r.reason
-    return r.proof["attempts"][-1]
+    return r.proof.attempts[-1]
 
 
 # Module assembly for every program shape of the pool: the module hsx builds for (P, P) is read,
@@ -427,9 +427,9 @@ def test_real_prover_accepts_given_proofs(lh, name):
     a, b, proof = GIVEN[name]
     r = lh(a, b, proof=proof)
     assert r.verdict == Verdict.EQUIVALENT, f"{r.reason}\n{r.proof}"
-    assert r.proof["status"] == "proved" and r.proof["template"] == "given"
-    assert r.proof["text"] == proof  # the proof as given, in the programs' own names
-    assert r.proof["attempts"][0]["seconds"] > 0
+    assert r.proof.status == "proved" and r.proof.template == "given"
+    assert r.proof.text == proof  # the proof as given, in the programs' own names
+    assert r.proof.attempts[0].seconds > 0
 
 
 # Names of the programs that Liquid Haskell already uses.  Without hsx's renaming, `data Nat` is
@@ -476,9 +476,9 @@ def test_real_prover_messages_use_the_programs_names(lh):
     r = lh(a, a.replace("1 + toInt n", "toInt n + 1"), proof="equiv n = ()\n")
     assert r.verdict == Verdict.UNKNOWN
     att = _attempt(r)
-    assert att["status"] == "proof-failed" and att["where"] == "equiv"
-    assert "Nat_hsx" not in r.reason and "Nat_hsx" not in att["message"]
-    assert "PROOF.hs:1:" in att["message"]
+    assert att.status == "proof-failed" and att.where == "equiv"
+    assert "Nat_hsx" not in r.reason and "Nat_hsx" not in att.message
+    assert "PROOF.hs:1:" in att.message
 
 
 # Each escape hatch is real (Liquid Haskell itself reports the false theorem SAFE with it), and
@@ -540,11 +540,11 @@ def test_real_prover_classifies_each_failure(lh, name):
     r = lh(a, b, proof=proof)
     assert r.verdict == Verdict.UNKNOWN, r.reason
     att = _attempt(r)
-    assert (r.proof["status"], att["status"], att["where"]) == (status, status, where), att["message"]
-    assert "HsxEquiv.hs" not in att["message"] or status == "not-reflectable", att["message"]
-    assert att["message"] in r.reason  # the given proof's failure is reported in full
+    assert (r.proof.status, att.status, att.where) == (status, status, where), att.message
+    assert "HsxEquiv.hs" not in att.message or status == "not-reflectable", att.message
+    assert att.message in r.reason  # the given proof's failure is reported in full
     if location:
-        assert f"{location[0]}:{location[1]}:" in att["message"], att["message"]
+        assert f"{location[0]}:{location[1]}:" in att.message, att.message
 
 
 @pytest.mark.liquid
@@ -554,8 +554,8 @@ def test_real_prover_timeout(tmp_path, real_prover):
     with Verifier(dataclasses.replace(base, proof=short)) as v:
         r = v.verify(PairRequest(SUM_A, SUM_B, proof=GIVEN["accumulator lemma"][2]))
         m = v.lh_module(PairRequest(SUM_A, SUM_B))
-    assert r.verdict == Verdict.UNKNOWN and r.proof["status"] == "timeout", r.reason
-    assert "did not finish within" in _attempt(r)["message"]
+    assert r.verdict == Verdict.UNKNOWN and r.proof.status == "timeout", r.reason
+    assert "did not finish within" in _attempt(r).message
     outcome = run_prover(real_prover, m.with_proof("equiv _ = ()"), proof=dataclasses.replace(short, cache=True),
                          limits=SandboxConfig(), cache_dir=str(tmp_path))
     assert outcome.status == "timeout" and not (tmp_path / "proofs").exists()  # never cached
@@ -586,9 +586,9 @@ def test_real_prover_reserved_names_are_renamed(lh, monkeypatch, kind, name):
     a, b, proof = _reserved_pair(kind, name)
     r = lh(a, b, proof=proof)
     assert r.verdict == Verdict.EQUIVALENT, f"{r.reason}\n{r.proof}"
-    assert r.proof["text"] == proof
+    assert r.proof.text == proof
     if name == THEOREM:
         return  # hsx's own name, renamed whatever LH_RESERVED says
     monkeypatch.setattr(hsx.proof.lhmodule, "LH_RESERVED", frozenset())
     r = lh(a, b, proof=proof)
-    assert r.verdict == Verdict.UNKNOWN and r.proof["status"] != "proved", r.proof
+    assert r.verdict == Verdict.UNKNOWN and r.proof.status != "proved", r.proof

@@ -10,7 +10,7 @@ import pytest
 
 from hsx.haskell import sandbox
 from hsx.config import SandboxConfig
-from hsx.proof.liquid import check_proof_text
+from hsx.proof.policy import check_proof_text
 from hsx.proof.lemmas import recognise
 from hsx.proof.search import candidate_proofs
 from hsx.verdict import Verdict
@@ -174,7 +174,7 @@ def test_every_candidate_is_valid_haskell_and_passes_the_policy(verifier, tmp_pa
 def test_real_prover_proves_with_the_new_templates(real_prover, check, name, a, b, template):
     r = check(a, b)
     assert r.verdict == Verdict.EQUIVALENT, f"{name}: {r.reason}"
-    assert r.proof["template"].startswith(template), r.proof["template"]
+    assert r.proof.template.startswith(template), r.proof.template
 
 
 @pytest.mark.liquid
@@ -185,4 +185,4 @@ def test_real_prover_never_proves_a_false_pair_by_search(real_prover, check):
     b = "f :: Int -> Int -> Int\nf a b\n  | b > a + 100000000 = a\n  | b > a = b\n  | otherwise = a\n"
     r = check(a, b)
     assert r.verdict != Verdict.EQUIVALENT
-    assert r.proof is None or all(x["status"] != "proved" for x in r.proof["attempts"])
+    assert r.proof is None or all(x.status != "proved" for x in r.proof.attempts)

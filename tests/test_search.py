@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from hsx.config import ConfigError, SearchConfig, load_config
-from hsx.haskell.harness import mine_constants
+from hsx.haskell.hints import mine_constants
 from hsx.proof.prover import ProverMissing, locate_prover
 from hsx.haskell.source import parse_source
 from hsx.verdict import Verdict
@@ -92,7 +92,7 @@ QUICKCHECK_MAY_FIND = {"mined character in a string", "spaces only"}
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_each_generator_family_finds_its_pair(hsx, plain, family):
     a, b = FAMILIES[family]
-    r = hsx.verify.pipeline(PairRequest(a, b))
+    r = hsx.verify(PairRequest(a, b))
     assert r.verdict == Verdict.INEQUIVALENT, r.reason
     assert r.confirmed and r.tried.found_by in r.tried.strategies
     if family not in QUICKCHECK_MAY_FIND:
@@ -103,7 +103,7 @@ def test_each_generator_family_finds_its_pair(hsx, plain, family):
 
 def test_result_says_what_each_strategy_tried_and_which_found_it(hsx):
     a, b = FAMILIES["Integer beyond Int"]
-    r = hsx.verify.pipeline(PairRequest(a, b))
+    r = hsx.verify(PairRequest(a, b))
     assert r.tried.found_by != "enumerate"
     assert r.tried.strategies["enumerate"] == r.tried.enumerated > 0
     assert sum(n for k, n in r.tried.strategies.items() if k != "enumerate") == r.tried.random_tests
@@ -112,7 +112,7 @@ def test_result_says_what_each_strategy_tried_and_which_found_it(hsx):
 
 
 def test_unknown_cycles_every_strategy_until_the_cap(hsx):
-    r = hsx.verify.pipeline(PairRequest("f :: [Int] -> Int\nf = sum\n", "f :: [Int] -> Int\nf = foldl (+) 0\n"))
+    r = hsx.verify(PairRequest("f :: [Int] -> Int\nf = sum\n", "f :: [Int] -> Int\nf = foldl (+) 0\n"))
     assert r.verdict == Verdict.UNKNOWN
     assert set(r.tried.strategies) == {"enumerate", "boundary", "mined", "structure", "random"}
     assert r.tried.random_tests == TESTS and r.tried.found_by is None
@@ -187,7 +187,7 @@ def test_overflow_pair_with_an_accepted_proof_is_inequivalent(prover_config, too
         r = v.verify(PairRequest(OVERFLOW_A, OVERFLOW_B, proof=OVERFLOW_PROOF))
     assert r.verdict == Verdict.INEQUIVALENT, r.reason
     # The proof really was accepted: the verdict rests on the counterexample.
-    assert r.proof["status"] == "proved" and r.proof["integer_model"] == "unbounded"
+    assert r.proof.status == "proved" and r.proof.integer_model == "unbounded"
     assert "unbounded integers" in r.reason and r.confirmed
 
 
@@ -200,8 +200,8 @@ def test_overflow_check_runs_before_a_proof_is_accepted(prover_config, toolchain
         r = v.verify(PairRequest(OVERFLOW_A, OVERFLOW_B, proof=OVERFLOW_PROOF))
     assert r.verdict == Verdict.INEQUIVALENT, r.reason
     assert r.tried.found_by == "overflow" and r.tried.strategies["overflow"] > 0
-    assert r.proof["status"] == "proved" and r.proof["machine_integers"]
-    assert r.proof["overflow_search"]["found"]
+    assert r.proof.status == "proved" and r.proof.machine_integers
+    assert r.proof.overflow_search.found
 
 
 @pytest.mark.liquid
@@ -210,6 +210,6 @@ def test_equivalent_int_pair_records_the_integer_model(prover_config, toolchain)
         r = v.verify(PairRequest("f :: Int -> Int\nf x = 2 * x\n", "f :: Int -> Int\nf x = x + x\n",
                                  proof="equiv _ = ()\n"))
     assert r.verdict == Verdict.EQUIVALENT, r.reason
-    assert r.proof["integer_model"] == "unbounded" and r.proof["machine_integers"] is True
-    assert r.proof["overflow_search"]["inputs"] > 0 and not r.proof["overflow_search"]["found"]
-    assert r.tried.strategies["overflow"] == r.proof["overflow_search"]["inputs"]
+    assert r.proof.integer_model == "unbounded" and r.proof.machine_integers is True
+    assert r.proof.overflow_search.inputs > 0 and not r.proof.overflow_search.found
+    assert r.tried.strategies["overflow"] == r.proof.overflow_search.inputs

@@ -290,7 +290,7 @@ def test_cpu_iteration_with_transform_alice_end_to_end(tmp_path, toolchain):
     summary = (out / "summary.md").read_text()
     assert (out / "heldout.png").stat().st_size > 1000
     assert "held-out split" in summary and "Yield per transformation" in summary
-    from hsx.data.dataset import collect_pairs
+    from hsx.data.pairs import collect_pairs
     pairs, _ = collect_pairs([run])
     assert pairs and all(p["source"] == "transform" and p["transform"] in m["transforms"] or p["iteration"] == 1
                          for p in pairs)

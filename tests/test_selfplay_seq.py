@@ -20,7 +20,7 @@ import pytest
 
 from hsx.agents import prompts
 from hsx.config import load_config
-from hsx.data.dataset import export_pairs
+from hsx.data.pairs import export_pairs
 from hsx.models.generation import Generation, make_generator
 from hsx.proof.prover import ProverMissing, locate_prover
 from hsx.runs import read_json, read_jsonl

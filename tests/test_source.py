@@ -4,7 +4,8 @@ import pytest
 
 from hsx.haskell.hstypes import (TCon, TFun, TList, TTuple, TVar, canonical, expand_synonyms, parse_scheme,
                          render, render_scheme, split_function)
-from hsx.haskell.source import SourceError, parse_source, tokenize
+from hsx.haskell.source import parse_source
+from hsx.haskell.tokens import SourceError, tokenize
 
 SRC = '''{-# LANGUAGE LambdaCase #-}
 module Shapes (area) where

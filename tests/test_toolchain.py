@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from hsx.proof import prover as prover_mod
-from hsx.cli import main
+from hsx.cli.main import main
 from hsx.config import SandboxConfig, ToolchainConfig, load_config
 from hsx.proof.prover import ProverMissing, locate_prover
 

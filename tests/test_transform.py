@@ -13,7 +13,8 @@ import pytest
 from hsx.config import load_config
 from hsx.runs import read_json, read_jsonl
 from hsx.selfplay.loop import run_selfplay
-from hsx.selfplay.transform import TRANSFORMS, propose, token_syntax, variants
+from hsx.selfplay.syntax_tree import token_syntax
+from hsx.selfplay.transform import TRANSFORMS, propose, variants
 from hsx.verdict import Verdict
 from hsx.verify.pipeline import PairRequest
 

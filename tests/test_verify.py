@@ -57,15 +57,15 @@ def test_equivalent_pairs_are_never_called_inequivalent(check, prover_installed,
     if name in NEVER_PROVED:
         assert r.verdict == UNK and "proof" in r.reason, r.reason
     if r.verdict == Verdict.EQUIVALENT:
-        assert prover_installed and r.proof["status"] == "proved" and r.proof["text"], r.reason
+        assert prover_installed and r.proof.status == "proved" and r.proof.text, r.reason
         return
     assert r.verdict == UNK and "proof" in r.reason, r.reason
     if name == "double-rounding" or not prover_installed:
-        assert r.proof is None or r.proof["status"] == "prover-missing", r.proof
+        assert r.proof is None or r.proof.status == "prover-missing", r.proof
     else:
-        assert r.proof["attempts"] and r.proof["status"] not in ("prover-missing", "proved"), r.proof
+        assert r.proof.attempts and r.proof.status not in ("prover-missing", "proved"), r.proof
         if NEVER_PROVED.get(name):
-            assert r.proof["status"] == NEVER_PROVED[name], r.proof
+            assert r.proof.status == NEVER_PROVED[name], r.proof
 
 
 # -- inequivalent pairs: found, minimal, confirmed --------------------------------------------
@@ -186,9 +186,9 @@ def test_infinite_loop_is_contained_and_never_a_difference(check, prover_install
     assert "possible divergence" in r.reason
     assert r.timings["search"] < 20  # contained by the search's own limits
     if prover_installed:  # and Liquid Haskell does not take f for a terminating function
-        assert {a["status"] for a in r.proof["attempts"]} <= {"termination", "skipped"}, r.proof
+        assert {a.status for a in r.proof.attempts} <= {"termination", "skipped"}, r.proof
     else:
-        assert r.proof["status"] == "prover-missing"
+        assert r.proof.status == "prover-missing"
 
 
 def test_memory_bomb_is_contained(check):

@@ -1,4 +1,3 @@
-{-# LANGUAGE ScopedTypeVariables #-}
 -- | hsx-helper: one long-lived GHC interpreter session that loads the modules hsx writes for a
 -- pair of programs and runs the search in "Hsx.Runtime".  Reusing the session is what makes a
 -- check take milliseconds instead of the seconds a fresh ghc compile-and-link costs (see
@@ -8,14 +7,14 @@
 -- Usage: hsx-helper [--package-db DIR]... +RTS -M1g -RTS
 module Main (main) where
 
-import Control.Exception (SomeException, displayException, evaluate)
+import Control.Exception (evaluate, fromException)
 import Control.Monad (unless)
-import Control.Monad.Catch (catch, throwM)
+import Control.Monad.Catch (throwM)
 import qualified Data.ByteString.Char8 as BC
 import qualified Data.ByteString.Lazy.Char8 as BL
 import Data.List (intercalate)
 import qualified Data.Map.Strict as Map
-import qualified Data.Aeson as J
+import Hsx.Exception (attempt, describe, finally)
 import Hsx.Runtime (Job, checkJob, sampleJob, searchJob)
 import Language.Haskell.Interpreter
 import Language.Haskell.Interpreter.Unsafe (unsafeRunInterpreterWithArgs)
@@ -35,11 +34,11 @@ main = do
   mapM_ (`hSetEncoding` utf8) [stdin, stdout, stderr]
   env <- newSyntaxEnv
   result <- unsafeRunInterpreterWithArgs (concatMap (\d -> ["-package-db", d]) dbs) $ do
-    liftIO (send ready)
+    liftIO (send (encodeReply Ready))
     loop env
   case result of
     Left err -> do
-      send (failure Nothing "internal" (describe err))
+      send (encodeReply (Failure Nothing Internal (errorText err)))
       exitFailure
     Right () -> pure ()
 
@@ -48,45 +47,55 @@ packageDbs [] = Right []
 packageDbs ("--package-db" : d : rest) = (d :) <$> packageDbs rest
 packageDbs (a : _) = Left ("hsx-helper: unexpected argument " ++ a)
 
-send :: J.Value -> IO ()
-send v = BL.putStrLn (encodeLine v) >> hFlush stdout
+send :: BL.ByteString -> IO ()
+send line = BL.putStrLn line >> hFlush stdout
 
 loop :: SyntaxEnv -> Interpreter ()
 loop env = do
   eof <- liftIO isEOF
   unless eof $ do
     line <- liftIO BC.getLine
-    response <- case parseRequest (BL.fromStrict line) of
-      Left err -> pure (failure Nothing "bad-request" err)
+    encoded <- case parseRequest (BL.fromStrict line) of
+      Left err -> pure (encodeReply (Failure Nothing BadRequest err))
       Right req -> answer env req
-    liftIO (send response)
+    liftIO (send encoded)
     loop env
 
-answer :: SyntaxEnv -> Request -> Interpreter J.Value
-answer env req = guarded (requestId req) $ case req of
-  Ping rid -> pure (okTypes rid Map.empty)
-  Types rid dir files names -> do
+-- | The encoded reply to one request.  Every exception on the way (loading, running, and
+-- encoding, which forces the report) becomes a failure reply, so that the helper goes on.
+answer :: SyntaxEnv -> Request -> Interpreter BL.ByteString
+answer env (Request rid op) = do
+  r <- attempt $ do
+    reply <- perform rid env op
+    let encoded = encodeReply reply
+    _ <- liftIO (evaluate (BL.length encoded))
+    pure encoded
+  case r of
+    Right encoded -> pure encoded
+    Left e -> do
+      (kind, msg) <- case fromException e of
+        Just err@(WontCompile _) -> pure (CompileError, errorText err)
+        Just err -> pure (Internal, errorText err)
+        Nothing -> (,) Internal <$> liftIO (describe e)
+      pure (encodeReply (Failure (Just rid) kind msg))
+
+perform :: Int -> SyntaxEnv -> Op -> Interpreter Reply
+perform rid env op = case op of
+  Types dir files names -> do
     load dir files
     types <- mapM (\n -> (,) n <$> typeOf n) names
-    pure (okTypes rid (Map.fromList types))
-  Run rid isSearch dir files jobName lim -> do
+    pure (TypesOk rid (Map.fromList types))
+  Run mode dir files jobName lim -> do
     load dir files
     job <- interpret jobName (as :: Job)
-    report <- liftIO (if isSearch then searchJob lim job else checkJob lim job)
-    -- Force the response here, so that a failure while encoding is answered, not fatal.
-    let v = okReport rid report
-    _ <- liftIO (evaluate (BL.length (encodeLine v)))
-    pure v
-  Sample rid dir files jobName lim count -> do
+    ReportOk rid <$> liftIO (case mode of
+                               Search -> searchJob lim job
+                               Check -> checkJob lim job)
+  Sample dir files jobName lim count -> do
     load dir files
     job <- interpret jobName (as :: Job)
-    rows <- liftIO (sampleJob lim count job)
-    let v = okSamples rid rows
-    _ <- liftIO (evaluate (BL.length (encodeLine v)))
-    pure v
-  Syntax rid source -> do
-    tree <- liftIO (syntaxOf env source)
-    pure (either (failure (Just rid) "internal") (okSyntax rid) tree)
+    Samples rid <$> liftIO (sampleJob lim count job)
+  Syntax source -> SyntaxOk rid <$> liftIO (syntaxOf env source)
 
 -- | Loads the given module files (and nothing else: the search path is the request's own
 -- directory) and brings every one of them into scope qualified by its own name.
@@ -97,19 +106,19 @@ load dir files = do
   -- error.  hint 0.9 with GHC 9.0 does not collect GHC's messages (GHC prints them to stderr),
   -- so stderr is captured into a file in the request's directory while the modules load.
   let captured = dir </> "ghc-messages.txt"
-  result <- withStderrTo captured (try' (loadModules (map (dir </>) files)))
+  result <- withStderrTo captured (attempt (loadModules (map (dir </>) files)))
   case result of
     Right () -> pure ()
-    Left (WontCompile errs) | any (not . null . errMsg) errs -> throwM (WontCompile errs)
-    Left e -> do
-      printed <- liftIO (readFile captured)
-      _ <- liftIO (evaluate (length printed))
-      throwM (WontCompile [GhcError (if null printed then "could not load the modules: " ++ describe e
-                                     else printed)])
+    Left e -> case fromException e of
+      Just (WontCompile errs) | any (not . null . errMsg) errs -> throwM (WontCompile errs)
+      Just err -> do
+        printed <- liftIO (readFile captured)
+        _ <- liftIO (evaluate (length printed))
+        throwM (WontCompile [GhcError (if null printed then "could not load the modules: " ++ errorText err
+                                       else printed)])
+      Nothing -> throwM e
   names <- getLoadedModules
   setImportsQ (("Prelude", Nothing) : ("Hsx.Runtime", Nothing) : [(m, Just m) | m <- names])
-  where
-    try' action = (Right <$> action) `catch` (pure . Left)
 
 -- | Runs an action with the process's stderr handle pointing at a file.
 withStderrTo :: FilePath -> Interpreter a -> Interpreter a
@@ -125,28 +134,10 @@ withStderrTo path action = do
         hFlush stderr
         hDuplicateTo saved stderr
         hClose saved
-  r <- action `catch` \(e :: SomeException) -> restore >> throwM e
-  restore
-  pure r
+  action `finally` restore
 
-requestId :: Request -> Int
-requestId (Ping rid) = rid
-requestId (Types rid _ _ _) = rid
-requestId (Run rid _ _ _ _ _) = rid
-requestId (Sample rid _ _ _ _ _) = rid
-requestId (Syntax rid _) = rid
-
-guarded :: Int -> Interpreter J.Value -> Interpreter J.Value
-guarded rid action =
-  (action `catch` \(e :: InterpreterError) -> pure (classifyError e))
-    `catch` \(e :: SomeException) -> pure (failure (Just rid) "internal" (displayException e))
-  where
-    classifyError e@(WontCompile _) = failure (Just rid) "compile-error" (describe e)
-    classifyError e = failure (Just rid) "internal" (describe e)
-
-describe :: InterpreterError -> String
-describe (WontCompile errs) = intercalate "\n" (map errMsg errs)
-describe (UnknownError s) = s
-describe (NotAllowed s) = s
-describe (GhcException s) = s
-
+errorText :: InterpreterError -> String
+errorText (WontCompile errs) = intercalate "\n" (map errMsg errs)
+errorText (UnknownError s) = s
+errorText (NotAllowed s) = s
+errorText (GhcException s) = s

@@ -1,18 +1,21 @@
 {-# LANGUAGE OverloadedStrings #-}
 -- | The JSON Lines protocol between hsx (Python) and this helper.  One request per line on
--- stdin, one response per line on stdout, in order.  README.md documents it; hsx/haskell.py is
--- the only Python module that speaks it.  Bump 'protocolVersion' on any incompatible change.
+-- stdin, one reply per line on stdout, in order.  README.md documents it; hsx/haskell/helper.py
+-- is the only Python module that speaks it.  Bump 'protocolVersion' on any incompatible change.
+--
+-- A request is parsed into 'Request'; every answer is a 'Reply', and 'encodeReply' is the one
+-- place that turns a reply into JSON.
 module Protocol
   ( protocolVersion
+    -- * Requests
   , Request (..)
+  , Op (..)
+  , Mode (..)
   , parseRequest
-  , ready
-  , okTypes
-  , okReport
-  , okSamples
-  , okSyntax
-  , failure
-  , encodeLine
+    -- * Replies
+  , Reply (..)
+  , FailureKind (..)
+  , encodeReply
   ) where
 
 import Data.Aeson ((.:), (.:?), (.!=), (.=))
@@ -27,17 +30,27 @@ import Data.Version (showVersion)
 protocolVersion :: Int
 protocolVersion = 2
 
-data Request
-  = Ping Int
-  | Types Int FilePath [FilePath] [String]
-    -- ^ id, directory, module files to load, qualified names whose types are wanted
-  | Run Int Bool FilePath [FilePath] String Limits
-    -- ^ id, search (True) or check the job's own inputs (False), directory, module files,
-    -- qualified name of the 'Job', limits
-  | Sample Int FilePath [FilePath] String Limits Int
-    -- ^ id, directory, module files, the 'Job', limits (seed, max_size), how many inputs
-  | Syntax Int String
-    -- ^ id, the source text to parse (the "syntax" op: GHC's parser only, see Syntax.hs)
+-- ---------------------------------------------------------------------------------------------
+-- Requests
+
+data Request = Request
+  { requestId :: Int
+  , requestOp :: Op
+  }
+
+-- | The operations (README.md, "Requests").
+data Op
+  = Types FilePath [FilePath] [String]
+    -- ^ directory, module files to load, qualified names whose types are wanted
+  | Run Mode FilePath [FilePath] String Limits
+    -- ^ directory, module files, qualified name of the 'Hsx.Runtime.Job', limits
+  | Sample FilePath [FilePath] String Limits Int
+    -- ^ directory, module files, the job, limits (seed, max_size), how many inputs
+  | Syntax String
+    -- ^ the source text to parse (GHC's parser only, see Syntax.hs)
+
+-- | @search@ looks for a difference; @check@ runs the job's own inputs.
+data Mode = Search | Check
 
 parseRequest :: BL.ByteString -> Either String Request
 parseRequest line = J.eitherDecode line >>= J.parseEither request
@@ -45,22 +58,24 @@ parseRequest line = J.eitherDecode line >>= J.parseEither request
     request = J.withObject "request" $ \o -> do
       rid <- o .: "id"
       op <- o .: "op"
-      case (op :: String) of
-        "ping" -> pure (Ping rid)
-        "types" -> Types rid <$> o .: "dir" <*> o .: "modules" <*> o .: "names"
-        "search" -> run rid True o
-        "check" -> run rid False o
+      Request rid <$> case (op :: String) of
+        "types" -> Types <$> o .: "dir" <*> o .: "modules" <*> o .: "names"
+        "search" -> run Search o
+        "check" -> run Check o
         "sample" -> do
           lim <- o .: "limits" >>= limits
-          Sample rid <$> o .: "dir" <*> o .: "modules" <*> o .: "job" <*> pure lim <*> o .: "count"
-        "syntax" -> Syntax rid <$> o .: "source"
+          Sample <$> o .: "dir" <*> o .: "modules" <*> o .: "job" <*> pure lim <*> o .: "count"
+        "syntax" -> Syntax <$> o .: "source"
         _ -> fail ("unknown op " ++ show op)
-    run rid isSearch o = do
+    run mode o = do
       lim <- o .: "limits" >>= limits
-      Run rid isSearch <$> o .: "dir" <*> o .: "modules" <*> o .: "job" <*> pure lim
+      Run mode <$> o .: "dir" <*> o .: "modules" <*> o .: "job" <*> pure lim
+    -- The defaults are SearchConfig's in hsx/config.py, which is their source: the Python
+    -- client always sends these fields, so the defaults only serve hand-written requests.
+    -- render_cap has no config.py field and is never sent; 4000 is the helper's own.
     limits = J.withObject "limits" $ \o -> Limits
       <$> o .: "seed"
-      <*> o .:? "tests" .!= 100
+      <*> o .:? "tests" .!= 0
       <*> o .:? "max_size" .!= 30
       <*> o .:? "depth" .!= 4
       <*> o .:? "enum_cap" .!= 2000
@@ -71,52 +86,64 @@ parseRequest line = J.eitherDecode line >>= J.parseEither request
       <*> o .:? "strategies" .!= ["enumerate", "boundary", "mined", "structure", "random"]
     times p k = fmap (* k) p
 
-ready :: J.Value
-ready = J.object
+-- ---------------------------------------------------------------------------------------------
+-- Replies
+
+-- | One line the helper prints: the greeting, or the answer to one request.
+data Reply
+  = Ready                                  -- ^ printed once, on start
+  | TypesOk Int (Map.Map String String)    -- ^ types: each qualified name's type
+  | ReportOk Int Report                    -- ^ search, check
+  | Samples Int [[String]]                 -- ^ sample: each input's arguments, printed
+  | SyntaxOk Int J.Value                   -- ^ syntax: the tree Syntax.hs built
+  | Failure (Maybe Int) FailureKind String -- ^ the request's id (when it parsed) and why
+
+data FailureKind
+  = CompileError  -- ^ GHC rejected a module or the job expression
+  | BadRequest    -- ^ the line was not a valid request
+  | Internal      -- ^ anything else
+
+encodeReply :: Reply -> BL.ByteString
+encodeReply = J.encode . reply
+
+reply :: Reply -> J.Value
+reply Ready = J.object
   [ "status" .= ("ready" :: String)
   , "protocol" .= protocolVersion
   , "ghc" .= showVersion fullCompilerVersion
   ]
+reply (TypesOk rid types) = ok rid ["types" .= types]
+reply (ReportOk rid rep) = ok rid ["report" .= report rep]
+reply (Samples rid rows) = ok rid ["inputs" .= rows]
+reply (SyntaxOk rid tree) = ok rid ["syntax" .= tree]
+reply (Failure rid k msg) = J.object ["id" .= rid, "status" .= status k, "message" .= msg]
+  where
+    status CompileError = "compile-error" :: String
+    status BadRequest = "bad-request"
+    status Internal = "internal"
 
-okTypes :: Int -> Map.Map String String -> J.Value
-okTypes rid types = J.object ["id" .= rid, "status" .= ("ok" :: String), "types" .= types]
+ok :: Int -> [J.Pair] -> J.Value
+ok rid fields = J.object (["id" .= rid, "status" .= ("ok" :: String)] ++ fields)
 
-okReport :: Int -> Report -> J.Value
-okReport rid rep = J.object
-  [ "id" .= rid
-  , "status" .= ("ok" :: String)
-  , "report" .= J.object
-      [ "found" .= fmap row (repFound rep)
-      , "possible" .= map row (repPossible rep)
-      , "enumerated" .= repEnumerated rep
-      , "random" .= repRandom rep
-      , "depth" .= repDepth rep
-      , "shrinks" .= repShrinks rep
-      , "exhausted" .= repExhausted rep
-      , "outputs" .= map row (repOutputs rep)
-      , "strategies" .= Map.fromList (repStrategies rep)
-      , "found_by" .= repFoundBy rep
-      , "cpu_ms" .= repCpuMillis rep
-      ]
+report :: Report -> J.Value
+report rep = J.object
+  [ "found" .= fmap row (repFound rep)
+  , "possible" .= map row (repPossible rep)
+  , "enumerated" .= repEnumerated rep
+  , "random" .= repRandom rep
+  , "depth" .= repDepth rep
+  , "shrinks" .= repShrinks rep
+  , "exhausted" .= repExhausted rep
+  , "outputs" .= map row (repOutputs rep)
+  , "strategies" .= Map.fromList (repStrategies rep)
+  , "found_by" .= repFoundBy rep
+  , "cpu_ms" .= repCpuMillis rep
   ]
   where
     row (input, l, r) = J.object ["input" .= input, "left" .= outcome l, "right" .= outcome r]
-    outcome (Value v) = J.object ["kind" .= ("value" :: String), "value" .= v]
-    outcome (Raised k m) =
-      J.object ["kind" .= ("exception" :: String), "exception" .= k, "message" .= m]
-    outcome TimedOut = J.object ["kind" .= ("timeout" :: String)]
-    outcome (Resource m) = J.object ["kind" .= ("resource" :: String), "message" .= m]
 
-okSamples :: Int -> [[String]] -> J.Value
-okSamples rid rows = J.object ["id" .= rid, "status" .= ("ok" :: String), "inputs" .= rows]
-
-okSyntax :: Int -> J.Value -> J.Value
-okSyntax rid tree = J.object ["id" .= rid, "status" .= ("ok" :: String), "syntax" .= tree]
-
--- | status is one of: compile-error (GHC rejected a module or the job expression),
--- bad-request (the line was not a valid request), internal (anything else).
-failure :: Maybe Int -> String -> String -> J.Value
-failure rid status msg = J.object ["id" .= rid, "status" .= status, "message" .= msg]
-
-encodeLine :: J.Value -> BL.ByteString
-encodeLine = J.encode
+outcome :: Outcome -> J.Value
+outcome (Value v) = J.object ["kind" .= ("value" :: String), "value" .= v]
+outcome (Raised k m) = J.object ["kind" .= ("exception" :: String), "exception" .= k, "message" .= m]
+outcome TimedOut = J.object ["kind" .= ("timeout" :: String)]
+outcome (Resource m) = J.object ["kind" .= ("resource" :: String), "message" .= m]

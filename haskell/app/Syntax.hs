@@ -3,7 +3,7 @@
 -- | The @syntax@ op: one Haskell source read by GHC's own parser (no renamer, no type checker,
 -- nothing loaded or run).  It answers what the module declares, the free names each declaration
 -- uses after local shadowing, and where its expressions are, as JSON (README.md, "The syntax
--- op").  hsx's hand-written reader (hsx/source.py) defers to it wherever it is not exact.
+-- op").  hsx's hand-written reader (hsx/haskell/source.py) defers to it wherever it is not exact.
 --
 -- The GHC API changes between major versions; this module is written against GHC 9.0.2, the one
 -- compiler hsx supports (Debian's, and the Nix shell's: see flake.nix).
@@ -11,7 +11,6 @@ module Syntax (SyntaxEnv, newSyntaxEnv, syntaxOf) where
 
 import qualified Data.Aeson as J
 
-import Control.Exception (SomeException, evaluate, try)
 import Data.Aeson ((.=))
 import Data.Char (isAlpha)
 import Data.Data (Data, cast, gmapQ)
@@ -59,24 +58,20 @@ baseFlags (SyntaxEnv ref) = do
       writeIORef ref (Just d)
       pure d
 
--- | The JSON answer for one source text (Right), or why there is none (Left: the helper's fault).
-syntaxOf :: SyntaxEnv -> String -> IO (Either String J.Value)
+-- | The JSON answer for one source text.  It is lazy: the helper forces it while encoding the
+-- reply, and answers any exception on the way as its own fault (an @internal@ failure).
+syntaxOf :: SyntaxEnv -> String -> IO J.Value
 syntaxOf env source = do
-  r <- try $ do
-    base <- baseFlags env
-    let buf = stringToStringBuffer source
-        exts = [drop 2 o | L _ o <- getOptions base buf "<source>", take 2 o == "-X"]
-        dflags = foldl extension base exts
-        loc = mkRealSrcLoc (mkFastString "<source>") 1 1
-    case unP parseModule (mkPState dflags buf loc) of
-      POk _ (L _ hsmod) -> do
-        let v = moduleJson (mkLines source) exts hsmod
-        _ <- evaluate (length (show (J.encode v)))
-        pure v
-      PFailed pst -> pure (failed
-        [ J.object (spanStart (mkLines source) (errMsgSpan m) ++ ["message" .= showSDoc dflags (pprLocErrMsg m)])
-        | m <- bagToList (getErrorMessages pst dflags) ])
-  pure (either (\(e :: SomeException) -> Left (show e)) Right r)
+  base <- baseFlags env
+  let buf = stringToStringBuffer source
+      exts = [drop 2 o | L _ o <- getOptions base buf "<source>", take 2 o == "-X"]
+      dflags = foldl extension base exts
+      loc = mkRealSrcLoc (mkFastString "<source>") 1 1
+  pure $ case unP parseModule (mkPState dflags buf loc) of
+    POk _ (L _ hsmod) -> moduleJson (mkLines source) exts hsmod
+    PFailed pst -> failed
+      [ J.object (spanStart (mkLines source) (errMsgSpan m) ++ ["message" .= showSDoc dflags (pprLocErrMsg m)])
+      | m <- bagToList (getErrorMessages pst dflags) ]
   where
     failed errs = J.object
       [ "module" .= J.Null, "language" .= ([] :: [String]), "errors" .= errs

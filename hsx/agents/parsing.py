@@ -16,7 +16,7 @@ hsx/agents/prompts.py asks for, through the same constants.  Rules:
 
 `same_program` rejects a Q that is P again: equal token streams up to comments, layout and a
 consistent renaming of the program's own names (alpha-equivalence).  Keywords, library names
-(`hsx.pool.programs.LIBRARY_NAMES`), Prelude constructors and types, literals and library operators
+(`hsx.pool.reflect.LIBRARY_NAMES`), Prelude constructors and types, literals and library operators
 must match exactly, so `foldl` for `foldr` or `<` for `<=` is a different program.
 """
 
@@ -25,9 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hsx.pool.programs import LIBRARY_NAMES
+from hsx.pool.reflect import LIBRARY_NAMES
 from hsx.agents.prompts import ANSWER_MARKER, FENCE, INPUT_LABEL, NO, PROOF_LABEL, Q_LABEL, YES
-from hsx.haskell.source import SourceError, Token, parse_source, tokenize
+from hsx.haskell.source import parse_source
+from hsx.haskell.tokens import SourceError, Token, tokenize
 
 Q_LABELS = (Q_LABEL, "hs")  # ```hs is a common spelling of the same thing
 

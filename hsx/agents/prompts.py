@@ -238,7 +238,7 @@ __all__ = ["ANSWER_MARKER", "FENCE", "INPUT_LABEL", "NO", "PROOF_LABEL", "Q_LABE
 
 
 # ------------------------------------------------------------------------------------------------
-# OpInstruct-HSx: Python -> Haskell translation (hsx/data/dataset.py)
+# OpInstruct-HSx: Python -> Haskell translation (hsx/data/translate.py)
 
 # Two worked examples (written for hsx): one list function, one with Maybe and a helper.
 _TRANSLATE_EXAMPLES = (
@@ -277,7 +277,7 @@ Answer with the complete Haskell code in one {FENCE}{Q_LABEL} block."""
 
 def translate_python(item) -> list[dict]:
     """The few-shot prompt that asks for a Haskell translation of one Python instruction item
-    (`hsx.data.dataset.PythonItem`: its `instruction` and Python `solution`).  The examples are earlier
+    (`hsx.data.sources.PythonItem`: its `instruction` and Python `solution`).  The examples are earlier
     user/assistant turns, so a chat model sees the answer format twice before its own turn."""
     messages: list[dict] = []
     for instruction, python, haskell in _TRANSLATE_EXAMPLES:
@@ -288,7 +288,7 @@ def translate_python(item) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------------------------
-# Evaluation (hsx/eval/evaluation.py): EquiBench, PySecDB, HumanEval-hs.  Held-out Haskell pairs use
+# Evaluation (hsx/eval/items.py): EquiBench, PySecDB, HumanEval-hs.  Held-out Haskell pairs use
 # `bob_judge` itself, so the evaluation asks exactly what self-play trained.
 
 _YES_NO_LINE = (f"Reason step by step first. Then end your answer with a final line that is exactly "

@@ -1,4 +1,4 @@
-"""`hsx dataset`: build, import, export and describe datasets (hsx/data/dataset.py does the work).
+"""`hsx dataset`: build, import, export and describe datasets (hsx/data/ does the work).
 
     hsx dataset build --source items.jsonl --out data/opinstruct-hsx [--limit N] [--config x.toml]
     hsx dataset build --source nvidia/OpenCodeInstruct --max-read 200000 --limit 20000 --out ...
@@ -18,7 +18,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from hsx.config import ConfigError, HsxConfig, load_config
+from hsx.config import ConfigError, HsxConfig, help_text, load_config
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -27,9 +27,9 @@ err_console = Console(stderr=True, highlight=False)
 def _config(path: str | None, jobs: int | None) -> HsxConfig:
     try:
         config = load_config(path)
+        return dataclasses.replace(config, jobs=jobs) if jobs is not None else config
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
-    return dataclasses.replace(config, jobs=jobs) if jobs else config
 
 
 def _fail(e: Exception) -> click.ClickException:
@@ -38,7 +38,7 @@ def _fail(e: Exception) -> click.ClickException:
 
 _config_option = click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
                               help="TOML config (model, sampling, sandbox and search limits).")
-_jobs_option = click.option("--jobs", type=int, help="Parallel validation workers [config jobs: all cores].")
+_jobs_option = click.option("--jobs", type=int, help=help_text("jobs"))
 _test_option = click.option("--test-fraction", type=float, default=0.1, show_default=True,
                             help="Share of programs in the test split (by code hash).")
 
@@ -66,7 +66,8 @@ def dataset() -> None:
 def build_command(source, out, limit, max_read, split, inputs_per_program, batch_size, seed, test_fraction,
                   jobs, config_path) -> None:
     """Translate Python items to Haskell with the model and keep the programs that validate."""
-    from hsx.data.dataset import BuildOptions, DatasetError, build, counts_table
+    from hsx.data.build import BuildOptions, build
+    from hsx.data.files import DatasetError, counts_table
     from hsx.verify.pipeline import Verifier
 
     config = _config(config_path, jobs)
@@ -98,7 +99,8 @@ def build_command(source, out, limit, max_read, split, inputs_per_program, batch
 @_config_option
 def import_command(source, out, split, max_read, test_fraction, jobs, config_path) -> None:
     """Load the released OpInstruct-HSx (hub id or local file) and re-validate every record."""
-    from hsx.data.dataset import DatasetError, counts_table, import_released
+    from hsx.data.files import DatasetError, counts_table
+    from hsx.data.released import import_released
     from hsx.verify.pipeline import Verifier
 
     config = _config(config_path, jobs)
@@ -121,7 +123,8 @@ def import_command(source, out, split, max_read, test_fraction, jobs, config_pat
 @_test_option
 def export_command(run_dirs, out, repo, test_fraction) -> None:
     """Every verified pair of self-play runs as a dataset, split by P."""
-    from hsx.data.dataset import DatasetError, counts_table, export_pairs, push_dataset
+    from hsx.data.files import DatasetError, counts_table, push_dataset
+    from hsx.data.pairs import export_pairs
 
     try:
         summary = export_pairs([Path(r) for r in run_dirs], Path(out), test_fraction=test_fraction)
@@ -145,7 +148,8 @@ def stats_command(directory, no_plots) -> None:
     """Size, type, arity and label distributions of a dataset; PNG plots in DIRECTORY/stats/."""
     from rich.table import Table
 
-    from hsx.data.dataset import DatasetError, dataset_stats
+    from hsx.data.files import DatasetError
+    from hsx.data.stats import dataset_stats
 
     try:
         stats = dataset_stats(Path(directory), plots=not no_plots)

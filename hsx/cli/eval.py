@@ -22,7 +22,7 @@ import click
 from rich.console import Console
 
 from hsx.eval.benchmarks import BENCHMARKS, BenchmarkError
-from hsx.config import ConfigError, load_config
+from hsx.config import ConfigError, help_text, load_config
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -65,7 +65,7 @@ def _categories(value: str | None) -> tuple[str, ...]:
 @click.option("--repeats", type=int, default=1, show_default=True,
               help="Runs with seeds SEED, SEED+1, ...: use the same for every compared model.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the first repeat.")
-@click.option("--max-new-tokens", type=int, help="Token budget per answer [config sampling.max_new_tokens].")
+@click.option("--max-new-tokens", type=int, help=help_text("sampling.max_new_tokens"))
 @_item_options
 @click.option("--name", default="", help="The model's name in reports [the adapter folder's name, or base].")
 @click.option("--out", type=click.Path(file_okay=False),
@@ -75,7 +75,8 @@ def run_cmd(benchmark, data, adapter, repeats, seed, max_new_tokens, prompts_fil
             limit, name, out, config_path) -> None:
     """Evaluate on BENCHMARK read from DATA: a local file or folder, or a hub id (EquiBench:
     anjiangwei/EquiBench-Datasets; PySecDB: sunlab/PySecDB, gated, with your hub login)."""
-    from hsx.eval.evaluation import EvalSpec, run_eval
+    from hsx.eval.items import EvalSpec
+    from hsx.eval.run import run_eval
 
     try:
         config = load_config(config_path)
@@ -132,7 +133,8 @@ def score_cmd(benchmark, data, outputs, model, prompts_file, prompt_mode, catego
     """Score outputs produced elsewhere (an API model, another harness) on BENCHMARK read from DATA,
     with the same parsing, metrics, intervals and run directory as `hsx eval run`: no GPU needed.
     HumanEval-hs outputs are compiled and run in the sandbox."""
-    from hsx.eval.evaluation import EvalSpec, score_outputs
+    from hsx.eval.items import EvalSpec
+    from hsx.eval.run import score_outputs
 
     try:
         config = load_config(config_path)
@@ -157,7 +159,7 @@ def score_cmd(benchmark, data, outputs, model, prompts_file, prompt_mode, catego
 def compare_cmd(run_a, run_b, as_json) -> None:
     """Paired per-item comparison of RUN_B against RUN_A: McNemar exact test per repeat pair and
     a paired bootstrap interval of the difference, per category and overall."""
-    from hsx.eval.evaluation import compare_runs
+    from hsx.eval.score import compare_runs
 
     try:
         c = compare_runs(Path(run_a), Path(run_b))
@@ -180,7 +182,7 @@ def compare_cmd(run_a, run_b, as_json) -> None:
               help="Folder for the PNG charts and report.md.")
 def report_cmd(runs, out) -> None:
     """PNG bar charts (per category, one bar per run, 95% intervals) and a markdown table."""
-    from hsx.eval.evaluation import write_eval_report
+    from hsx.eval.report import write_eval_report
 
     try:
         files = write_eval_report([Path(r) for r in runs], Path(out))

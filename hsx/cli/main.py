@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from hsx.verify import batch
-from hsx.config import ConfigError, HsxConfig, load_config
+from hsx.config import ConfigError, HsxConfig, help_text, load_config
 from hsx.verdict import ErrorKind, Result, Verdict, error
 from hsx.verify.pipeline import PairRequest, Verifier
 
@@ -31,13 +31,18 @@ def main() -> None:
     """hsx: Haskell program equivalence, refereed by execution and proof."""
 
 
-def _config(path: str | None, **search) -> HsxConfig:
+def _config(path: str | None, jobs: int | None = None, **search) -> HsxConfig:
+    """The config file with the command line's overrides; a bad value is a usage error."""
+    changes = {k: v for k, v in search.items() if v is not None}
     try:
         config = load_config(path)
+        if changes:
+            config = config.with_search(**changes)
+        if jobs is not None:
+            config = dataclasses.replace(config, jobs=jobs)
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
-    changes = {k: v for k, v in search.items() if v is not None}
-    return config.with_search(**changes) if changes else config
+    return config
 
 
 @main.command()
@@ -48,11 +53,11 @@ def _config(path: str | None, **search) -> HsxConfig:
 @click.option("--entry", help="Entry function name in both files.")
 @click.option("--entry-a", help="Entry function of A.")
 @click.option("--entry-b", help="Entry function of B.")
-@click.option("--tests", type=int, help="At most this many drawn inputs after enumeration; 0: until the budget [0].")
-@click.option("--depth", type=int, help="Exhaustive enumeration depth [4].")
-@click.option("--seed", type=int, help="Seed for random testing [0].")
-@click.option("--timeout", "eval_timeout", type=float, help="Seconds per side per input [1.0].")
-@click.option("--budget", type=float, help="CPU seconds for the whole search; raise it to look harder [2].")
+@click.option("--tests", type=int, help=help_text("search.tests"))
+@click.option("--depth", type=int, help=help_text("search.depth"))
+@click.option("--seed", type=int, help=help_text("search.seed"))
+@click.option("--timeout", "eval_timeout", type=float, help=help_text("search.eval_timeout"))
+@click.option("--budget", type=float, help=help_text("search.budget"))
 @click.option("--proof", "proof_path", type=click.Path(exists=True, dir_okay=False),
               help="PROOF.hs: equations of equiv, helper lemmas and functions (no theorem).")
 @click.option("--no-proof", is_flag=True, help="Skip the proof stage (counterexample search only).")
@@ -62,7 +67,7 @@ def _config(path: str | None, **search) -> HsxConfig:
 @click.option("--batch", "batch_file", type=click.Path(exists=True, dir_okay=False),
               help="JSONL file of pairs to verify.")
 @click.option("--out", type=click.Path(dir_okay=False), help="JSONL results file for --batch (resumable).")
-@click.option("--jobs", type=int, help="Parallel workers for --batch [all cores].")
+@click.option("--jobs", type=int, help=help_text("jobs"))
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config.")
 def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeout, budget, proof_path,
            no_proof, show_lh_module, as_json, batch_file, out, jobs, config_path) -> None:
@@ -70,10 +75,8 @@ def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeo
 
     Exit codes: 0 equivalent, 1 inequivalent, 2 unknown, 3 error.
     """
-    config = _config(config_path, tests=tests, depth=depth, seed=seed, eval_timeout=eval_timeout,
+    config = _config(config_path, jobs=jobs, tests=tests, depth=depth, seed=seed, eval_timeout=eval_timeout,
                      budget=budget)
-    if jobs is not None:
-        config = dataclasses.replace(config, jobs=jobs)
     if no_proof:
         config = config.with_proof(enabled=False)
     if batch_file:
@@ -143,14 +146,14 @@ def print_result(r: Result, a: str, b: str) -> None:
         rerun = " ".join(f"--input {json.dumps(x)}" for x in cx.inputs)
         c.print(f"  re-run: hsx verify {escape(a)} {escape(b)} {escape(rerun)}")
     c.print(f"  {escape(r.reason)}")
-    if r.proof and r.proof.get("text") and r.verdict == Verdict.EQUIVALENT:
-        c.print(f"  proof ({escape(r.proof['template'])}, {escape(r.proof.get('prover') or '')}):")
-        for line in r.proof["text"].splitlines():
+    if r.proof and r.proof.text and r.verdict == Verdict.EQUIVALENT:
+        c.print(f"  proof ({escape(r.proof.template or '')}, {escape(r.proof.prover or '')}):")
+        for line in r.proof.text.splitlines():
             c.print(f"    {escape(line)}")
     elif r.proof:
-        for att in r.proof.get("attempts", [])[:8]:
-            where = f" at {att['where']}" if att.get("where") else ""
-            c.print(f"  proof attempt {escape(att['template'])}: {escape(att['status'])}{escape(where)}")
+        for att in r.proof.attempts[:8]:
+            where = f" at {att.where}" if att.where else ""
+            c.print(f"  proof attempt {escape(att.template)}: {escape(att.status)}{escape(where)}")
     for p in r.possible_divergence[:3]:
         c.print(f"  possible divergence at {escape(' '.join(p.inputs))}: "
                 f"A = {escape(p.left.describe())}, B = {escape(p.right.describe())}")
@@ -247,7 +250,8 @@ def programs() -> None:
 def programs_add(file, pool_file, program_id, tags, entry, inputs, seed, config_path) -> None:
     """Validate FILE.hs, compute its record (type, arity, sample inputs, outputs, size,
     reflectable) and append it to the pool.  Exit 1 when the program is refused."""
-    from hsx.pool.programs import PoolError, ProgramRejected, add_program
+    from hsx.pool.programs import PoolError, ProgramRejected
+    from hsx.pool.validate import add_program
     config = _config(config_path)
     with Verifier(config) as verifier:
         try:
@@ -270,7 +274,8 @@ def programs_add(file, pool_file, program_id, tags, entry, inputs, seed, config_
 def programs_validate(pool, fix, config_path) -> None:
     """Re-check every program: safe, compiles, runs on its sample inputs, and every derived field
     equals what hsx computes now.  Exit 1 while any problem remains."""
-    from hsx.pool.programs import PoolError, check_pool, load_pool, pool_files, rewrite_pool_file
+    from hsx.pool.programs import PoolError, load_pool, pool_files, rewrite_pool_file
+    from hsx.pool.validate import check_pool
     config = _config(config_path)
     try:
         files = pool_files(Path(pool))

@@ -2,5 +2,14 @@
 
 Consumes Python instruction data (OpInstruct-HSx / OpenCodeInstruct) or finished self-play runs;
 produces validated Haskell programs (translated by a model, run in the sandbox) and the verified
-pairs, as Hugging Face `datasets` files with a dataset card.
+pairs, as Hugging Face `datasets` files with a dataset card.  One module per `hsx dataset` step:
+
+    sources    OpenCodeInstruct-schema records (file or hub) -> filtered `PythonItem`s
+    translate  `PythonItem`s -> a model's Haskell answers (resumable log), the code read out of them
+    validate   one untrusted Haskell program -> kept with its evaluation, or a rejection reason
+    build      `hsx dataset build`: sources -> translate -> validate -> the OpInstruct-HSx dataset
+    released   `hsx dataset import`: the released OpInstruct-HSx, re-run by hsx, in the pool schema
+    pairs      `hsx dataset export`: the verified pairs of self-play runs
+    stats      `hsx dataset stats`: distributions and plots of a written dataset
+    files      what they share: the dataset directory's files, the split by code hash, the card pieces
 """

@@ -48,7 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hsx.config import SandboxConfig
-from hsx.haskell.source import HaskellSource, Token, pragma_word, language_extensions, tokenize
+from hsx.haskell.source import HaskellSource, language_extensions, pragma_word
+from hsx.haskell.tokens import Token, tokenize
 
 # ------------------------------------------------------------------------------------------------
 # Static policy

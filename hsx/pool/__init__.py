@@ -1,6 +1,7 @@
 """The program pool: the P's that self-play starts from.
 
-Consumes `data/programs/*.jsonl` (one program per line: its code and entry, plus the fields
-`hsx programs validate` derives: type, inputs, outputs, reflectability); produces `Program`
-records, checked by running them through hsx.verify.
+Consumes `data/programs/*.jsonl` (one program per line: its code, entry and sample inputs, plus the
+fields hsx derives: type, arity, outputs, size, reflectability); produces `Program` records
+(`programs`: the record and its files), checked and derived by running them through hsx.verify
+(`validate`: `hsx programs validate` and `add`), with the reflectability guess from `reflect`.
 """

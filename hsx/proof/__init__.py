@@ -1,7 +1,8 @@
 """Equivalence proofs with Liquid Haskell.
 
-Consumes two parsed programs and their entries (from hsx.haskell); produces hsx's own theorem
-module (`lhmodule`: the theorem is built here, never written by a model), candidate proofs
-(`search`, with the lemma library `lemmas`), the proof-text policy and the classification of the
-prover's output (`liquid`), and a checked result from the real prover (`prover`).
+Consumes two parsed programs, their entries and GHC's types (from hsx.verify, through hsx.haskell),
+and optional proof text; produces a `hsx.verdict.ProofRecord` (`stage`).  On the way: hsx's own
+theorem module (`lhmodule`: the theorem is built here, never written by a model), candidate
+proofs (`search`, with the lemma library `lemmas`), the proof-text policy (`policy`), a run of the
+real prover (`prover`) and the classification of what it printed (`liquid`).
 """

@@ -22,8 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hsx.haskell.hstypes import TCon, TList, render, split_function
+from hsx.proof.equations import arity, decreasing, metric_for, recursive
 from hsx.proof.lhmodule import LhModule, constraint_context, rename_tokens
-from hsx.haskell.source import tokenize
+from hsx.proof.shapes import shaped_equations
+from hsx.haskell.tokens import tokenize
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,6 @@ def _same_helpers(lh: LhModule) -> list[str]:
     """`h_b x1 .. xn == h x1 .. xn` for each helper defined in both programs with the same type,
     proved by recursion induction following A's definition, declared a rewrite rule (B's
     helper rewrites to A's)."""
-    from hsx.proof import search as ps
-
     blocks = []
     for orig, renamed in sorted(lh.renamed_b.items()):
         if orig in (lh.entry_a,) or renamed == lh.entry_b:
@@ -114,18 +114,18 @@ def _same_helpers(lh: LhModule) -> list[str]:
         a, b = lh.functions.get(orig), lh.functions.get(renamed)
         if a is None or b is None or a.scheme is None or b.scheme is None or a.scheme != b.scheme:
             continue
-        n = ps._arity(lh, orig)
-        if not n or ps._arity(lh, renamed) != n:
+        n = arity(lh, orig)
+        if not n or arity(lh, renamed) != n:
             continue
         args, _ = split_function(a.scheme.body)
         names = [f"hsxQ{i}" for i in range(1, n + 1)]
         name = f"hsxSame_{orig}"
-        rec = ps.recursive(lh, orig)
-        lines = ps._shaped_equations(lh, orig, name, {orig: (name, n)} if rec else {},
+        rec = recursive(lh, orig)
+        lines = shaped_equations(lh, orig, name, {orig: (name, n)} if rec else {},
                                      [(renamed, list(range(n)))])
         if lines is None:
             continue
-        metric = ps._metric_for(lh, args, names, ps._decreasing(lh, orig)) if rec else ""
+        metric = metric_for(lh, args, names, decreasing(lh, orig)) if rec else ""
         binders = " -> ".join(f"{p}:{render(t, 1)}" for p, t in zip(names, args))
         ctx = constraint_context(a.scheme)
         hs = " -> ".join([render(t, 1) for t in args] + ["Proof"])

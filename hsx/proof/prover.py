@@ -1,7 +1,7 @@
 """Runs Liquid Haskell on an assembled module, in the sandbox, with a cache.
 
 Consumes module text from hsx/proof/lhmodule.py (with a proof already inserted and already accepted by
-`hsx.proof.liquid.check_proof_text`); produces `hsx.proof.liquid.LhOutcome`.  Liquid Haskell runs as a GHC
+`hsx.proof.policy.check_proof_text`); produces `hsx.proof.liquid.LhOutcome`.  Liquid Haskell runs as a GHC
 plugin (`ghc -fno-code -fplugin=LiquidHaskell ...`; -fno-code matters: with code generation GHC
 skips an unchanged module on the next run and exits 0 without checking it).
 

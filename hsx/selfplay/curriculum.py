@@ -40,8 +40,9 @@ from dataclasses import asdict, dataclass
 from typing import Sequence
 
 from hsx.config import SelfPlayConfig
-from hsx.pool.programs import PROMOTED_PREFIX, Program, code_size, reflectability, render_outcome
-from hsx.verify.pipeline import Evaluation
+from hsx.pool.programs import PROMOTED_PREFIX, Program, code_size
+from hsx.pool.reflect import reflectability
+from hsx.verify.pipeline import ProgramRun
 
 EMA_ALPHA = 0.5
 UNMEASURED_WEIGHT = 0.5
@@ -62,10 +63,6 @@ class Curriculum:
     """Per-program difficulty estimates and the selection policy of the module docstring."""
 
     def __init__(self, config: SelfPlayConfig, states: dict[str, ProgramState] | None = None):
-        if not 0.0 <= config.explore <= 1.0:
-            raise ValueError(f"selfplay.explore must lie in [0, 1], got {config.explore}")
-        if config.target_low > config.target_high:
-            raise ValueError(f"selfplay.target_low ({config.target_low}) is above target_high ({config.target_high})")
         self.config = config
         self.states: dict[str, ProgramState] = dict(states or {})
 
@@ -157,7 +154,7 @@ class Curriculum:
     def promotable(self, difficulty: float) -> bool:
         return difficulty >= self.config.promote_min_difficulty
 
-    def promote(self, parent: Program, q_code: str, evaluation: Evaluation, *, pair_id: str, difficulty: float,
+    def promote(self, parent: Program, q_code: str, evaluation: ProgramRun, *, pair_id: str, difficulty: float,
                 run: str, iteration: int, kind: str = "", rows: Sequence[Sequence[str]] | None = None) -> Program:
         """A new pool program from the verified Q of pair `pair_id` built on `parent`.
 
@@ -185,7 +182,7 @@ class Curriculum:
         tags = tuple(dict.fromkeys([*parent.tags, "promoted", *([kind] if kind else [])]))
         return Program(id=f"{root}~{run}-i{iteration}-{digest}", code=q_code,
                        entry=evaluation.entry.name, type=evaluation.entry.type, arity=evaluation.arity,
-                       inputs=tuple(r for r, _ in kept), outputs=tuple(render_outcome(o) for _, o in kept),
+                       inputs=tuple(r for r, _ in kept), outputs=tuple(o.describe() for _, o in kept),
                        size=code_size(q_code), tags=tags, reflectable=reflectability(q_code),
                        source=f"{PROMOTED_PREFIX}{run}/{iteration}/{pair_id}", difficulty=float(difficulty))
 

@@ -1,7 +1,7 @@
 """Choosing training data from one iteration's verified pairs.
 
-Consumes `PairRecord`s (verified pairs: their difficulty, Alice's prompt and raw answer, and Bob's
-judgements, each with its prompt, raw completion and whether it was correct), the `[selfplay]`
+Consumes `hsx.runs.PairRecord`s (verified pairs: their difficulty, Alice's prompt and raw answer, and
+Bob's judgements, each with its prompt, raw completion and whether it was correct), the `[selfplay]`
 config section and a `random.Random`; produces `Selected`: prompt-completion examples
 (`{"prompt": messages, "completion": [{"role": "assistant", "content": text}]}`) for Alice and for
 Bob, and counts per difficulty bin for the metrics.
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from hsx.config import SelfPlayConfig
+from hsx.runs import PairRecord
 
 BIN_WIDTH = 2.0
 MAX_DIFFICULTY = 10.0
@@ -44,42 +45,6 @@ def pair_difficulty(correct: Sequence[bool]) -> float:
     if not correct:
         raise ValueError("a pair's difficulty needs at least one judgement")
     return 10.0 * (1.0 - sum(bool(c) for c in correct) / len(correct))
-
-
-@dataclass(frozen=True)
-class BobJudgement:
-    prompt: list[dict]
-    completion: str  # raw, think blocks included
-    correct: bool  # parsed and right; an unparsed answer is not correct
-
-
-@dataclass(frozen=True)
-class PairRecord:
-    id: str
-    kind: str  # seq | sinq
-    difficulty: float  # 0-10
-    alice_prompt: list[dict]  # the conversation that produced the verified answer
-    alice_answer: str  # her raw answer (Q plus the input or the accepted proof)
-    bob: tuple[BobJudgement, ...] = ()
-    verified: bool = True
-    program_id: str = ""
-
-    @staticmethod
-    def from_json(d: dict) -> "PairRecord":
-        """From a JSON record: either this class's field names (`bob` as a list of
-        {prompt, completion, correct}), or self-play's bob.jsonl layout (`alice_conversation`,
-        `alice_raw`, `bob_conversation`, `bob_samples` and the parallel `correct` flags)."""
-        if "bob" in d:
-            bob = tuple(BobJudgement(list(b["prompt"]), b["completion"], bool(b["correct"])) for b in d["bob"])
-        else:
-            samples, correct = d.get("bob_samples", []), d.get("correct", [])
-            if len(samples) != len(correct):
-                raise ValueError(f"pair {d.get('id')}: {len(samples)} Bob samples but {len(correct)} correct flags")
-            bob = tuple(BobJudgement(list(d["bob_conversation"]), s, bool(c)) for s, c in zip(samples, correct))
-        return PairRecord(id=str(d["id"]), kind=d["kind"], difficulty=float(d["difficulty"]),
-                          alice_prompt=list(d["alice_prompt"] if "alice_prompt" in d else d["alice_conversation"]),
-                          alice_answer=d["alice_answer"] if "alice_answer" in d else d["alice_raw"],
-                          bob=bob, verified=bool(d.get("verified", True)), program_id=d.get("program_id", ""))
 
 
 @dataclass(frozen=True)
@@ -120,10 +85,8 @@ def proportional_quotas(sizes: Sequence[int], total: int) -> list[int]:
     return quotas
 
 
-def select_training_data(records: Sequence[PairRecord | dict], config: SelfPlayConfig,
-                         rng: random.Random) -> Selected:
-    pairs = [r if isinstance(r, PairRecord) else PairRecord.from_json(r) for r in records]
-    pairs = [p for p in pairs if p.verified]
+def select_training_data(records: Sequence[PairRecord], config: SelfPlayConfig, rng: random.Random) -> Selected:
+    pairs = [p for p in records if p.verified]
     hard = [p for p in pairs if p.difficulty >= config.tau]
 
     strata: list[list[int]] = [[] for _ in BIN_LABELS]  # indices into `pairs`
@@ -160,5 +123,5 @@ def select_training_data(records: Sequence[PairRecord | dict], config: SelfPlayC
                     bins=bins, bob_correct=len(bob), bob_judgements=judgements)
 
 
-__all__ = ["BIN_LABELS", "BobJudgement", "PairRecord", "Selected", "difficulty_bin", "pair_difficulty",
+__all__ = ["BIN_LABELS", "Selected", "difficulty_bin", "pair_difficulty",
            "proportional_quotas", "select_training_data"]

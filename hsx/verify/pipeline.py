@@ -1,16 +1,21 @@
 """`hsx verify`: is program B observably different from program A?
 
-Consumes `PairRequest`s (two Haskell sources, optional inputs and entry names) and `HsxConfig`;
-produces `hsx.verdict.Result`s.  Pipeline for one pair:
+Consumes `PairRequest`s (two Haskell sources, optional inputs, entry names and proof text) and
+`HsxConfig`; produces `hsx.verdict.Result`s.  Pipeline for one pair:
 
-    parse -> sandbox policy -> entries -> assemble modules -> GHC types (helper) -> common
-    signature -> search (or check the given inputs) -> re-run the counterexample from its
-    printed form -> verdict
+    parse -> sandbox policy -> assemble modules -> GHC types (helper) -> entries and common
+    signature (hsx/verify/entries.py) -> search (or check the given inputs) -> re-run the
+    counterexample from its printed form -> proof (hsx/proof/stage.py) -> verdict
 
-`inequivalent` is reported only when the re-run confirms a definite difference; without a
-difference the verdict is `unknown` (a proof is needed for `equivalent`: the next stage slots in
-after the search).  `Verifier.verify_many` runs pairs on a pool of helper processes, one per
-worker thread; self-play calls it with thousands of pairs.
+`inequivalent` is reported only when the re-run confirms a definite difference, and
+`equivalent` only when Liquid Haskell accepted a proof after a search that found no difference;
+otherwise the verdict is `unknown`.  `Verifier.verify_many` runs pairs on a pool of helper
+processes, one per worker thread; self-play calls it with thousands of pairs.  `Verifier.evaluate`
+runs one program on given inputs (`ProgramRun`), for the pool and the datasets.
+
+About 550 lines: the verdict rules (`_decide`) and the preparation they rely on share the
+Verifier's helper processes and job directories; the parts that need neither are in entries.py
+and hsx/proof/stage.py.
 
 Run: `hsx verify A.hs B.hs`, or from Python:
 
@@ -32,24 +37,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from hsx.haskell import harness, sandbox
+from hsx.haskell import harness, hints, sandbox
 from hsx.config import HsxConfig, SearchConfig
 from hsx.haskell.helper import (CompileFailure, Helper, HelperFailure, HelperTimeout, Report, ghc_diagnostics,
                          read_source)
-from hsx.haskell.hstypes import (HsType, Scheme, TCon, TypeParseError, canonical, expand_synonyms, map_type,
-                         parse_scheme, render, split_function, substitute, type_vars)
-from hsx.haskell.source import HaskellSource, SourceError, parse_source
-from hsx.proof.liquid import check_proof_text
-from hsx.proof.lhmodule import RESERVED_SUFFIX, THEOREM, LhModule, assemble_lh_module
-from hsx.proof.search import ProofCandidate, candidate_proofs
-from hsx.proof.prover import ProverMissing, locate_prover, run_prover
+from hsx.haskell.source import HaskellSource
+from hsx.haskell.tokens import SourceError
+from hsx.proof import stage
+from hsx.proof.lhmodule import LhModule
 from hsx.haskell.toolchain import Toolchain, ToolchainMissing, locate
-from hsx.verdict import Entry, ErrorKind, Outcome, Result, Tried, Verdict, error
-
-# Type classes that Int cannot satisfy but Double can: a variable constrained by one of these is
-# tested at Double instead of Int.
-FRACTIONAL_CLASSES = frozenset({"Fractional", "Floating", "RealFrac", "RealFloat"})
-
+from hsx.verify.entries import Stop, candidates, common_signature, display_type, named_functions, pick_entry
+from hsx.verdict import Entry, ErrorKind, Outcome, OverflowSearch, ProofRecord, Result, Tried, Verdict, error
 
 @dataclass(frozen=True)
 class PairRequest:
@@ -73,20 +71,12 @@ class PairRequest:
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    """A program run on given inputs (pool validation, sample outputs)."""
+class ProgramRun:
+    """One program run on given inputs (pool validation, sample outputs): not a comparison."""
     entry: Entry
     tested_type: str
     arity: int
     outputs: tuple[Outcome, ...]  # one per input row, in order
-
-
-class _Stop(Exception):
-    """Ends the pipeline early with a finished result."""
-
-    def __init__(self, result: Result):
-        super().__init__(result.reason)
-        self.result = result
 
 
 class Verifier:
@@ -150,7 +140,7 @@ class Verifier:
                                    timings=timings)
 
     def evaluate(self, source: str, rows: list[tuple[str, ...]], *, entry: str | None = None,
-                 path: str = "P.hs") -> Evaluation | Result:
+                 path: str = "P.hs") -> ProgramRun | Result:
         """Runs one program's entry on each row of inputs (Haskell expressions), in the sandbox.
         Returns a Result (error/unknown) when the program cannot be run."""
         rows = [tuple(r) for r in rows]
@@ -175,7 +165,7 @@ class Verifier:
         """Runs one of the public operations, turning every way it can stop into a Result."""
         try:
             return action()
-        except _Stop as stop:
+        except Stop as stop:
             return stop.result
         except ToolchainMissing as e:
             return error(ErrorKind.TOOLCHAIN, str(e))
@@ -204,10 +194,10 @@ class Verifier:
         for i, expr in enumerate([*(req.inputs or ()), *extra_inputs], 1):
             violations += sandbox.check_expression(expr, f"--input {i}")
         if req.proof is not None:
-            violations += _proof_violations(req.proof, a, b)
+            violations += stage.proof_violations(req.proof, a, b)
         if violations:
-            raise _Stop(error(ErrorKind.REJECTED, "rejected by the sandbox policy:\n" +
-                              "\n".join(f"  {v}" for v in violations)))
+            raise Stop(error(ErrorKind.REJECTED, "rejected by the sandbox policy:\n" +
+                             "\n".join(f"  {v}" for v in violations)))
         timings["parse"] = round(time.monotonic() - t0, 4)
 
         helper = self._helper()
@@ -235,35 +225,35 @@ class Verifier:
         try:
             mods = harness.assemble(a, b, tag, _label(req.a_path), _label(req.b_path))
         except SourceError as e:
-            raise _Stop(error(ErrorKind.SOURCE, str(e))) from None
+            raise Stop(error(ErrorKind.SOURCE, str(e))) from None
         for name, text in mods.files.items():
             (jobdir / name).write_text(text)
-        cands_a = _candidates(a, req.entry_a, "A")
-        cands_b = _candidates(b, req.entry_b, "B")
+        cands_a = candidates(a, req.entry_a, "A")
+        cands_b = candidates(b, req.entry_b, "B")
         # Every named function's type: entries, and signatures for the Liquid Haskell module.
         names = list(dict.fromkeys(
-            [f"{mods.a_module}.{n}" for n in cands_a + _named_functions(a)] +
-            [f"{mods.b_module}.{n}" for n in cands_b + _named_functions(b)]))
+            [f"{mods.a_module}.{n}" for n in cands_a + named_functions(a)] +
+            [f"{mods.b_module}.{n}" for n in cands_b + named_functions(b)]))
         try:
             types = helper.types(jobdir, mods.program_files(), names)
         except HelperTimeout:
-            raise _Stop(error(ErrorKind.COMPILE_TIMEOUT, f"GHC did not finish compiling the programs within "
-                              f"{self.config.sandbox.request_timeout:g} s (sandbox.request_timeout); "
-                              f"a type-level blow-up or a very large program")) from None
+            raise Stop(error(ErrorKind.COMPILE_TIMEOUT, f"GHC did not finish compiling the programs within "
+                             f"{self.config.sandbox.request_timeout:g} s (sandbox.request_timeout); "
+                             f"a type-level blow-up or a very large program")) from None
         if isinstance(types, CompileFailure):
             message = self._diagnose(types, jobdir, mods.program_files())
-            raise _Stop(error(ErrorKind.COMPILE, "GHC rejected the program:\n" + message))
+            raise Stop(error(ErrorKind.COMPILE, "GHC rejected the program:\n" + message))
         timings["compile"] = round(time.monotonic() - t0, 4)
 
-        entry_a, scheme_a = _pick_entry(cands_a, types, mods.a_module, mods, a, "A", req.entry_a is not None)
-        entry_b, scheme_b = _pick_entry(cands_b, types, mods.b_module, mods, b, "B", req.entry_b is not None)
-        entries = dict(entry_a=Entry(entry_a, _display(types[f"{mods.a_module}.{entry_a}"], mods)),
-                       entry_b=Entry(entry_b, _display(types[f"{mods.b_module}.{entry_b}"], mods)))
-        sig = _common_signature(scheme_a, scheme_b, entries)
+        entry_a, scheme_a = pick_entry(cands_a, types, mods.a_module, mods, a, "A", req.entry_a is not None)
+        entry_b, scheme_b = pick_entry(cands_b, types, mods.b_module, mods, b, "B", req.entry_b is not None)
+        entries = dict(entry_a=Entry(entry_a, display_type(types[f"{mods.a_module}.{entry_a}"], mods)),
+                       entry_b=Entry(entry_b, display_type(types[f"{mods.b_module}.{entry_b}"], mods)))
+        sig = common_signature(scheme_a, scheme_b, entries)
         try:
             needed = harness.check_supported(sig, mods)
         except harness.UnsupportedType as e:
-            raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, str(e), **entries)) from None
+            raise Stop(error(ErrorKind.UNSUPPORTED_TYPE, str(e), **entries)) from None
         return _Pair(req, a, b, helper, jobdir, mods, entry_a, entry_b, entries, types, sig, needed)
 
     # -- the operations ---------------------------------------------------------------------
@@ -272,14 +262,14 @@ class Verifier:
         with self._prepare(req, timings) as pair:
             return self._decide(pair, timings)
 
-    def _evaluate(self, req: PairRequest, rows: list[tuple[str, ...]]) -> Evaluation:
+    def _evaluate(self, req: PairRequest, rows: list[tuple[str, ...]]) -> ProgramRun:
         with self._prepare(req, {}, (e for row in rows for e in row)) as pair:
             bad = [row for row in rows if len(row) != pair.sig.arity]
             if bad:
-                raise _Stop(error(ErrorKind.BAD_INPUT, f"the entry takes {pair.sig.arity} argument(s) "
-                                  f"({pair.tested}) but an input row has {len(bad[0])}", **pair.common))
+                raise Stop(error(ErrorKind.BAD_INPUT, f"the entry takes {pair.sig.arity} argument(s) "
+                                 f"({pair.tested}) but an input row has {len(bad[0])}", **pair.common))
             outputs = self._run(pair, rows, "check").outputs if rows else ()
-            return Evaluation(pair.entries["entry_a"], pair.tested, pair.sig.arity,
+            return ProgramRun(pair.entries["entry_a"], pair.tested, pair.sig.arity,
                               tuple(o.left for o in outputs))
 
     def _sample(self, req: PairRequest, count: int, seed: int) -> list[tuple[str, ...]]:
@@ -288,8 +278,8 @@ class Verifier:
             rows = pair.helper.sample(pair.jobdir, files, job, dataclasses.replace(self.config.search, seed=seed),
                                       count)
             if isinstance(rows, CompileFailure):
-                raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"cannot generate inputs of type {pair.tested}:\n"
-                                  f"{self._diagnose(rows, pair.jobdir, files)}"))
+                raise Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"cannot generate inputs of type {pair.tested}:\n"
+                                 f"{self._diagnose(rows, pair.jobdir, files)}"))
             return rows
 
     def _decide(self, pair: "_Pair", timings: dict[str, float]) -> Result:
@@ -298,8 +288,8 @@ class Verifier:
         t0 = time.monotonic()
         if req.inputs is not None:
             if len(req.inputs) != pair.sig.arity:
-                raise _Stop(error(ErrorKind.BAD_INPUT, f"the entries take {pair.sig.arity} argument(s) "
-                                  f"({pair.tested}) but {len(req.inputs)} --input value(s) were given", **common))
+                raise Stop(error(ErrorKind.BAD_INPUT, f"the entries take {pair.sig.arity} argument(s) "
+                                 f"({pair.tested}) but {len(req.inputs)} --input value(s) were given", **common))
             report = self._run(pair, [req.inputs], "check")
             tried = Tried(given_inputs=report.random)
         else:
@@ -309,7 +299,7 @@ class Verifier:
         timings["search_cpu"] = report.cpu_s
 
         machine = _machine_integers(pair)
-        overflow: dict | None = None
+        overflow: OverflowSearch | None = None
         if (report.found is None and req.inputs is None and self.config.proof.enabled and machine
                 and not _uses_floating_point(pair.a, pair.b)):
             # Liquid Haskell reads Int and Word as unbounded integers, so a proof it accepts
@@ -320,14 +310,17 @@ class Verifier:
                                          budget=self.config.search.overflow_budget)
             extra = self._run(pair, None, "search", search)
             timings["overflow_search"] = round(time.monotonic() - t0, 4)
-            overflow = {"inputs": extra.random, "found": extra.found is not None}
+            overflow = OverflowSearch(extra.random, extra.found is not None)
             tried = dataclasses.replace(tried, random_tests=tried.random_tests + extra.random,
                                         shrink_steps=extra.shrinks, budget_exhausted=extra.exhausted,
                                         strategies={**tried.strategies, **extra.strategies},
                                         found_by=extra.found_by)
             report = dataclasses.replace(report, found=extra.found, shrinks=extra.shrinks,
                                          possible=report.possible + extra.possible)
-        integer_model = {"integer_model": "unbounded", "machine_integers": machine, "overflow_search": overflow}
+
+        def prove() -> ProofRecord:
+            return stage.prove(req.proof, pair.lh_module(), self.config, machine_integers=machine,
+                               overflow_search=overflow)
 
         if report.found is None:
             reason = _no_difference_reason(req, report, tried) + note
@@ -341,12 +334,12 @@ class Verifier:
                               "floating point, which Liquid Haskell models as real numbers",
                               possible_divergence=report.possible, tried=tried, **common)
             t0 = time.monotonic()
-            proof = {**self._prove(req, pair.lh_module()), **integer_model}
+            proof = prove()
             timings["proof"] = round(time.monotonic() - t0, 4)
-            if proof["status"] == "proved":
+            if proof.proved:
                 return Result(Verdict.EQUIVALENT, "Liquid Haskell accepted a proof of hsx's theorem "
-                              f"({proof['template']}); " + reason, tried=tried, proof=proof, **common)
-            return Result(Verdict.UNKNOWN, reason + "; " + _proof_summary(proof),
+                              f"({proof.template}); " + reason, tried=tried, proof=proof, **common)
+            return Result(Verdict.UNKNOWN, reason + "; " + stage.summarize(proof),
                           possible_divergence=report.possible, tried=tried, proof=proof, **common)
 
         if req.inputs is not None:
@@ -367,8 +360,8 @@ class Verifier:
         if req.proof is not None and self.config.proof.enabled:
             # A confirmed counterexample and an accepted proof cannot both be right: check, and
             # say so loudly if they are, instead of trusting either.
-            proof = {**self._prove(req, pair.lh_module()), **integer_model}
-            if proof["status"] == "proved" and machine and _near_machine_bounds(rerun.found):
+            proof = prove()
+            if proof.proved and machine and _near_machine_bounds(rerun.found):
                 # Not a contradiction: the proof holds for unbounded integers, the programs
                 # differ under machine arithmetic.  The counterexample decides.
                 return Result(Verdict.INEQUIVALENT, "the programs differ on this input (re-run from its "
@@ -376,7 +369,7 @@ class Verifier:
                               "Int and Word as unbounded integers, and the programs differ under "
                               "machine arithmetic" + note, counterexample=rerun.found, confirmed=True,
                               tried=tried, possible_divergence=report.possible, proof=proof, **common)
-            if proof["status"] == "proved":
+            if proof.proved:
                 return error(ErrorKind.INTERNAL, "INTERNAL-CONSISTENCY ERROR: Liquid Haskell accepted a "
                              "proof of equivalence for a pair with a confirmed counterexample "
                              f"{' '.join(rerun.found.inputs)}; please report this pair",
@@ -384,44 +377,6 @@ class Verifier:
         return Result(Verdict.INEQUIVALENT, "the programs differ on this input (re-run from its "
                       "printed form)" + note, counterexample=rerun.found, confirmed=True,
                       tried=tried, possible_divergence=report.possible, **common)
-
-    # -- proofs -----------------------------------------------------------------------------
-
-    def _prove(self, req: PairRequest, lh: LhModule) -> dict:
-        """The given proof, or the automatic search; a JSON-ready record of every attempt."""
-        record: dict = {"status": "prover-missing", "template": None, "text": None, "prover": None,
-                        "attempts": []}
-        try:
-            prover = locate_prover(self.config.toolchain, self.config.sandbox)
-        except ProverMissing as e:
-            record["message"] = str(e)
-            return record
-        record["prover"] = prover.version
-        if req.proof is not None:
-            candidates = [ProofCandidate("given", lh.given_proof(req.proof))]
-        else:
-            candidates = [c for c in candidate_proofs(lh)
-                          if not check_proof_text(c.text, protected_names=lh.protected_names)]
-        deadline = time.monotonic() + self.config.proof.search_budget
-        for c in candidates:
-            if time.monotonic() > deadline:
-                record["attempts"].append({"template": c.template, "status": "skipped",
-                                           "where": None, "message": "proof search budget spent"})
-                continue
-            t0 = time.monotonic()
-            outcome = run_prover(prover, lh.with_proof(c.text), proof=self.config.proof,
-                                 limits=self.config.sandbox, cache_dir=self.config.toolchain.cache_dir,
-                                 line_map=lh.line_map(c.text))
-            record["attempts"].append({"template": c.template, "status": outcome.status,
-                                       "seconds": round(time.monotonic() - t0, 3),
-                                       "where": outcome.where and lh.unrename(outcome.where),
-                                       "message": lh.unrename(outcome.message)})
-            record["status"] = outcome.status
-            if outcome.proved:
-                # In the programs' own names, so that it can be given back as PROOF.hs.
-                record.update(template=c.template, text=req.proof if req.proof is not None else lh.unrename(c.text))
-                break
-        return record
 
     # -- the helper -------------------------------------------------------------------------
 
@@ -433,7 +388,7 @@ class Verifier:
             (pair.jobdir / name).write_text(text)
             files.append(name)
         name, text = harness.harness_module(pair.mods, pair.entry_a, pair.entry_b, pair.sig, pair.needed,
-                                            inputs is not None, harness.mine_constants(pair.a, pair.b))
+                                            inputs is not None, hints.mine_constants(pair.a, pair.b))
         (pair.jobdir / name).write_text(text)
         return [*files, name], f"{name[:-3]}.job"
 
@@ -445,11 +400,11 @@ class Verifier:
         if isinstance(answer, CompileFailure):
             message = self._diagnose(answer, pair.jobdir, files)
             if "--input" in message:
-                raise _Stop(error(ErrorKind.BAD_INPUT, "an input does not fit the entries' type "
-                                  f"{pair.tested}:\n{message}"))
+                raise Stop(error(ErrorKind.BAD_INPUT, "an input does not fit the entries' type "
+                                 f"{pair.tested}:\n{message}"))
             # The programs compiled, so this is the instantiation (e.g. a constraint that Int does
             # not satisfy) or a bug in the generated harness.
-            raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"cannot test the entries at {pair.tested}:\n{message}"))
+            raise Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"cannot test the entries at {pair.tested}:\n{message}"))
         return answer
 
     def _diagnose(self, failure: CompileFailure, jobdir: Path, files: list[str]) -> str:
@@ -494,7 +449,12 @@ class _Pair:
         return dict(self.entries, tested_type=self.tested)
 
     def lh_module(self) -> LhModule:
-        return _lh_module(self.req, self.a, self.b, self.mods, self.entry_a, self.entry_b, self.types)
+        def shown(src: HaskellSource, module: str) -> dict[str, str]:
+            return {n: display_type(self.types[f"{module}.{n}"], self.mods) for n in named_functions(src)
+                    if f"{module}.{n}" in self.types}
+        return stage.assemble(self.a, self.b, self.entry_a, self.entry_b, shown(self.a, self.mods.a_module),
+                              shown(self.b, self.mods.b_module), set(self.mods.shared_names),
+                              _label(self.req.a_path), _label(self.req.b_path))
 
 
 def _single(source: str, path: str, entry: str | None) -> PairRequest:
@@ -514,97 +474,7 @@ def _parse(text: str, path: str, helper: Helper | None = None) -> HaskellSource:
     try:
         return read_source(helper, text, path)
     except SourceError as e:
-        raise _Stop(error(ErrorKind.SOURCE, str(e))) from None
-
-
-def _candidates(src: HaskellSource, forced: str | None, side: str) -> list[str]:
-    if forced is not None:
-        if forced not in src.function_names():
-            raise _Stop(error(ErrorKind.ENTRY, f"--entry for {side}: {src.path} defines no top-level "
-                              f"function {forced!r} (it defines: {', '.join(src.function_names()) or 'nothing'})"))
-        return [forced]
-    cands = [c for c in src.entry_candidates() if c[:1].isalpha() or c[:1] == "_"]
-    if not cands:
-        raise _Stop(error(ErrorKind.ENTRY, f"{src.path}: no entry function: every top-level function "
-                          f"is used by another ({', '.join(src.function_names()) or 'none defined'}); "
-                          f"name one with --entry"))
-    return cands
-
-
-def _pick_entry(cands: list[str], types: dict[str, str], module: str, mods: harness.PairModules,
-                src: HaskellSource, side: str, forced: bool) -> tuple[str, Scheme]:
-    schemes = {c: _scheme(types[f"{module}.{c}"], mods, src) for c in cands}
-    functions = [c for c in cands if split_function(schemes[c].body)[0]]
-    if forced:
-        if not functions:
-            raise _Stop(error(ErrorKind.ENTRY, f"{src.path}: {cands[0]} :: {types[f'{module}.{cands[0]}']} "
-                              f"is not a function"))
-        return functions[0], schemes[functions[0]]
-    if len(functions) == 1:
-        return functions[0], schemes[functions[0]]
-    listing = ", ".join(f"{c} :: {types[f'{module}.{c}']}" for c in (functions or cands))
-    if not functions:
-        raise _Stop(error(ErrorKind.ENTRY, f"{src.path}: no entry function among the unused top-level "
-                          f"definitions ({listing})"))
-    raise _Stop(error(ErrorKind.ENTRY, f"{src.path}: several candidate entry functions ({listing}); "
-                      f"choose one with --entry-{side.lower()}"))
-
-
-def _display(printed: str, mods: harness.PairModules) -> str:
-    """GHC's type as the user wrote it: without the module names hsx made up."""
-    for module in (mods.types_module, mods.a_module, mods.b_module):
-        if module:
-            printed = printed.replace(f"{module}.", "")
-    return " ".join(printed.split())  # GHC breaks long types over lines
-
-
-def _scheme(printed: str, mods: harness.PairModules, src: HaskellSource) -> Scheme:
-    """GHC's printed type, with synonyms expanded and hsx's module names taken out: shared types
-    become plain names, a file's own types become A.T / B.T (so they never compare equal)."""
-    try:
-        scheme = parse_scheme(printed)
-    except TypeParseError as e:
-        raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"cannot read GHC's type {printed!r}: {e}")) from None
-    own = mods.a_module if printed and f"{mods.a_module}." in printed else mods.b_module
-    synonyms = {}
-    for name, syn in src.synonyms.items():
-        qualifier = mods.types_module if name in mods.shared_names else own
-        synonyms[f"{qualifier}.{name}"] = (syn.params, syn.rhs)
-    body = expand_synonyms(scheme.body, synonyms)
-
-    def rename(node: HsType) -> HsType:
-        if isinstance(node, TCon) and "." in node.name:
-            module, _, name = node.name.rpartition(".")
-            if module == mods.types_module:
-                return TCon(name, node.args)
-            if module == mods.a_module:
-                return TCon("A." + name, node.args)
-            if module == mods.b_module:
-                return TCon("B." + name, node.args)
-        return node
-
-    body = expand_synonyms(map_type(body, rename), {})
-    constraints = tuple((c, map_type(t, rename)) for c, t in scheme.constraints)
-    return Scheme(constraints, body)
-
-
-def _common_signature(sa: Scheme, sb: Scheme, entries: dict) -> harness.Signature:
-    ca, cb = canonical(sa.body), canonical(sb.body)
-    if ca != cb:
-        raise _Stop(error(ErrorKind.TYPE_MISMATCH, f"the entries have different types: "
-                          f"A: {entries['entry_a'].name} :: {entries['entry_a'].type}; "
-                          f"B: {entries['entry_b'].name} :: {entries['entry_b'].type}", **entries))
-    # Instantiate A's variables; B's constraints count too, through the canonical renaming.
-    fractional = {render(t) for c, t in sa.constraints if c in FRACTIONAL_CLASSES}
-    rename_b = dict(zip(type_vars(sb.body), type_vars(sa.body)))
-    fractional |= {rename_b.get(render(t), render(t)) for c, t in sb.constraints if c in FRACTIONAL_CLASSES}
-    env = {v: TCon("Double" if v in fractional else "Int") for v in type_vars(sa.body)}
-    body = substitute(sa.body, env)
-    args, result = split_function(body)
-    if not 1 <= len(args) <= harness.MAX_ARITY:
-        raise _Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"entries of {len(args)} arguments are not supported "
-                          f"(1 to {harness.MAX_ARITY})", **entries))
-    return harness.Signature(tuple(args), result, tuple((v, env[v].name) for v in env))
+        raise Stop(error(ErrorKind.SOURCE, str(e))) from None
 
 
 def _tried(report: Report) -> Tried:
@@ -640,13 +510,13 @@ def _check_texts(req: PairRequest) -> None:
         try:
             size = len(text.encode("utf-8"))
         except UnicodeEncodeError as e:
-            raise _Stop(error(ErrorKind.SOURCE, f"{path}: character {e.start} is not valid Unicode text "
-                              f"({e.reason})")) from None
+            raise Stop(error(ErrorKind.SOURCE, f"{path}: character {e.start} is not valid Unicode text "
+                             f"({e.reason})")) from None
         if size > MAX_SOURCE_BYTES:
-            raise _Stop(error(ErrorKind.SOURCE, f"{path}: {size} bytes; hsx reads sources of at most "
-                              f"{MAX_SOURCE_BYTES} bytes (1 MiB)"))
+            raise Stop(error(ErrorKind.SOURCE, f"{path}: {size} bytes; hsx reads sources of at most "
+                             f"{MAX_SOURCE_BYTES} bytes (1 MiB)"))
         if not text.strip():
-            raise _Stop(error(ErrorKind.SOURCE, f"{path}: the file is empty"))
+            raise Stop(error(ErrorKind.SOURCE, f"{path}: the file is empty"))
 
 
 # Types whose arithmetic wraps around, and functions that bring Int into a program that never
@@ -681,57 +551,4 @@ def _uses_floating_point(*sources: HaskellSource) -> bool:
                for src in sources for t in src.tokens)
 
 
-def _named_functions(src: HaskellSource) -> list[str]:
-    return [n for n in src.function_names() if n[:1].isalpha() or n[:1] == "_"]
-
-
-def _proof_violations(proof: str, a: HaskellSource, b: HaskellSource) -> list:
-    """The proof-text policy plus everything the sandbox rejects in any Haskell."""
-    protected = set(a.function_names()) | set(b.function_names())
-    protected |= {n + "_b" for n in protected} | {n + RESERVED_SUFFIX for n in protected} | {THEOREM}
-    found: list = [sandbox.Violation(v.construct, v.line, v.message, "PROOF.hs")
-                   for v in check_proof_text(proof, protected_names=protected)]
-    try:
-        found += sandbox.check_source(parse_source(proof, "PROOF.hs"))
-    except SourceError as e:
-        found.append(sandbox.Violation("syntax", 0, str(e), "PROOF.hs"))
-    return found
-
-
-def _lh_module(req: PairRequest, a: HaskellSource, b: HaskellSource, mods: harness.PairModules,
-               entry_a: str, entry_b: str, types: dict[str, str]) -> LhModule:
-    def schemes(src: HaskellSource, module: str) -> dict[str, Scheme]:
-        out = {}
-        for name in _named_functions(src):
-            printed = types.get(f"{module}.{name}")
-            if printed is None:
-                continue
-            try:
-                out[name] = parse_scheme(_display(printed, mods))
-            except TypeParseError:
-                continue  # the function keeps no added signature; Liquid Haskell will say why
-        return out
-
-    return assemble_lh_module(a, b, entry_a, entry_b, schemes(a, mods.a_module), schemes(b, mods.b_module),
-                              set(mods.shared_names), _label(req.a_path), _label(req.b_path))
-
-
-def _proof_summary(proof: dict) -> str:
-    if proof["status"] == "prover-missing":
-        return f"no proof attempted: {proof.get('message', 'Liquid Haskell is missing')}"
-    tried = ", ".join(f"{a['template']}: {a['status']}" for a in proof["attempts"])
-    given = proof["attempts"][0] if proof["attempts"] and proof["attempts"][0]["template"] == "given" else None
-    if given is not None and given.get("message"):
-        # A given proof (a user's or a model's) is answered with Liquid Haskell's own words,
-        # mapped to PROOF.hs, A.hs and B.hs, so that it can be repaired.
-        return f"no proof accepted ({tried}):\n{given['message']}"
-    return f"no proof accepted ({tried})"
-
-
-def verify_pair(req: PairRequest, config: HsxConfig) -> Result:
-    """One pair, one helper, started and stopped here (convenient, not fast)."""
-    with Verifier(config) as v:
-        return v.verify(req)
-
-
-__all__ = ["PairRequest", "Verifier", "verify_pair"]
+__all__ = ["PairRequest", "ProgramRun", "Verifier"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of the OpInstruct-HSx validation stages: validated programs per second.
 
-Feeds programs of the starter pool (data/programs/starter.jsonl) to `hsx.data.dataset.build` as if a
+Feeds programs of the starter pool (data/programs/starter.jsonl) to `hsx.data.build.build` as if a
 model had written them: one Python item per program, and a fake generator that answers each
 item with that program in a ```haskell block (the model is not what is measured).  The build
 then runs what it runs on real translations: extraction, sandbox policy, compile and input
@@ -34,7 +34,8 @@ from rich.console import Console  # noqa: E402
 
 from bench_verify import machine  # noqa: E402  (one description of the machine for all benchmarks)
 from hsx.config import load_config  # noqa: E402
-from hsx.data.dataset import BuildOptions, build, counts_table  # noqa: E402
+from hsx.data.build import BuildOptions, build  # noqa: E402
+from hsx.data.files import counts_table  # noqa: E402
 from hsx.models.generation import Generation  # noqa: E402
 from hsx.pool.programs import load_pool  # noqa: E402
 from hsx.runs import write_json, write_jsonl  # noqa: E402

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of hsx's automatic proof search on known-EQUIVALENT pairs.
 
-Every pair of scripts/bench/proof_pairs.jsonl (written by scripts/bench/make_proof_pairs.py; each record has
-id, a_source, b_source, tags and expected_template: empty | induction | accumulator | hard) goes
+Every pair of scripts/bench/proof_pairs.jsonl (checked by scripts/bench/check_proof_pairs.py; each record
+has id, a_source, b_source, tags and expected_template: empty | induction | accumulator | hard) goes
 through one `Verifier.verify_many(..., jobs=J)` with no proof given, so after the counterexample
 search finds nothing, hsx runs its automatic proof search with Liquid Haskell (when installed).
 
@@ -55,6 +55,7 @@ from rich.table import Table  # noqa: E402
 
 from hsx.config import load_config  # noqa: E402
 from hsx.verify.pipeline import PairRequest, Verifier  # noqa: E402
+from hsx.verdict import ProofAttempt, ProofRecord  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts" / "bench"))
 from bench_verify import machine  # noqa: E402  (one description of the machine for all benchmarks)
@@ -87,17 +88,11 @@ def family(template: str | None) -> str:
     return t.split()[0]
 
 
-def proof_fields(proof) -> tuple[str, str | None, list[dict]]:
-    """(status, successful template, attempts) of a result's proof record, tolerating None and
-    records with missing keys."""
+def proof_fields(proof: ProofRecord | None) -> tuple[str, str | None, list[ProofAttempt]]:
+    """(status, successful template, attempts) of a result's proof record, tolerating None."""
     if proof is None:
         return NO_STAGE, None, []
-    if not isinstance(proof, dict):
-        return f"unreadable ({type(proof).__name__})", None, []
-    attempts = [a for a in (proof.get("attempts") or []) if isinstance(a, dict)]
-    status = str(proof.get("status") or "unknown")
-    template = proof.get("template") if status == "proved" else None
-    return status, template, attempts
+    return proof.status, proof.template if proof.proved else None, list(proof.attempts)
 
 
 def git_commit() -> str | None:
@@ -129,9 +124,9 @@ def run(records: list[dict], config, jobs: int) -> tuple[list[dict], float]:
                 id=res.id, expected_template=rec.get("expected_template", "?"), tags=rec.get("tags", []),
                 verdict=res.verdict.value, reason=res.reason, proof_status=status, template=template,
                 family=family(template) if status == "proved" else None,
-                attempts=[{"template": a.get("template"), "status": a.get("status")} for a in attempts],
+                attempts=[{"template": a.template, "status": a.status} for a in attempts],
                 proof_seconds=(res.timings or {}).get("proof"), total_seconds=(res.timings or {}).get("total"),
-                proof_text=res.proof.get("text") if isinstance(res.proof, dict) else None,
+                proof_text=res.proof.text if res.proof else None,
             ))
     rows.sort(key=lambda r: [x["id"] for x in records].index(r["id"]))
     return rows, time.monotonic() - t0

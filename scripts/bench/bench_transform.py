@@ -28,7 +28,7 @@ from hsx.agents import parsing  # noqa: E402
 from hsx.selfplay import transform
 from hsx.config import load_config  # noqa: E402
 from hsx.pool.programs import load_pool  # noqa: E402
-from hsx.selfplay.loop import _classify  # noqa: E402
+from hsx.selfplay.outcomes import classify  # noqa: E402
 from hsx.verify.pipeline import PairRequest, Verifier  # noqa: E402
 
 
@@ -63,9 +63,9 @@ def main() -> None:
         with Verifier(config.with_proof(enabled=False)) as search_only:
             for kind, v in (("sinq", search_only), ("seq", verifier)):
                 for res in v.verify_many(reqs[kind]):
-                    rec = _classify(res, kind)
-                    per[names[res.id]][rec["outcome"]] += 1
-                    per[names[res.id]]["verified"] += rec["ok"]
+                    rec = classify(res, kind)
+                    per[names[res.id]][rec.outcome] += 1
+                    per[names[res.id]]["verified"] += rec.ok
     seconds = time.monotonic() - t0
     rows = {name: dict(c) for name, c in sorted(per.items(), key=lambda kv: (transform.TRANSFORMS[kv[0]][0], kv[0]))}
     print(f"{args.programs} programs, seed {args.seed}, {seconds:.0f} s")

@@ -52,6 +52,6 @@ with Verifier(cfg) as v:
             for mode in ("plain", "renamed"):
                 L.LH_RESERVED = frozenset() if mode == "plain" else reserved | {n}
                 r = v.verify(PairRequest(a, b, proof=proof))
-                row[mode] = r.verdict.value + ":" + ((r.proof or {}).get("status") or r.error_kind and r.error_kind.value or "")
+                row[mode] = r.verdict.value + ":" + ((r.proof and r.proof.status) or r.error_kind and r.error_kind.value or "")
             L.LH_RESERVED = reserved
             print(json.dumps(row), flush=True)

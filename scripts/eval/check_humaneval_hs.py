@@ -4,7 +4,7 @@
 Consumes a HumanEval-hs JSONL file in the self-play paper's layout (task_id, prompt,
 canonical_solution, test; e.g. the paper's `src/Evaluation/HumanEval-hs/humaneval-hs.jsonl`);
 runs each canonical solution against its test through exactly the path `hsx eval run
-humaneval-hs` uses for a model's completion (`hsx.eval.evaluation.untrusted_check_program`: the
+humaneval-hs` uses for a model's completion (`hsx.eval.humaneval.untrusted_check_program`: the
 sandbox policy, `Candidate` and `Main` modules, the paper harness's imports, ghc, the run), and
 prints pass@1 of the canonical solutions with the failures.  1.0 means hsx scores your copy of
 the benchmark the way its authors' solutions expect; anything less names the tasks to look at
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from hsx.eval.benchmarks import BenchmarkError, load_humaneval_hs
     from hsx.config import load_config
-    from hsx.eval.evaluation import untrusted_check_program
+    from hsx.eval.humaneval import untrusted_check_program
 
     config = load_config(args.config)
     try:

@@ -15,7 +15,7 @@ the same for every model).  Before running it prints the plan (every benchmark a
 repeats already done) and an estimate of the time left: items x repeats x seconds per item,
 where seconds per item is the rate measured on repeats already finished here, or `--sec-per-item`
 before any has (an assumption, printed as such).  Interrupted, it resumes: finished repeats are
-kept (hsx.eval.evaluation.run_eval) and finished runs are skipped without loading the model.
+kept (hsx.eval.run.run_eval) and finished runs are skipped without loading the model.
 
     python scripts/eval/reproduce.py runs/x --humaneval-hs humaneval-hs.jsonl --repeats 3
     python scripts/eval/reproduce.py runs/x --humaneval-hs humaneval-hs.jsonl --dry-run   # the plan only
@@ -88,7 +88,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _spec(args, benchmark: str, model: str, adapter: str | None):
-    from hsx.eval.evaluation import EvalSpec
+    from hsx.eval.items import EvalSpec
 
     data = {"equibench": args.equibench, "pysecdb": args.pysecdb, "humaneval-hs": args.humaneval_hs}[benchmark]
     official = benchmark == "equibench" and args.prompts
@@ -98,7 +98,7 @@ def _spec(args, benchmark: str, model: str, adapter: str | None):
 
 
 def plan(args, out: Path) -> list[Job]:
-    from hsx.eval.evaluation import load_items
+    from hsx.eval.items import load_items
 
     run_dir = Path(args.run)
     if not run_dir.is_dir():
@@ -153,7 +153,9 @@ def reproduce(args, *, generator_factory=None) -> Path:
     from contextlib import closing
 
     from hsx.config import load_config
-    from hsx.eval.evaluation import ADAPTER_NAME, compare_runs, report_table, run_eval, summarize, write_eval_report
+    from hsx.eval.report import report_table, write_eval_report
+    from hsx.eval.run import ADAPTER_NAME, run_eval
+    from hsx.eval.score import compare_runs, summarize
     from hsx.runs import read_json, write_json
 
     out = Path(args.out) if args.out else Path(args.run) / "eval"

@@ -32,7 +32,7 @@ LH_VERSION=0.9.0.2.1
 GHC_VERSION=9.0.2
 # Part of the stamp: raise it when a change to this script changes what it builds or writes.
 RECIPE=1
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 project=$root/liquid
 prefix=${XDG_CACHE_HOME:-$HOME/.cache}/hsx/liquid-$LH_VERSION-ghc-$GHC_VERSION
 

@@ -21,32 +21,25 @@ module Hsx.Runtime
   , Same (..)
   , Render (..)
   , render
-  , sameDouble
-  , renderDouble
     -- * Aimed generators
   , Hints (..)
   , Focus (..)
   , Aim (..)
   , aimField
   , aimSized
-    -- * Outcomes and search
+    -- * Outcomes and search (for the helper executable)
   , Outcome (..)
-  , Difference (..)
   , Limits (..)
   , Report (..)
   , searchJob
   , checkJob
   , sampleJob
-  , evalSide
   ) where
 
-import Control.Exception
-  ( ArithException, ArrayException, AsyncException (..), ErrorCall, PatternMatchFail
-  , SomeAsyncException, SomeException (..), evaluate, fromException, throwIO, try )
+import Hsx.Exception (Caught (..), classify, message, tryEvaluate)
 import Data.IORef (newIORef, readIORef, modifyIORef', writeIORef)
 import Data.Int (Int8, Int16, Int32, Int64)
 import Data.List (sortBy)
-import Data.Typeable (typeOf)
 import qualified Data.Set as Set
 import Data.Functor.Identity (Identity)
 import System.CPUTime (getCPUTime)
@@ -534,18 +527,28 @@ data Limits = Limits
   }
 
 -- | Runs one side, forcing the whole result by rendering it (rendering visits every constructor
--- and field, so no separate NFData instance is needed).  The exception message is forced inside
--- the same time limit: @error (cycle "x")@ must not hang the helper either.
+-- and field, so no separate NFData instance is needed).  "Hsx.Exception" catches and names the
+-- exception; its message is forced inside the same time limit: @error (cycle "x")@ must not hang
+-- the helper either, and a side whose message runs out of time still counts as raised.
 evalSide :: Render r => Limits -> r -> IO (Outcome, Maybe r)
 evalSide lim x = do
+  raised <- newIORef Nothing
   res <- timeout (limEvalMicros lim) $ do
-    r <- try (evaluate (forceString (render x)))
+    r <- tryEvaluate (forceString (render x))
     case r of
       Right s -> pure (Value (cap (limRenderCap lim) s), Just x)
-      Left e -> do
-        o <- classify e
-        pure (o, Nothing)
-  pure (maybe (TimedOut, Nothing) id res)
+      Left e -> case classify e of
+        Limit m -> pure (Resource m, Nothing)
+        Thrown k -> do
+          writeIORef raised (Just k)
+          m <- message (cap 2000) e
+          pure (Raised k m, Nothing)
+  case res of
+    Just o -> pure o
+    -- The time ran out while the message was being printed: the side did raise (a definite
+    -- outcome), only its message is lost.
+    Nothing -> maybe (TimedOut, Nothing) (\k -> (Raised k "<the exception message did not finish>", Nothing))
+      <$> readIORef raised
 
 forceString :: String -> String
 forceString s = length s `seq` s
@@ -555,28 +558,6 @@ cap n s = case splitAt n s of
   (front, []) -> front
   (front, _) -> front ++ "...<truncated>"
 
-classify :: SomeException -> IO Outcome
-classify e
-  | Just StackOverflow <- fromException e = pure (Resource "stack overflow")
-  | Just HeapOverflow <- fromException e = pure (Resource "heap overflow")
-  -- Any other asynchronous exception (System.Timeout's among them) belongs to whoever threw
-  -- it: re-throw, so that 'timeout' sees its own exception and reports a timeout.
-  | Just (_ :: SomeAsyncException) <- fromException e = throwIO e
-  | otherwise = do
-      -- Showing an exception runs user code too (error (error "x")): guard it.
-      msg <- try (evaluate (forceString (cap 2000 (showInner e))))
-      pure $ Raised (kind e) $ case msg of
-        Right m -> m
-        Left (_ :: SomeException) -> "<the exception message itself threw an exception>"
-  where
-    showInner (SomeException inner) = show inner
-    kind ex
-      | Just (_ :: ErrorCall) <- fromException ex = "ErrorCall"
-      | Just (_ :: ArithException) <- fromException ex = "ArithException"
-      | Just (_ :: PatternMatchFail) <- fromException ex = "PatternMatchFail"
-      | Just (_ :: ArrayException) <- fromException ex = "ArrayException"
-      | SomeException inner <- ex = show (typeOf inner)
-
 -- | The comparison rule of the module header.  'Nothing' means no difference.
 data Difference = Definite | Possible
   deriving (Eq, Show)
@@ -584,11 +565,11 @@ data Difference = Definite | Possible
 compareSides :: Same r => (Outcome, Maybe r) -> (Outcome, Maybe r) -> IO (Maybe Difference)
 compareSides (_, Just x) (_, Just y) = do
   -- 'same' runs user-defined structure but values are already forced; still guard it.
-  r <- try (evaluate (same x y))
+  r <- tryEvaluate (same x y)
   pure $ case r of
     Right True -> Nothing
     Right False -> Just Definite
-    Left (_ :: SomeException) -> Just Possible
+    Left _ -> Just Possible
 compareSides (Value _, _) (Raised _ _, _) = pure (Just Definite)
 compareSides (Raised _ _, _) (Value _, _) = pure (Just Definite)
 compareSides (Raised _ _, _) (Raised _ _, _) = pure Nothing
@@ -814,10 +795,10 @@ checkJob lim (Job _ _ _ _ renderArgs left right inputs _ _) = go inputs 0 Nothin
     -- A given input may itself contain a bottom (error "x", or an infinite list): print what
     -- can be printed instead of letting the exception escape into the protocol.
     showInputs args = do
-      r <- timeout (limEvalMicros lim) (try (evaluate (forceAll (map (cap (limRenderCap lim)) args))))
+      r <- timeout (limEvalMicros lim) (tryEvaluate (forceAll (map (cap (limRenderCap lim)) args)))
       pure $ case r of
         Just (Right xs) -> xs
-        Just (Left (_ :: SomeException)) -> ["<an input raised an exception>"]
+        Just (Left _) -> ["<an input raised an exception>"]
         Nothing -> ["<an input did not finish printing>"]
     forceAll xs = sum (map length xs) `seq` xs
 

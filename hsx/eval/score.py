@@ -1,0 +1,151 @@
+"""Scores of finished evaluation runs: summaries per category and overall, and paired comparisons.
+
+Consumes run directories written by hsx/eval/run.py (run.json and predictions_r<k>.jsonl);
+produces plain dicts: `summarize` (score with a bootstrap interval per category and overall,
+binary metrics or execution outcomes, truncations, PySecDB's majority baseline, throughput) and
+`compare_runs` (McNemar per repeat and a paired bootstrap of the difference, B against A).
+
+Headline numbers are means over repeats; intervals resample items with all their repeats
+(hsx/eval/statistics.py).  EquiBench's overall accuracy is the mean of its category accuracies.
+
+    from hsx.eval.score import compare_runs, summarize
+    summary = summarize(Path("runs/eval/base"))
+    diff = compare_runs(Path("runs/eval/base"), Path("runs/eval/trained"))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hsx.eval.benchmarks import BenchmarkError, EQUIBENCH_CATEGORIES
+from hsx.eval.humaneval import EXEC_STATUSES
+from hsx.eval.statistics import (binary_metrics, bootstrap_mean_ci, discordant, majority_baseline, mcnemar_exact,
+                                 mean, paired_bootstrap_diff, stratified_bootstrap_ci)
+from hsx.runs import read_json, read_jsonl
+
+BOOTSTRAP_SAMPLES = 1000
+
+
+def load_predictions(run_dir: Path) -> list[list[dict]]:
+    """Predictions of each repeat, in repeat order."""
+    run_dir = Path(run_dir)
+    files = sorted(run_dir.glob("predictions_r*.jsonl"), key=lambda p: int(p.stem.split("_r")[1]))
+    if not files:
+        raise FileNotFoundError(f"no predictions_r*.jsonl in {run_dir}: not an `hsx eval run` directory")
+    return [read_jsonl(f) for f in files]
+
+
+def _by_item(repeats: list[list[dict]]) -> dict[str, list[dict]]:
+    """(category/id) -> that item's records across repeats."""
+    out: dict[str, list[dict]] = {}
+    for records in repeats:
+        for r in records:
+            out.setdefault(f"{r['category']}/{r['id']}", []).append(r)
+    return out
+
+
+def _category_metrics(records_by_item: dict[str, list[dict]], generation: bool, seed: int) -> dict:
+    scores = [mean([1.0 if r["correct"] else 0.0 for r in rs]) for rs in records_by_item.values()]
+    flat = [r for rs in records_by_item.values() for r in rs]
+    repeats = sorted({r["repeat"] for r in flat})
+    per_repeat = [mean([1.0 if r["correct"] else 0.0 for r in flat if r["repeat"] == k]) for k in repeats]
+    lo, hi = bootstrap_mean_ci(scores, samples=BOOTSTRAP_SAMPLES, seed=seed)
+    m = {"items": len(scores), "score": mean(scores), "ci": [lo, hi], "score_per_repeat": per_repeat,
+         "truncated": sum(1 for r in flat if r["truncated"]), "answers": len(flat)}
+    if generation:
+        m["outcomes"] = {s: sum(1 for r in flat if r["status"] == s) for s in EXEC_STATUSES}
+    else:
+        m.update(binary_metrics([r["label"] for r in flat], [r["answer"] for r in flat]))
+        del m["n"]
+        m["accuracy"] = m["score"]
+    return m
+
+
+def summarize(run_dir: Path, *, seed: int = 0) -> dict:
+    """Metrics of a run directory, per category and overall (see the module docstring)."""
+    run_dir = Path(run_dir)
+    meta = read_json(run_dir / "run.json")
+    repeats = load_predictions(run_dir)
+    by_item = _by_item(repeats)
+    generation = meta["benchmark"] == "humaneval-hs"
+    categories = sorted({k.split("/", 1)[0] for k in by_item},
+                        key=lambda c: (EQUIBENCH_CATEGORIES.index(c) if c in EQUIBENCH_CATEGORIES else 99, c))
+    per_cat = {c: {k: v for k, v in by_item.items() if k.split("/", 1)[0] == c} for c in categories}
+    cats = {c: _category_metrics(per_cat[c], generation, seed) for c in categories}
+    groups = [[mean([1.0 if r["correct"] else 0.0 for r in rs]) for rs in per_cat[c].values()] for c in categories]
+    lo, hi = stratified_bootstrap_ci(groups, samples=BOOTSTRAP_SAMPLES, seed=seed)
+    overall = {"items": len(by_item), "score": mean([cats[c]["score"] for c in categories]), "ci": [lo, hi],
+               "truncated": sum(cats[c]["truncated"] for c in categories),
+               "answers": sum(cats[c]["answers"] for c in categories)}
+    flat = [r for rs in by_item.values() for r in rs]
+    if generation:
+        overall["outcomes"] = {s: sum(1 for r in flat if r["status"] == s) for s in EXEC_STATUSES}
+    else:
+        pooled = binary_metrics([r["label"] for r in flat], [r["answer"] for r in flat])
+        overall.update({k: pooled[k] for k in ("precision", "recall", "f1", "parse_rate", "parsed_accuracy",
+                                               "confusion")})
+        overall["accuracy"] = overall["score"]
+    summary = {"benchmark": meta["benchmark"], "model": meta["model"], "model_label": meta["model_label"],
+               "metric": "pass@1" if generation else "accuracy", "repeats": len(repeats), "seeds": meta["seeds"],
+               "max_new_tokens": meta["max_new_tokens"], "categories": cats, "overall": overall}
+    if meta["benchmark"] == "pysecdb":
+        labels = [rs[0]["label"] for rs in by_item.values()]
+        summary["baseline"] = majority_baseline(labels)
+    timings = run_dir / "timings.json"
+    if timings.exists():
+        t = read_json(timings)
+        rates = [v["items_per_s"] for v in t.values() if v.get("items_per_s")]
+        summary["items_per_s"] = mean(rates) if rates else None
+    return summary
+
+
+# ------------------------------------------------------------------------------------------------
+# Comparing two runs
+
+def compare_runs(run_a: Path, run_b: Path, *, seed: int = 0) -> dict:
+    """Paired per-item comparison of run B against run A, per category and overall.
+
+    Items are matched by (category, id); only items in both runs count.  For each pair of
+    repeats k (A's k-th against B's k-th, same seed when both used the defaults) the exact
+    McNemar test on the discordant items; over items, a paired bootstrap of the difference of
+    the per-item mean correctness (B - A), stratified by category for the overall difference.
+    """
+    meta_a, meta_b = read_json(Path(run_a) / "run.json"), read_json(Path(run_b) / "run.json")
+    if meta_a["benchmark"] != meta_b["benchmark"]:
+        raise BenchmarkError(f"the runs evaluate different benchmarks: {meta_a['benchmark']} and "
+                             f"{meta_b['benchmark']}")
+    a, b = _by_item(load_predictions(run_a)), _by_item(load_predictions(run_b))
+    keys = [k for k in a if k in b]
+    if not keys:
+        raise BenchmarkError("the runs share no items")
+    pairs = min(min(len(a[k]) for k in keys), min(len(b[k]) for k in keys))
+    categories = sorted({k.split("/", 1)[0] for k in keys},
+                        key=lambda c: (EQUIBENCH_CATEGORIES.index(c) if c in EQUIBENCH_CATEGORIES else 99, c))
+
+    def block(ks: list[str], stratified: bool) -> dict:
+        sa = [mean([1.0 if r["correct"] else 0.0 for r in a[k]]) for k in ks]
+        sb = [mean([1.0 if r["correct"] else 0.0 for r in b[k]]) for k in ks]
+        mcnemar = []
+        for rep in range(pairs):
+            only_a, only_b = discordant([a[k][rep]["correct"] for k in ks], [b[k][rep]["correct"] for k in ks])
+            mcnemar.append({"repeat": rep, "only_a": only_a, "only_b": only_b, "p": mcnemar_exact(only_a, only_b)})
+        boot = paired_bootstrap_diff(sa, sb, samples=BOOTSTRAP_SAMPLES, seed=seed)
+        out = {"items": len(ks), "score_a": mean(sa), "score_b": mean(sb), "diff": boot["diff"],
+               "ci": list(boot["ci"]), "p_not_better": boot["p_not_better"], "mcnemar": mcnemar}
+        if stratified:
+            groups = [[sb[i] - sa[i] for i, k in enumerate(ks) if k.split("/", 1)[0] == c] for c in categories]
+            cat_a = [mean([sa[i] for i, k in enumerate(ks) if k.split("/", 1)[0] == c]) for c in categories]
+            cat_b = [mean([sb[i] for i, k in enumerate(ks) if k.split("/", 1)[0] == c]) for c in categories]
+            out.update(score_a=mean(cat_a), score_b=mean(cat_b), diff=mean(cat_b) - mean(cat_a),
+                       ci=list(stratified_bootstrap_ci(groups, samples=BOOTSTRAP_SAMPLES, seed=seed)))
+            out.pop("p_not_better")
+        return out
+
+    return {"benchmark": meta_a["benchmark"], "a": {"dir": str(run_a), "label": meta_a["model_label"]},
+            "b": {"dir": str(run_b), "label": meta_b["model_label"]}, "repeat_pairs": pairs,
+            "only_in_a": len(a) - len(keys), "only_in_b": len(b) - len(keys),
+            "categories": {c: block([k for k in keys if k.split("/", 1)[0] == c], False) for c in categories},
+            "overall": block(keys, True)}
+
+
+__all__ = ["compare_runs", "load_predictions", "summarize"]

@@ -1,0 +1,155 @@
+"""The held-out measure: Bob's accuracy on pairs from programs that no iteration ever selects.
+
+Consumes the program pool, the `[selfplay]` config, the run's two verifiers, the transformations
+(hsx/selfplay/transform.py) and a way to ask Bob (`AskBob`: the base model or an adapter);
+produces `runs/<name>/heldout/` (programs.jsonl, verify.jsonl, pairs.jsonl, split.json, and the
+base model's judgements base.jsonl) and per iteration `iter_<k>/heldout_bob.jsonl` and
+`iter_<k>/heldout.json`: base vs current Bob on the same pairs and samples, paired.
+"""
+
+from __future__ import annotations
+
+import collections
+import random
+import time
+from pathlib import Path
+from typing import Callable
+
+from rich.console import Console
+
+from hsx.agents import parsing
+from hsx.config import SelfPlayConfig
+from hsx.eval import statistics
+from hsx.pool.programs import Program, load_pool
+from hsx.runs import JsonlLog, Verification, read_json, read_jsonl, write_json, write_jsonl
+from hsx.selfplay import transform
+from hsx.selfplay.outcomes import classify, diverging_input, progress_bar
+from hsx.selfplay.syntax_tree import SyntaxFn
+from hsx.verify.pipeline import PairRequest, Verifier
+
+# (progress label, pairs as (P, Q) code, adapters, seed) -> (Bob's conversations, his k samples of each)
+AskBob = Callable[[str, list[tuple[str, str]], dict[str, str], int], tuple[list[list[dict]], list[list]]]
+
+
+class HeldOut:
+    def __init__(self, run_dir: Path, config: SelfPlayConfig, console: Console, ask_bob: AskBob):
+        self.dir = run_dir / "heldout"
+        self.config = config
+        self.console = console
+        self.ask_bob = ask_bob
+
+    def program_ids(self) -> set[str]:
+        return {p["id"] for p in read_jsonl(self.dir / "programs.jsonl")}
+
+    def split(self, verifier: Verifier, search_only: Verifier, syntax: Callable[[], SyntaxFn]) -> None:
+        """Before iteration 0: `heldout_programs` programs leave the pool for good, and their
+        verified transformation pairs (one SEQ and one SINQ candidate each) are the test split.
+        The split is by P by construction (no iteration ever selects these programs), and it is
+        made by the transformations whatever `alice.backend` is, so it does not move with Alice.
+        `syntax` gives the transformations' syntax-tree reader (asked for only when needed)."""
+        sp, d = self.config, self.dir
+        if sp.heldout_programs <= 0 or (d / "pairs.jsonl").exists():
+            return
+        progs_file = d / "programs.jsonl"
+        if not progs_file.exists():
+            pool = sorted(load_pool(Path(sp.pool)), key=lambda p: p.id)
+            chosen = random.Random(f"{sp.seed}-heldout").sample(pool, min(sp.heldout_programs, len(pool)))
+            write_jsonl(progs_file, [p.to_json() for p in sorted(chosen, key=lambda p: p.id)])
+        programs = {p["id"]: Program.from_json(p) for p in read_jsonl(progs_file)}
+        reader = syntax()
+        cands: dict[str, dict] = {}
+        for pid in sorted(programs):
+            p = programs[pid]
+            for kind in ("seq", "sinq"):
+                rng = random.Random(f"{sp.seed}-heldout-{pid}-{kind}")
+                for c in transform.propose(p.code, p.entry, kind, rng, count=1, syntax=reader):
+                    if not parsing.same_program(p.code, c.q):
+                        cands[f"heldout-{pid}-{kind}"] = {"id": f"heldout-{pid}-{kind}", "program_id": pid,
+                                                          "p": p.code, "q": c.q, "kind": kind,
+                                                          "transform": c.transform, "site": c.site}
+        log = JsonlLog(d / "verify.jsonl")
+        todo = [c for c in cands.values() if c["id"] not in log]
+        t0 = time.monotonic()
+        with progress_bar(self.console) as progress:
+            task = progress.add_task("held-out split: verify", total=len(todo))
+            for kind, v in (("seq", verifier), ("sinq", search_only)):
+                reqs = [PairRequest(c["p"], c["q"], a_path="P.hs", b_path="Q.hs", entry_a=programs[c["program_id"]].entry,
+                                    entry_b=programs[c["program_id"]].entry, id=c["id"])
+                        for c in todo if c["kind"] == kind]
+                for res in v.verify_many(reqs) if reqs else ():
+                    log.append(classify(res, kind).to_json())
+                    progress.advance(task)
+        verifications = {rid: Verification.from_json(rec) for rid, rec in log.records.items()}
+        pairs = [{**cands[rid], "inputs": diverging_input(cands[rid]["kind"], None, v)}
+                 for rid, v in sorted(verifications.items()) if v.ok and rid in cands]
+        write_json(d / "split.json", {"programs": len(programs), "candidates": len(cands),
+                                      "outcomes": dict(collections.Counter(v.outcome for v in verifications.values())),
+                                      "pairs": len(pairs),
+                                      "labels": dict(collections.Counter(p["kind"] for p in pairs)),
+                                      "seconds": round(time.monotonic() - t0, 3)})
+        write_jsonl(d / "pairs.jsonl", pairs)
+        self.console.print(f"held-out split: {len(pairs)} verified pairs from {len(programs)} programs")
+
+    def measure(self, it_dir: Path, k: int, adapters: dict[str, str], times: dict[str, float]) -> dict | None:
+        """After training iteration k: Bob's accuracy on the held-out split, base model vs the
+        current adapter (`adapters`: those trained so far)."""
+        pairs = read_jsonl(self.dir / "pairs.jsonl")
+        out = it_dir / "heldout.json"
+        if not pairs:
+            return None
+        if out.exists():
+            return read_json(out)
+        t0 = time.monotonic()
+        base = self._judge(self.dir / "base.jsonl", pairs, {}, "held-out: base Bob")
+        if "bob" in adapters:
+            current = self._judge(it_dir / "heldout_bob.jsonl", pairs, adapters, f"held-out: Bob after iteration {k}")
+        else:
+            current = base  # no adapter trained yet: Bob is the base model
+        summary = {**heldout_statistics(base, current, [p["kind"] for p in pairs], seed=self.config.seed),
+                   "adapter": adapters.get("bob"), "seconds": round(time.monotonic() - t0, 3)}
+        write_json(out, summary)
+        times["heldout"] = time.monotonic() - t0
+        return summary
+
+    def _judge(self, path: Path, pairs: list[dict], adapters: dict[str, str], label: str) -> list[list[bool]]:
+        """Bob's k judgements of every held-out pair (cached in `path`): the same prompts and the
+        same seed for the base model and for every adapter, so sample j of a pair is paired."""
+        if path.exists():
+            return [r["correct"] for r in read_jsonl(path)]
+        _, outs = self.ask_bob(label, [(p["p"], p["q"]) for p in pairs], adapters, self.config.seed * 1000 + 999)
+        records = []
+        for pair, samples in zip(pairs, outs):
+            judged = [parsing.parse_bob(s.text) for s in samples]
+            records.append({"id": pair["id"], "kind": pair["kind"], "judged": judged,
+                            "correct": [j is not None and j == (pair["kind"] == "seq") for j in judged],
+                            "completions": [s.text for s in samples]})
+        write_jsonl(path, records)
+        return [r["correct"] for r in records]
+
+
+def heldout_statistics(base: list[list[bool]], current: list[list[bool]], kinds: list[str], *, seed: int = 0) -> dict:
+    """Accuracy of base and current Bob on the same pairs and samples, 95% bootstrap intervals
+    over pairs, and two paired tests: the paired bootstrap of the per-pair difference (pairs
+    resampled together) and exact McNemar over the paired samples (sample j of a pair has the
+    same prompt and seed on both sides; samples of one pair are not independent, so the
+    bootstrap over pairs is the one to read first)."""
+    def side(rows: list[list[bool]]) -> dict:
+        scores = [sum(r) / len(r) for r in rows]
+        flat = [x for r in rows for x in r]
+        lo, hi = statistics.bootstrap_mean_ci(scores, seed=seed)
+        by_kind = {k: sum(sum(r) for r, kk in zip(rows, kinds) if kk == k)
+                   / max(1, sum(len(r) for r, kk in zip(rows, kinds) if kk == k)) for k in sorted(set(kinds))}
+        return {"accuracy": sum(flat) / len(flat) if flat else None, "ci95": [lo, hi], "by_label": by_kind}
+    only_base, only_current = statistics.discordant([x for r in base for x in r], [x for r in current for x in r])
+    diff = statistics.paired_bootstrap_diff([sum(r) / len(r) for r in base], [sum(r) / len(r) for r in current],
+                                            seed=seed)
+    labels = collections.Counter(kinds)
+    return {"pairs": len(base), "samples_per_pair": len(base[0]) if base else 0, "labels": dict(labels),
+            "majority_baseline": max(labels.values()) / len(kinds) if kinds else None,
+            "base": side(base), "current": side(current),
+            "paired": {"diff": diff["diff"], "ci95": list(diff["ci"]), "p_not_better": diff["p_not_better"],
+                       "mcnemar_p": statistics.mcnemar_exact(only_base, only_current),
+                       "only_base_correct": only_base, "only_current_correct": only_current}}
+
+
+__all__ = ["AskBob", "HeldOut", "heldout_statistics"]

@@ -1,0 +1,134 @@
+"""Self-play's outcomes: each candidate's verifier result classified, and the counts of an iteration.
+
+Consumes `hsx.verdict.Result`s and an iteration's files (`alice_r<r>.jsonl`, `verify_r<r>.jsonl`,
+and its `hsx.runs.PairRecord`s); produces `hsx.runs.Verification`s (`classify`) and the iteration's
+metrics (`iteration_metrics`: outcomes, proofs, Bob's accuracy, difficulties, tokens, and the
+yield per Alice and per transformation), which hsx/selfplay/report.py plots.
+"""
+
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hsx.runs import PairRecord, Verification, read_jsonl
+from hsx.verdict import Result, Verdict
+
+BINS = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10.01))
+
+
+def classify(res: Result, kind: str) -> Verification:
+    """One verifier result as a self-play outcome: ok only for the verdict the kind needs."""
+    want = Verdict.EQUIVALENT if kind == "seq" else Verdict.INEQUIVALENT
+    ok = res.verdict == want
+    if ok:
+        outcome = f"verified-{kind}"
+    elif res.verdict == Verdict.ERROR:
+        outcome = res.error_kind.value if res.error_kind else "error"
+    elif kind == "sinq":
+        outcome = "non-diverging" if res.verdict == Verdict.UNKNOWN else "sinq-equivalent"
+    elif res.verdict == Verdict.INEQUIVALENT:
+        outcome = "seq-counterexample"  # Alice claimed equivalence; execution refuted it
+    else:
+        status = res.proof.status if res.proof else "no-proof"
+        outcome = "prover-missing" if status == "prover-missing" else f"proof:{status}"
+    assert res.id is not None  # every request carries its candidate's id
+    return Verification(res.id, ok, outcome, res.verdict.value, res.reason[:1500], res)
+
+
+def read_verifications(path: Path) -> dict[str, Verification]:
+    return {x["id"]: Verification.from_json(x) for x in read_jsonl(path)}
+
+
+def diverging_input(kind: str, given: list[str] | None, v: Verification) -> tuple[str, ...] | None:
+    """A verified SINQ pair's diverging input: Alice's, or the one hsx's search found."""
+    if kind != "sinq":
+        return None
+    if given is not None:
+        return tuple(given)
+    cex = v.result.counterexample
+    return cex.inputs if cex else ()
+
+
+def iteration_metrics(it_dir: Path, k: int, programs: int, repair_rounds: int, bob: list[PairRecord],
+                      training: dict, times: dict[str, float]) -> dict:
+    outcomes: collections.Counter[str] = collections.Counter()
+    tokens = 0
+    attempts: collections.Counter[str] = collections.Counter()
+    # The proof stage: outcome of every answer's proof (STATUSES of hsx.proof.liquid), Liquid
+    # Haskell runs and their seconds (0 for a cached result), and the stage's wall time.
+    proofs: collections.Counter[str] = collections.Counter()
+    prover_runs, prover_seconds, proof_seconds = 0, 0.0, 0.0
+    for r in range(repair_rounds + 1):
+        answers = read_jsonl(it_dir / f"alice_r{r}.jsonl")
+        results = read_verifications(it_dir / f"verify_r{r}.jsonl")
+        for a in answers:
+            attempts[a["kind"]] += 1
+            tokens += a["tokens"]
+            if a["failure"]:
+                outcomes[a["failure"].split(":")[0]] += 1
+            elif a["id"] in results:
+                outcomes[results[a["id"]].outcome] += 1
+                result = results[a["id"]].result
+                if result.proof:
+                    proofs[result.proof.status] += 1
+                    ran = [x for x in result.proof.attempts if x.status != "skipped"]
+                    prover_runs += len(ran)
+                    prover_seconds += sum(x.seconds for x in ran)
+                    proof_seconds += result.timings.get("proof", 0.0)
+    judgements = [j for b in bob for j in b.bob]
+    samples = len(judgements)
+    correct = sum(j.correct for j in judgements)
+    hist = collections.Counter(_bin(b.difficulty) for b in bob)
+    return {
+        "iteration": k, "programs": programs, "attempts": dict(attempts),
+        "outcomes": dict(outcomes),
+        "proofs": {"outcomes": dict(proofs), "prover_runs": prover_runs,
+                   "prover_seconds": round(prover_seconds, 3), "stage_seconds": round(proof_seconds, 3)},
+        "bob": {"samples": samples, "correct": correct, "unparsed": sum(j.judged is None for j in judgements),
+                "accuracy": correct / samples if samples else None},
+        "difficulties": [b.difficulty for b in bob],
+        "difficulty_histogram": dict(hist),
+        "training": training,
+        "times": {name: round(v, 3) for name, v in times.items()},
+        "tokens": {"alice": tokens, "bob": sum(j.tokens for j in judgements)},
+        **_yields_by_source(it_dir, repair_rounds),
+    }
+
+
+def _bin(d: float) -> str:
+    for lo, hi in BINS:
+        if lo <= d < hi:
+            return f"{lo}-{min(hi, 10):.0f}"
+    return "8-10"
+
+
+def _yields_by_source(it_dir: Path, repair_rounds: int) -> dict:
+    """Outcomes per Alice ("model", "transform") and, for the transformations, proposed and
+    verified candidates per transformation: the yield that docs/BENCHMARKS.md reports."""
+    by_source: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    per: dict[str, dict] = {}
+    for r in range(repair_rounds + 1):
+        results = read_verifications(it_dir / f"verify_r{r}.jsonl")
+        for a in read_jsonl(it_dir / f"alice_r{r}.jsonl"):
+            res = results.get(a["id"])
+            outcome = a["failure"].split(":")[0] if a["failure"] else res.outcome if res else "unverified"
+            by_source[a.get("source", "model")][outcome] += 1
+            if a.get("transform"):
+                t = per.setdefault(a["transform"], {"kind": a["kind"], "proposed": 0, "verified": 0, "outcomes": {}})
+                t["proposed"] += 1
+                t["verified"] += bool(res and res.ok)
+                t["outcomes"][outcome] = t["outcomes"].get(outcome, 0) + 1
+    return {"sources": {k: dict(v) for k, v in sorted(by_source.items())}, "transforms": dict(sorted(per.items()))}
+
+
+def progress_bar(console: Console) -> Progress:
+    """The progress bar of every self-play stage (transient: the console keeps only summaries)."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True)
+
+
+__all__ = ["classify", "diverging_input", "iteration_metrics", "progress_bar", "read_verifications"]
