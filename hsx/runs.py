@@ -2,9 +2,9 @@
 
 Consumes records from the self-play stages; produces files under `runs/<name>/` that a
 researcher can read, resume, plot and train from.  The records that cross stages are typed here
-(`Verification`, `PairRecord`), below both their writer (hsx.selfplay) and the dataset export that
-reads them (hsx.data.pairs).  Two rules make a killed run resumable without losing or duplicating
-work:
+(`AliceAnswer`, `Verification`, `PairRecord`), below both their writer (hsx.selfplay) and the
+dataset export that reads them (hsx.data.pairs).  Two rules make a killed run resumable without
+losing or duplicating work:
 
 * whole files (a stage's output, metrics, state) are written to a temporary name and renamed,
   so a file either exists complete or not at all, and "the output exists" means "the stage is
@@ -15,6 +15,7 @@ work:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -107,6 +108,50 @@ class JsonlLog:
 # ------------------------------------------------------------------------------------------------
 # Self-play's records: `verify_r<r>.jsonl` and `bob.jsonl` lines, written by hsx.selfplay and read
 # back on resume, by training-data selection and by the dataset export (hsx.data.pairs).
+
+
+@dataclass(frozen=True)
+class AliceAnswer:
+    """One of Alice's candidates for one program in one repair round: a line of alice_r<r>.jsonl.
+
+    A model's answer carries its conversation, raw text and token count, parsed into Q and the
+    input or proof; a transformation's carries Q in the answer format a model would use (`raw`)
+    and the transformation's name.  `failure` says why it never reached the verifier.
+    """
+    id: str
+    program_id: str
+    kind: str  # seq | sinq
+    round: int
+    raw: str
+    q: str | None = None
+    inputs: tuple[str, ...] | None = None  # SINQ: Alice's diverging input, one expression per argument
+    proof: str | None = None  # SEQ: her proof text
+    failure: str | None = None  # parse-failure: ... | identical: ... | no-transform: ...
+    conversation: tuple[dict, ...] = ()  # the prompt she answered (empty for a transformation)
+    tokens: int = 0
+    truncated: bool = False
+    source: str = "model"  # model | transform
+    transform: str | None = None
+    site: str | None = None  # where in P the transformation applied
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["inputs"] = list(self.inputs) if self.inputs is not None else None
+        d["conversation"] = list(self.conversation)
+        return d
+
+    @staticmethod
+    def from_json(d: dict) -> "AliceAnswer":
+        fields = {f.name for f in dataclasses.fields(AliceAnswer)}
+        values = {k: v for k, v in d.items() if k in fields}
+        if values.get("inputs") is not None:
+            values["inputs"] = tuple(values["inputs"])
+        values["conversation"] = tuple(values.get("conversation") or ())
+        return AliceAnswer(**values)
+
+
+def read_answers(path: Path) -> list[AliceAnswer]:
+    return [AliceAnswer.from_json(d) for d in read_jsonl(path)]
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from hsx.config import HsxConfig, SearchConfig, load_config  # noqa: E402
-from hsx.proof.prover import Prover, ProverMissing, locate_prover  # noqa: E402
 from hsx.haskell.toolchain import ToolchainMissing, locate  # noqa: E402
+from hsx.proof.prover import Prover, ProverMissing, locate_prover  # noqa: E402
 from hsx.verify.pipeline import PairRequest, Verifier  # noqa: E402
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hsx.verify import batch
 from hsx.verdict import ErrorKind, Verdict
+from hsx.verify import batch
 from hsx.verify.pipeline import MAX_SOURCE_BYTES, PairRequest
 
 GOOD_A = "f :: Int -> Int\nf x = x\n"

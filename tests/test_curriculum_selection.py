@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 
 from hsx.config import SelfPlayConfig
-from hsx.selfplay.curriculum import Curriculum, promotion_rows
 from hsx.pool.programs import Program
-from hsx.runs import PairRecord
+from hsx.runs import AliceAnswer, PairRecord
+from hsx.selfplay.curriculum import Curriculum, promotion_rows
 from hsx.selfplay.selection import (BIN_LABELS, difficulty_bin, pair_difficulty, proportional_quotas,
                                     select_training_data)
 from hsx.verdict import Entry, Outcome
@@ -255,3 +255,16 @@ def test_bob_learns_only_from_correct_judgements():
     assert chosen.bob_judgements == 7 and chosen.bob_correct == 4
     assert "pair004" not in chosen.alice_pair_ids
     json.dumps(chosen.counts)
+
+
+def test_alice_answer_round_trips_through_its_jsonl_line():
+    answer = AliceAnswer("0-p1-r0", "p1", "sinq", 0, raw="```haskell\nf x = x\n```\n```input\n3\n```",
+                         q="f x = x", inputs=("3",), conversation=({"role": "user", "content": "vary"},),
+                         tokens=17, truncated=False)
+    line = json.loads(json.dumps(answer.to_json()))
+    assert line["inputs"] == ["3"] and line["conversation"] == [{"role": "user", "content": "vary"}]
+    assert AliceAnswer.from_json(line) == answer
+    # A transformation's candidate: no prompt, no tokens, the transformation named.
+    t = AliceAnswer("0-p1-r0-t0", "p1", "seq", 0, raw="", q="f x = id x", source="transform",
+                    transform="eta-expand", site="f")
+    assert AliceAnswer.from_json(json.loads(json.dumps(t.to_json()))) == t

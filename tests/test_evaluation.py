@@ -13,18 +13,18 @@ import pytest
 from click.testing import CliRunner
 
 from hsx.agents import prompts
+from hsx.agents.parsing import parse_bob
+from hsx.cli.eval import eval_group
 from hsx.eval.benchmarks import (BenchmarkError, load_equibench, load_haskell_pairs, load_humaneval_hs,
                             load_pysecdb, read_label)
-from hsx.cli.eval import eval_group
 from hsx.eval.humaneval import candidate_code, untrusted_check_completion, untrusted_check_program
 from hsx.eval.items import EvalSpec, load_items, load_official_prompts, parse_official
 from hsx.eval.report import write_eval_report
 from hsx.eval.run import run_eval, score_outputs
 from hsx.eval.score import compare_runs
-from hsx.models.generation import Generation
-from hsx.agents.parsing import parse_bob
 from hsx.eval.statistics import (binary_metrics, bootstrap_mean_ci, majority_baseline, mcnemar_exact,
                             paired_bootstrap_diff, stratified_bootstrap_ci)
+from hsx.models.generation import Generation
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = Path(__file__).parent / "fixtures" / "eval"

@@ -99,3 +99,14 @@ def test_the_docs_name_only_python_names_that_exist():
             names.update(f"{module}.{n.strip()}" for n in imported.split(",") if n.strip())
         missing += [f"{doc.relative_to(repo)}: {n}" for n in sorted(names) if not _resolves(n)]
     assert not missing, "names in the docs that do not resolve:\n" + "\n".join(missing)
+
+
+def test_a_long_module_says_why_it_is_long():
+    """About 400 lines is the size a newcomer reads in one sitting; a longer module gives its reason."""
+    unexplained = []
+    for path in sorted(ROOT.rglob("*.py")):
+        lines = path.read_text().count("\n")
+        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+        if lines > 420 and not re.search(r"\blonger\b|\b\d{3} lines\b", doc):
+            unexplained.append(f"{path.relative_to(ROOT.parent)}: {lines} lines")
+    assert not unexplained, "long modules without a stated reason:\n" + "\n".join(unexplained)

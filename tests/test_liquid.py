@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from hsx.haskell.source import parse_source
 from hsx.proof.liquid import STATUSES, LhOutcome, classify_lh_output, strip_ansi
 from hsx.proof.policy import ProofViolation, check_proof_text
-from hsx.haskell.source import parse_source
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lh"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from hsx.agents import prompts
-from hsx.proof.lhmodule import PROOF_MARKER
 from hsx.agents.parsing import AliceAnswer, ParseFailure, parse_alice, parse_bob, same_program, strip_think
 from hsx.pool.programs import Program
+from hsx.proof.lhmodule import PROOF_MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 

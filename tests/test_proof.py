@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from hsx.haskell import sandbox
 from hsx.config import ProofConfig, SandboxConfig, load_config
+from hsx.haskell import sandbox
 from hsx.proof.lhmodule import LH_RESERVED, PROOF_MARKER, RESERVED_SUFFIX, THEOREM, LhModule
 from hsx.proof.policy import check_proof_text
-from hsx.proof.search import candidate_proofs
 from hsx.proof.prover import ProverMissing, locate_prover, run_prover
+from hsx.proof.search import candidate_proofs
 from hsx.verdict import ErrorKind, ProofAttempt, Verdict
 from hsx.verify.pipeline import PairRequest, Verifier
 

@@ -8,10 +8,10 @@ Liquid Haskell on the automatic search and assert which template proved the pair
 
 import pytest
 
-from hsx.haskell import sandbox
 from hsx.config import SandboxConfig
-from hsx.proof.policy import check_proof_text
+from hsx.haskell import sandbox
 from hsx.proof.lemmas import recognise
+from hsx.proof.policy import check_proof_text
 from hsx.proof.search import candidate_proofs
 from hsx.verdict import Verdict
 from hsx.verify.pipeline import PairRequest

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hsx.haskell import sandbox
 from hsx.config import SandboxConfig
+from hsx.haskell import sandbox
 from hsx.haskell.source import parse_source
 from hsx.verdict import ErrorKind, Verdict
 

@@ -13,8 +13,8 @@ import pytest
 
 from hsx.config import ConfigError, SearchConfig, load_config
 from hsx.haskell.hints import mine_constants
-from hsx.proof.prover import ProverMissing, locate_prover
 from hsx.haskell.source import parse_source
+from hsx.proof.prover import ProverMissing, locate_prover
 from hsx.verdict import Verdict
 from hsx.verify.pipeline import PairRequest, Verifier
 

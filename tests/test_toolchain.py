@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hsx.proof import prover as prover_mod
 from hsx.cli.main import main
 from hsx.config import SandboxConfig, ToolchainConfig, load_config
+from hsx.proof import prover as prover_mod
 from hsx.proof.prover import ProverMissing, locate_prover
 
 ROOT = Path(__file__).resolve().parent.parent

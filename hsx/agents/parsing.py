@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hsx.pool.reflect import LIBRARY_NAMES
 from hsx.agents.prompts import ANSWER_MARKER, FENCE, INPUT_LABEL, NO, PROOF_LABEL, Q_LABEL, YES
 from hsx.haskell.source import parse_source
 from hsx.haskell.tokens import SourceError, Token, tokenize
+from hsx.pool.reflect import LIBRARY_NAMES
 
 Q_LABELS = (Q_LABEL, "hs")  # ```hs is a common spelling of the same thing
 

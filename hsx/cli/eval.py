@@ -21,8 +21,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from hsx.eval.benchmarks import BENCHMARKS, BenchmarkError
 from hsx.config import ConfigError, help_text, load_config
+from hsx.eval.benchmarks import BENCHMARKS, BenchmarkError
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

@@ -16,9 +16,9 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from hsx.verify import batch
 from hsx.config import ConfigError, HsxConfig, help_text, load_config
 from hsx.verdict import ErrorKind, Result, Verdict, error
+from hsx.verify import batch
 from hsx.verify.pipeline import PairRequest, Verifier
 
 console = Console(highlight=False)

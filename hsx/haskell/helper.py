@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from hsx.haskell import sandbox
 from hsx.config import SandboxConfig, SearchConfig
+from hsx.haskell import sandbox
 from hsx.haskell.source import HaskellSource, parse_source
 from hsx.haskell.toolchain import Toolchain
 from hsx.verdict import Counterexample, Outcome

@@ -22,10 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hsx.haskell.hstypes import TCon, TList, render, split_function
+from hsx.haskell.tokens import tokenize
 from hsx.proof.equations import arity, decreasing, metric_for, recursive
 from hsx.proof.lhmodule import LhModule, constraint_context, rename_tokens
 from hsx.proof.shapes import shaped_equations
-from hsx.haskell.tokens import tokenize
 
 
 @dataclass(frozen=True)

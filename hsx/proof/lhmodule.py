@@ -31,8 +31,8 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from hsx.haskell.hstypes import HsType, Scheme, TCon, map_type, render, render_scheme, split_function, walk
 from hsx.haskell.datatypes import Constructor, DataDecl
+from hsx.haskell.hstypes import HsType, Scheme, TCon, map_type, render, render_scheme, split_function, walk
 from hsx.haskell.source import Decl, HaskellSource
 from hsx.haskell.tokens import SourceError, tokenize
 

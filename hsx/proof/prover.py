@@ -26,10 +26,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from hsx.haskell import sandbox
 from hsx.config import ProofConfig, SandboxConfig, ToolchainConfig
-from hsx.proof.liquid import LhOutcome, classify_lh_output
+from hsx.haskell import sandbox
 from hsx.proof.lhmodule import MODULE_NAME, THEOREM
+from hsx.proof.liquid import LhOutcome, classify_lh_output
 
 LIQUID_VERSION = "0.9.0.2.1"
 LIQUID_GHC_VERSION = "9.0.2"

@@ -20,7 +20,7 @@ from rich.console import Console
 from hsx.agents import parsing, prompts
 from hsx.config import HsxConfig
 from hsx.pool.programs import Program
-from hsx.runs import JsonlLog, Verification, read_jsonl, write_jsonl
+from hsx.runs import AliceAnswer, JsonlLog, Verification, read_answers, write_jsonl
 from hsx.selfplay import transform
 from hsx.selfplay.outcomes import classify, progress_bar
 from hsx.selfplay.syntax_tree import SyntaxFn
@@ -53,7 +53,7 @@ class Alice:
         rng = random.Random(f"{sp.seed}-kind-{self.k}")
         kinds = {pid: ("seq" if rng.random() < sp.p_seq else "sinq") for pid in sorted(self.programs)}
         sources = self._sources()
-        pending: dict[str, tuple[list[dict], dict | None]] = {}  # pid -> (conversation, previous)
+        pending: dict[str, tuple[list[dict], AliceAnswer | None]] = {}  # pid -> (conversation, previous)
         for pid in sorted(self.programs):
             p = self.programs[pid]
             if sources[pid] == "transform":
@@ -64,7 +64,7 @@ class Alice:
                 pending[pid] = (prompts.alice_seq(p, text), None)
             else:
                 pending[pid] = (prompts.alice_sinq(p), None)
-        verified: list[tuple[dict, Verification]] = []
+        verified: list[tuple[AliceAnswer, Verification]] = []
         for r in range(sp.repair_rounds + 1):
             if not pending:
                 break
@@ -77,20 +77,19 @@ class Alice:
             pending = {}
             done = set()
             for a in answers:
-                res = results.get(a["id"])
+                res = results.get(a.id)
                 if res is not None and res.ok:
                     verified.append((a, res))
-                    done.add(a["program_id"])
+                    done.add(a.program_id)
             for a in answers:
-                pid = a["program_id"]
-                if r >= sp.repair_rounds or pid in done:
+                if r >= sp.repair_rounds or a.program_id in done:
                     continue
-                if a.get("source") == "transform":
-                    pending[pid] = ([], a)  # the next round tries other transformations
+                if a.source == "transform":
+                    pending[a.program_id] = ([], a)  # the next round tries other transformations
                 else:
-                    res = results.get(a["id"])
-                    feedback = a["failure"] or (res.feedback if res else "no verdict")
-                    pending[pid] = (prompts.alice_repair(a["conversation"], a["raw"], feedback), a)
+                    res = results.get(a.id)
+                    feedback = a.failure or (res.feedback if res else "no verdict")
+                    pending[a.program_id] = (prompts.alice_repair(list(a.conversation), a.raw, feedback), a)
         return verified
 
     def _sources(self) -> dict[str, str]:
@@ -102,39 +101,38 @@ class Alice:
         rng = random.Random(f"{self.config.selfplay.seed}-source-{self.k}")
         return {pid: ("transform" if rng.random() < al.transform_share else "model") for pid in sorted(self.programs)}
 
-    def _transform_answers(self, r: int, pids: list[str], kinds: dict[str, str]) -> list[dict]:
-        """The transformation Alice's candidates for round r, as records shaped like a model's
-        answers (no prompt, no tokens; `raw` is Q in the answer format a model would use)."""
+    def _transform_answers(self, r: int, pids: list[str], kinds: dict[str, str]) -> list[AliceAnswer]:
+        """The transformation Alice's candidates for round r (no prompt, no tokens; `raw` is Q in
+        the answer format a model would use)."""
         sp, al = self.config.selfplay, self.config.alice
         tried: dict[str, set[str]] = collections.defaultdict(set)
         for j in range(r):
-            for a in read_jsonl(self.dir / f"alice_r{j}.jsonl"):
-                if a.get("q"):
-                    tried[a["program_id"]].add(a["q"])
+            for a in read_answers(self.dir / f"alice_r{j}.jsonl"):
+                if a.q:
+                    tried[a.program_id].add(a.q)
         syntax = self.syntax()
         records = []
         for pid in pids:
             p = self.programs[pid]
             cands = transform.propose(p.code, p.entry, kinds[pid], random.Random(f"{sp.seed}-transform-{self.k}-{pid}-{r}"),
                                       count=al.candidates, exclude=frozenset(tried[pid]), syntax=syntax)
-            base = {"program_id": pid, "kind": kinds[pid], "round": r, "conversation": [], "tokens": 0,
-                    "truncated": False, "inputs": None, "proof": None, "source": "transform"}
             if not cands:
-                records.append({**base, "id": f"{self.k}-{pid}-r{r}-t0", "raw": "", "q": None, "transform": None,
-                                "site": None, "failure": f"no-transform: no {kinds[pid]} transformation applies"})
+                records.append(AliceAnswer(f"{self.k}-{pid}-r{r}-t0", pid, kinds[pid], r, raw="", source="transform",
+                                           failure=f"no-transform: no {kinds[pid]} transformation applies"))
             for j, c in enumerate(cands):
                 failure = ("identical: Q is P up to renaming and whitespace"
                            if parsing.same_program(p.code, c.q) else None)
-                records.append({**base, "id": f"{self.k}-{pid}-r{r}-t{j}", "raw": f"{prompts.FENCE}{prompts.Q_LABEL}\n"
-                                f"{c.q.rstrip()}\n{prompts.FENCE}\n", "q": c.q, "transform": c.transform,
-                                "site": c.site, "failure": failure})
+                records.append(AliceAnswer(f"{self.k}-{pid}-r{r}-t{j}", pid, kinds[pid], r,
+                                           raw=f"{prompts.FENCE}{prompts.Q_LABEL}\n{c.q.rstrip()}\n{prompts.FENCE}\n",
+                                           q=c.q, failure=failure, source="transform", transform=c.transform,
+                                           site=c.site))
         return records
 
-    def _answers(self, r: int, pending, kinds, adapters, sources) -> list[dict]:
+    def _answers(self, r: int, pending, kinds, adapters, sources) -> list[AliceAnswer]:
         """Round r's answers: the model's, parsed, and the transformations' candidates."""
         path = self.dir / f"alice_r{r}.jsonl"
         if path.exists():
-            return read_jsonl(path)
+            return read_answers(path)
         records = self._transform_answers(r, sorted(p for p in pending if sources[p] == "transform"), kinds)
         pids = sorted(p for p in pending if sources[p] == "model")
         outs = self.generate(f"alice round {r}", [pending[pid][0] for pid in pids], n=1,
@@ -152,26 +150,26 @@ class Alice:
                 q, inputs, proof = parsed.q_code, parsed.inputs, parsed.proof
                 if parsing.same_program(p.code, q):
                     failure = "identical: Q is P up to renaming and whitespace"
-            records.append({"id": f"{self.k}-{pid}-r{r}", "program_id": pid, "kind": kinds[pid], "round": r,
-                            "conversation": pending[pid][0], "raw": g.text, "tokens": g.tokens,
-                            "truncated": g.truncated, "q": q, "inputs": list(inputs) if inputs else None,
-                            "proof": proof, "failure": failure, "source": "model"})
-        write_jsonl(path, records)
+            records.append(AliceAnswer(f"{self.k}-{pid}-r{r}", pid, kinds[pid], r, raw=g.text, q=q,
+                                       inputs=tuple(inputs) if inputs else None, proof=proof, failure=failure,
+                                       conversation=tuple(pending[pid][0]), tokens=g.tokens,
+                                       truncated=g.truncated))
+        write_jsonl(path, [a.to_json() for a in records])
         return records
 
-    def _verify(self, r: int, answers: list[dict], verifier: Verifier,
+    def _verify(self, r: int, answers: list[AliceAnswer], verifier: Verifier,
                 search_only: Verifier) -> dict[str, Verification]:
         log = JsonlLog(self.dir / f"verify_r{r}.jsonl")
-        todo = [a for a in answers if a["failure"] is None and a["id"] not in log]
+        todo = [a for a in answers if a.failure is None and a.id not in log]
         reqs, searches = [], []
         for a in todo:
-            p = self.programs[a["program_id"]]
-            req = PairRequest(p.code, a["q"], a_path="P.hs", b_path="Q.hs", entry_a=p.entry, entry_b=p.entry,
-                              inputs=tuple(a["inputs"]) if a["kind"] == "sinq" and a["inputs"] is not None else None,
-                              proof=a["proof"] if a["kind"] == "seq" else None, id=a["id"])
-            (searches if a["kind"] == "sinq" and a["inputs"] is None else reqs).append(req)
+            p = self.programs[a.program_id]
+            req = PairRequest(p.code, a.q, a_path="P.hs", b_path="Q.hs", entry_a=p.entry, entry_b=p.entry,
+                              inputs=a.inputs if a.kind == "sinq" else None,
+                              proof=a.proof if a.kind == "seq" else None, id=a.id)
+            (searches if a.kind == "sinq" and a.inputs is None else reqs).append(req)
         if reqs or searches:
-            kinds = {a["id"]: a["kind"] for a in todo}
+            kinds = {a.id: a.kind for a in todo}
             with progress_bar(self.console) as progress:
                 task = progress.add_task(f"verify round {r}", total=len(reqs) + len(searches))
                 for v, batch in ((verifier, reqs), (search_only, searches)):

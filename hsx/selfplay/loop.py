@@ -5,6 +5,7 @@ pool; produces `runs/<name>/`, one `iter_<k>/` per iteration:
 
     selected.jsonl         the programs P chosen by the curriculum
     alice_r<r>.jsonl       every Alice prompt and raw answer of repair round r, parsed
+                           (hsx.runs.AliceAnswer)
     verify_r<r>.jsonl      the verifier's result for every candidate of round r (hsx.runs.Verification)
     bob.jsonl              every verified pair with Bob's k judgements, parsed, and its difficulty
                            (hsx.runs.PairRecord)
@@ -241,10 +242,10 @@ class SelfPlay:
         t0 = time.monotonic()
         records = []
         if verified:
-            convs, outs = self._ask_bob("bob", [(it.programs[a["program_id"]].code, a["q"]) for a, _ in verified],
+            convs, outs = self._ask_bob("bob", [(it.programs[a.program_id].code, a.q) for a, _ in verified],
                                         adapters, self.config.selfplay.seed * 1000 + it.k * 10 + 7)
             for (a, v), conv, samples in zip(verified, convs, outs):
-                label = a["kind"] == "seq"  # YES for an equivalent pair
+                label = a.kind == "seq"  # YES for an equivalent pair
                 judgements = []
                 for s in samples:
                     judged = parsing.parse_bob(s.text)
@@ -252,10 +253,10 @@ class SelfPlay:
                     judgements.append(BobJudgement(conv, s.text, judged is not None and judged == label, judged,
                                                    s.tokens))
                 records.append(PairRecord(
-                    id=a["id"], kind=a["kind"], difficulty=pair_difficulty([j.correct for j in judgements]),
-                    alice_prompt=a["conversation"], alice_answer=a["raw"], bob=tuple(judgements),
-                    program_id=a["program_id"], q=a["q"], inputs=diverging_input(a["kind"], a["inputs"], v),
-                    source=a.get("source", "model"), transform=a.get("transform"), verification=v))
+                    id=a.id, kind=a.kind, difficulty=pair_difficulty([j.correct for j in judgements]),
+                    alice_prompt=list(a.conversation), alice_answer=a.raw, bob=tuple(judgements),
+                    program_id=a.program_id, q=a.q, inputs=diverging_input(a.kind, a.inputs, v),
+                    source=a.source, transform=a.transform, verification=v))
         write_jsonl(path, [r.to_json() for r in records])
         it.times["bob"] = time.monotonic() - t0
         return records

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import collections
 from pathlib import Path
+from typing import Sequence
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from hsx.runs import PairRecord, Verification, read_jsonl
+from hsx.runs import PairRecord, Verification, read_answers, read_jsonl
 from hsx.verdict import Result, Verdict
 
 BINS = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10.01))
@@ -43,7 +44,7 @@ def read_verifications(path: Path) -> dict[str, Verification]:
     return {x["id"]: Verification.from_json(x) for x in read_jsonl(path)}
 
 
-def diverging_input(kind: str, given: list[str] | None, v: Verification) -> tuple[str, ...] | None:
+def diverging_input(kind: str, given: Sequence[str] | None, v: Verification) -> tuple[str, ...] | None:
     """A verified SINQ pair's diverging input: Alice's, or the one hsx's search found."""
     if kind != "sinq":
         return None
@@ -63,16 +64,15 @@ def iteration_metrics(it_dir: Path, k: int, programs: int, repair_rounds: int, b
     proofs: collections.Counter[str] = collections.Counter()
     prover_runs, prover_seconds, proof_seconds = 0, 0.0, 0.0
     for r in range(repair_rounds + 1):
-        answers = read_jsonl(it_dir / f"alice_r{r}.jsonl")
         results = read_verifications(it_dir / f"verify_r{r}.jsonl")
-        for a in answers:
-            attempts[a["kind"]] += 1
-            tokens += a["tokens"]
-            if a["failure"]:
-                outcomes[a["failure"].split(":")[0]] += 1
-            elif a["id"] in results:
-                outcomes[results[a["id"]].outcome] += 1
-                result = results[a["id"]].result
+        for a in read_answers(it_dir / f"alice_r{r}.jsonl"):
+            attempts[a.kind] += 1
+            tokens += a.tokens
+            if a.failure:
+                outcomes[a.failure.split(":")[0]] += 1
+            elif a.id in results:
+                outcomes[results[a.id].outcome] += 1
+                result = results[a.id].result
                 if result.proof:
                     proofs[result.proof.status] += 1
                     ran = [x for x in result.proof.attempts if x.status != "skipped"]
@@ -113,12 +113,12 @@ def _yields_by_source(it_dir: Path, repair_rounds: int) -> dict:
     per: dict[str, dict] = {}
     for r in range(repair_rounds + 1):
         results = read_verifications(it_dir / f"verify_r{r}.jsonl")
-        for a in read_jsonl(it_dir / f"alice_r{r}.jsonl"):
-            res = results.get(a["id"])
-            outcome = a["failure"].split(":")[0] if a["failure"] else res.outcome if res else "unverified"
-            by_source[a.get("source", "model")][outcome] += 1
-            if a.get("transform"):
-                t = per.setdefault(a["transform"], {"kind": a["kind"], "proposed": 0, "verified": 0, "outcomes": {}})
+        for a in read_answers(it_dir / f"alice_r{r}.jsonl"):
+            res = results.get(a.id)
+            outcome = a.failure.split(":")[0] if a.failure else res.outcome if res else "unverified"
+            by_source[a.source][outcome] += 1
+            if a.transform:
+                t = per.setdefault(a.transform, {"kind": a.kind, "proposed": 0, "verified": 0, "outcomes": {}})
                 t["proposed"] += 1
                 t["verified"] += bool(res and res.ok)
                 t["outcomes"][outcome] = t["outcomes"].get(outcome, 0) + 1

@@ -37,17 +37,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from hsx.haskell import harness, hints, sandbox
 from hsx.config import HsxConfig, SearchConfig
+from hsx.haskell import harness, hints, sandbox
 from hsx.haskell.helper import (CompileFailure, Helper, HelperFailure, HelperTimeout, Report, ghc_diagnostics,
                          read_source)
 from hsx.haskell.source import HaskellSource
 from hsx.haskell.tokens import SourceError
+from hsx.haskell.toolchain import Toolchain, ToolchainMissing, locate
 from hsx.proof import stage
 from hsx.proof.lhmodule import LhModule
-from hsx.haskell.toolchain import Toolchain, ToolchainMissing, locate
-from hsx.verify.entries import Stop, candidates, common_signature, display_type, named_functions, pick_entry
 from hsx.verdict import Entry, ErrorKind, Outcome, OverflowSearch, ProofRecord, Result, Tried, Verdict, error
+from hsx.verify.entries import Stop, candidates, common_signature, display_type, named_functions, pick_entry
 
 @dataclass(frozen=True)
 class PairRequest:

@@ -37,8 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: `hsx` importable without the editable install
 
-from hsx.config import HsxConfig, load_config, to_dict  # noqa: E402
 from hsx.agents import prompts
+from hsx.config import HsxConfig, load_config, to_dict  # noqa: E402
 from hsx.models.generation import TransformersGenerator  # noqa: E402
 from hsx.models.tinymodel import resolve_base_model  # noqa: E402
 

@@ -37,9 +37,9 @@ from hsx.config import load_config  # noqa: E402
 from hsx.data.build import BuildOptions, build  # noqa: E402
 from hsx.data.files import counts_table  # noqa: E402
 from hsx.models.generation import Generation  # noqa: E402
+from hsx.models.tinymodel import resolve_base_model  # noqa: E402
 from hsx.pool.programs import load_pool  # noqa: E402
 from hsx.runs import write_json, write_jsonl  # noqa: E402
-from hsx.models.tinymodel import resolve_base_model  # noqa: E402
 from hsx.verify.pipeline import Verifier  # noqa: E402
 
 

@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from hsx.agents.parsing import parse_bob  # noqa: E402
 from hsx.config import load_config  # noqa: E402
 from hsx.eval.items import EvalSpec, load_items  # noqa: E402
 from hsx.models.generation import TransformersGenerator  # noqa: E402
-from hsx.agents.parsing import parse_bob  # noqa: E402
 from hsx.models.tinymodel import resolve_base_model  # noqa: E402
 
 

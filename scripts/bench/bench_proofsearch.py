@@ -54,8 +54,8 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from hsx.config import load_config  # noqa: E402
-from hsx.verify.pipeline import PairRequest, Verifier  # noqa: E402
 from hsx.verdict import ProofAttempt, ProofRecord  # noqa: E402
+from hsx.verify.pipeline import PairRequest, Verifier  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts" / "bench"))
 from bench_verify import machine  # noqa: E402  (one description of the machine for all benchmarks)

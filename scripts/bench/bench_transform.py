@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from hsx.agents import parsing  # noqa: E402
 
-from hsx.selfplay import transform
 from hsx.config import load_config  # noqa: E402
 from hsx.pool.programs import load_pool  # noqa: E402
+from hsx.selfplay import transform
 from hsx.selfplay.outcomes import classify  # noqa: E402
 from hsx.verify.pipeline import PairRequest, Verifier  # noqa: E402
 

@@ -48,8 +48,8 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from hsx.config import HsxConfig, load_config  # noqa: E402
-from hsx.haskell import sandbox  # noqa: E402
 from hsx.config import SandboxConfig  # noqa: E402
+from hsx.haskell import sandbox  # noqa: E402
 from hsx.haskell.sandbox import scratch_dir  # noqa: E402
 from hsx.verdict import Verdict  # noqa: E402
 from hsx.verify.pipeline import PairRequest, Verifier  # noqa: E402

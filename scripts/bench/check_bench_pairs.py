@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from hsx.haskell.hstypes import TCon, TVar, TypeParseError, canonical, map_type, parse_scheme, render, split_function  # noqa: E402
-from hsx.haskell import sandbox  # noqa: E402
 from hsx.config import SandboxConfig  # noqa: E402
+from hsx.haskell import sandbox  # noqa: E402
+from hsx.haskell.hstypes import TCon, TVar, TypeParseError, canonical, map_type, parse_scheme, render, split_function  # noqa: E402
 from hsx.haskell.source import parse_source  # noqa: E402
 from hsx.haskell.tokens import SourceError  # noqa: E402
 

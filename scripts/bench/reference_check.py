@@ -40,8 +40,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `hsx` importable from the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from hsx.haskell import sandbox  # noqa: E402
 from hsx.config import SandboxConfig  # noqa: E402
+from hsx.haskell import sandbox  # noqa: E402
 from hsx.haskell.source import parse_source  # noqa: E402
 
 READ_FAILURE_EXIT = 3  # exit status of a reference program whose stdin does not parse

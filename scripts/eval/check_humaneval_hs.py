@@ -33,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", help="TOML config (sandbox limits, ghc path)")
     args = parser.parse_args(argv)
 
-    from hsx.eval.benchmarks import BenchmarkError, load_humaneval_hs
     from hsx.config import load_config
+    from hsx.eval.benchmarks import BenchmarkError, load_humaneval_hs
     from hsx.eval.humaneval import untrusted_check_program
 
     config = load_config(args.config)
