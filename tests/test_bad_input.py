@@ -13,7 +13,7 @@ import pytest
 
 from hsx.verdict import ErrorKind, Verdict
 from hsx.verify import batch
-from hsx.verify.pipeline import MAX_SOURCE_BYTES, PairRequest
+from hsx.verify.pipeline import MAX_DECLARATION_TOKENS, MAX_SOURCE_BYTES, MAX_SOURCE_TOKENS, PairRequest
 
 GOOD_A = "f :: Int -> Int\nf x = x\n"
 GOOD_B = "f :: Int -> Int\nf x = abs x\n"
@@ -40,6 +40,8 @@ def files(tmp_path) -> dict[str, Path]:
         "empty.hs": b"  \n\n",
         "huge.hs": b"f :: Int -> Int\nf x = x\n" + b"-- padding\n" * (MAX_SOURCE_BYTES // 11 + 1),
         "bomb.hs": BOMB.encode(),
+        # 400 KB of one expression (issue 18): refused by its shape before any helper starts.
+        "blob.hs": ("f :: Int -> Int\nf x = x" + " + 1" * 100_000 + "\n").encode(),
     }.items():
         (tmp_path / name).write_bytes(data)
         out[name] = tmp_path / name
@@ -60,6 +62,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     ("empty.hs", "source", ["empty.hs", "the file is empty"]),
     ("huge.hs", "source", ["huge.hs", f"at most {MAX_SOURCE_BYTES} bytes"]),
     ("bomb.hs", "compile-timeout", [f"within {COMPILE_TIMEOUT_S} s"]),
+    ("blob.hs", "source", ["blob.hs", "200,009 tokens", f"at most {MAX_SOURCE_TOKENS:,} tokens"]),
 ])
 def test_cli_bad_input_is_an_error_verdict(files, toolchain, bad, kind, words):
     for as_json in (False, True):
@@ -115,6 +118,26 @@ def test_verifier_refuses_texts_it_cannot_read(verifier):
     assert r.verdict == Verdict.ERROR and r.error_kind == ErrorKind.SOURCE and "A.hs" in r.reason
     r = verifier.verify(PairRequest(GOOD_A, "x" * (MAX_SOURCE_BYTES + 1)))
     assert r.error_kind == ErrorKind.SOURCE and "1 MiB" in r.reason
+
+
+def test_one_huge_declaration_is_refused_at_once_naming_it(verifier):
+    """Within the file limit, one declaration over the declaration limit is named with its line."""
+    body = " + 1" * (MAX_DECLARATION_TOKENS // 2 + 10)
+    src = "g :: Int -> Int\ng x = x\n\nf :: Int -> Int\nf x = x" + body + "\n"
+    assert MAX_DECLARATION_TOKENS < len(body.split()) + 6 < MAX_SOURCE_TOKENS
+    r = verifier.verify(PairRequest(src, GOOD_B))
+    assert r.verdict == Verdict.ERROR and r.error_kind == ErrorKind.SOURCE, r
+    assert "A.hs:5: `f` is 20,0" in r.reason and f"at most {MAX_DECLARATION_TOKENS:,} tokens" in r.reason
+
+
+def test_a_long_operator_chain_under_the_limits_is_read_in_linear_time(verifier):
+    """The helper's reading of an operator chain takes time linear in its length (it was cubic:
+    1,000 `+` took 10 s, 2,000 over the request timeout, and the pair ended `unknown`).  Its
+    speed is measured by scripts/bench/bench_verify.py, not here."""
+    n = MAX_DECLARATION_TOKENS // 2 - 10
+    src = "f :: Int -> Int\nf x = x" + " + 1" * n + "\n"
+    r = verifier.verify(PairRequest(src, "f :: Int -> Int\nf x = x + " + str(n + 1) + "\n", inputs=["3"]))
+    assert r.verdict == Verdict.INEQUIVALENT, r
 
 
 def test_read_source_file_names_file_and_offset(files):

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from hsx.agents.parsing import parse_bob
 from hsx.config import SelfPlayConfig
 from hsx.pool.programs import Program
 from hsx.runs import AliceAnswer, PairRecord
@@ -255,6 +256,20 @@ def test_bob_learns_only_from_correct_judgements():
     assert chosen.bob_judgements == 7 and chosen.bob_correct == 4
     assert "pair004" not in chosen.alice_pair_ids
     json.dumps(chosen.counts)
+
+
+def test_short_answer_bob_learns_the_verified_label_of_every_pair():
+    """With the short prompt Bob's completion is the answer line: every verified pair teaches its
+    label, also those he got wrong (otherwise a model that always says YES sees only YES)."""
+    short = dataclasses.replace(CONFIG, bob_prompt="short")
+    records = [record(1, 10.0, correct=(False, False), kind="sinq"), record(2, 0.0, correct=(True, True), kind="seq"),
+               record(3, 5.0, correct=(True, False), kind="sinq")]
+    unverified = dataclasses.replace(record(4, 9.0, correct=(True,)), verified=False)
+    chosen = select_training_data(records + [unverified], short, random.Random(0))
+    assert [e["completion"][0]["content"] for e in chosen.bob] == ["ANSWER: NO", "ANSWER: YES", "ANSWER: NO"]
+    assert [e["prompt"] for e in chosen.bob] == [[{"role": "user", "content": f"judge {i}"}] for i in (1, 2, 3)]
+    assert chosen.bob_judgements == 6 and chosen.bob_correct == 3
+    assert all(parse_bob(e["completion"][0]["content"]) == (r.kind == "seq") for e, r in zip(chosen.bob, records))
 
 
 def test_alice_answer_round_trips_through_its_jsonl_line():

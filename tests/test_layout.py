@@ -110,3 +110,13 @@ def test_a_long_module_says_why_it_is_long():
         if lines > 420 and not re.search(r"\blonger\b|\b\d{3} lines\b", doc):
             unexplained.append(f"{path.relative_to(ROOT.parent)}: {lines} lines")
     assert not unexplained, "long modules without a stated reason:\n" + "\n".join(unexplained)
+
+
+def test_docs_name_no_path_of_the_machine_they_were_written_on():
+    """Commands in the docs run from the checkout: no absolute path of one machine (issue 18)."""
+    repo = ROOT.parent
+    docs = [repo / "README.md", *sorted(repo.glob("*/README.md")), *sorted((repo / "docs").glob("*.md"))]
+    found = [f"{doc.relative_to(repo)}:{i}: {line.strip()}" for doc in docs
+             for i, line in enumerate(doc.read_text().splitlines(), 1)
+             if re.search(r"(?<![\w.])/(work|root|home|Users)/", line)]
+    assert not found, "machine paths in the docs:\n" + "\n".join(found)

@@ -10,11 +10,13 @@ The replayed outputs stand in for a model that writes Haskell; nothing here is a
 import dataclasses
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from collections import Counter
 from pathlib import Path
 
 
@@ -24,8 +26,10 @@ from hsx.models.generation import Generation, make_generator
 from hsx.proof.lhmodule import rename_tokens
 from hsx.proof.liquid import STATUSES
 from hsx.proof.prover import ProverMissing, locate_prover
-from hsx.runs import read_json, read_jsonl
+from hsx.runs import read_json, read_jsonl, write_json
+from hsx.selfplay.heldout import balance_labels
 from hsx.selfplay.loop import run_selfplay
+from hsx.selfplay.outcomes import run_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -249,6 +253,27 @@ def short_bob_factory(seen):
     return make
 
 
+def test_heldout_labels_are_balanced_to_at_most_sixty_percent():
+    pairs = [{"id": f"s{i:02d}", "kind": "sinq"} for i in range(10)] + [{"id": f"q{i}", "kind": "seq"} for i in range(4)]
+    kept = balance_labels(pairs, random.Random(0))
+    kinds = Counter(p["kind"] for p in kept)
+    assert kinds == {"seq": 4, "sinq": 6} and max(kinds.values()) / len(kept) <= 0.6
+    assert kept == sorted(kept, key=lambda p: p["id"])
+    assert balance_labels(pairs, random.Random(0)) == kept  # seeded
+    assert balance_labels(list(reversed(pairs)), random.Random(0)) == kept  # order does not matter
+    # Already balanced: nothing is cut.  One label only: nothing is cut, and the split is one-sided.
+    assert len(balance_labels(pairs[:6] + pairs[10:], random.Random(0))) == 10
+    assert balance_labels(pairs[:10], random.Random(0)) == pairs[:10]
+
+
+def test_run_summary_says_when_seq_was_off(tmp_path):
+    (tmp_path / "heldout").mkdir()
+    write_json(tmp_path / "heldout" / "split.json", {"one_sided": True, "labels": {"sinq": 9}})
+    lines = run_summary(tmp_path, 3, "the prover is missing (no liquid-ghc)")
+    assert any(line.startswith("SEQ was off: the prover is missing") for line in lines)
+    assert any("one-sided" in line for line in lines)
+
+
 def test_cpu_iteration_with_transform_alice_end_to_end(tmp_path, toolchain):
     config = cpu_config(tmp_path, iterations=2, p_seq=0.0)
     seen: list = []
@@ -285,6 +310,17 @@ def test_cpu_iteration_with_transform_alice_end_to_end(tmp_path, toolchain):
         assert 0.0 <= h["paired"]["mcnemar_p"] <= 1.0
         assert read_json(run / f"iter_{k}" / "metrics.json")["heldout"] == h
     assert (run / "iter_1" / "heldout_bob.jsonl").exists()
+    # Short prompt: one training example per verified pair, with the verified label.
+    sel = m["training"]["selection"]
+    assert sel["bob_examples"] == len(bob) and sel["bob_labels"] == {"NO": len(bob)}
+    # The run ends with a summary: per iteration the pairs, Bob's examples and the held-out measure
+    # beside its majority baseline.
+    lines = run_summary(run, 2, None)
+    assert len(lines) == 3 and lines[1].split()[:3] == ["0", str(m["outcomes"].get("verified-seq", 0)),
+                                                         str(m["outcomes"]["verified-sinq"])]
+    assert f"({h['majority_baseline']:.2f}, {h['pairs']} pairs)" in lines[2]
+    split = read_json(run / "heldout" / "split.json")
+    assert split["pairs"] == len(held) and sum(split["labels"].values()) == len(held)
     from hsx.selfplay.report import write_report
     out = write_report(run)
     summary = (out / "summary.md").read_text()

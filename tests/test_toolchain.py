@@ -233,6 +233,79 @@ def test_make_liquid_failure_is_one_line_and_fatal_only_in_ci(tmp_path):
     assert "NOT BUILT" in strict.stderr and "required" in strict.stderr
 
 
+def make_liquid_env(tmp_path: Path, **extra) -> dict:
+    """The environment a user's shell hands `make`: an empty cache, and cabal settings of its own
+    that the prover's build must ignore (`make` itself exports a repository-less CABAL_CONFIG)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HSX_LIQUID_REPO", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    bogus = tmp_path / "users-cabal"
+    bogus.mkdir()
+    (bogus / "config").write_text("-- a user's own cabal config: no repository, offline\noffline: True\n")
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), CABAL_CONFIG=str(bogus / "config"), CABAL_DIR=str(bogus), **extra)
+    return env
+
+
+def checkout_files() -> set[str]:
+    r = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "liquid"], cwd=ROOT,
+                       capture_output=True, text=True)
+    return set(r.stdout.splitlines())
+
+
+def test_make_liquid_resolves_the_pinned_plan_from_an_empty_cache(tmp_path):
+    """The recipe as `make liquid` runs it (same Makefile, same exported variables), on an empty
+    XDG_CACHE_HOME, resolves the whole pinned plan from the local repository: the check that a
+    fresh machine's `make liquid` will build, in seconds instead of minutes.  It failed while the
+    script let cabal read the Makefile's CABAL_CONFIG."""
+    needs_debian_toolchain()
+    repo = os.environ.get("HSX_LIQUID_REPO")
+    if not repo:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI sets HSX_LIQUID_REPO (.ci/run) to the local repository of the prover's sources")
+        pytest.skip("HSX_LIQUID_REPO (a local file+noindex repository of the pinned sdists) is not set")
+    before = checkout_files()
+    r = subprocess.run(["make", "-s", "--no-print-directory", "liquid-dry-run"], cwd=ROOT,
+                       env=make_liquid_env(tmp_path, HSX_LIQUID_REPO=repo), capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "the pinned plan resolves" in r.stdout, r.stdout
+    prefix = tmp_path / "cache" / "hsx" / prover_mod.PREFIX_NAME
+    plan = (prefix / "dry-run.log").read_text()
+    for package in ("liquidhaskell-0.9.0.2.1", "liquid-fixpoint-0.9.0.2.1", "liquid-base-4.15.1.0"):
+        assert package in plan, plan
+    config = (prefix / "cabal" / "config").read_text()
+    assert "file+noindex://" in config and "hackage.haskell.org" not in config
+    # Nothing of the build lands in the checkout (cabal works on a copy of liquid/ in the prefix).
+    assert checkout_files() == before
+    assert not (ROOT / "liquid" / "dist-newstyle").exists()
+
+
+def test_make_liquid_writes_a_pinned_hackage_configuration(tmp_path):
+    """Without a local repository the recipe reads Hackage as of liquid/cabal.project's
+    index-state.  The dry run writes that configuration and, with no index downloaded, stops there
+    (never touching the network)."""
+    needs_debian_toolchain()
+    r = subprocess.run(["make", "-s", "--no-print-directory", "liquid-dry-run"], cwd=ROOT, env=make_liquid_env(tmp_path),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    prefix = tmp_path / "cache" / "hsx" / prover_mod.PREFIX_NAME
+    config = (prefix / "cabal" / "config").read_text()
+    assert re.search(r"^repository hackage\.haskell\.org\n\s+url: https?://hackage\.haskell\.org/", config, re.M), config
+    assert "offline" not in config and "noindex" not in config
+    project = (prefix / "project" / "cabal.project").read_text()
+    pinned = re.search(r"^index-state: hackage\.haskell\.org (\S+)$", (ROOT / "liquid" / "cabal.project").read_text(), re.M)
+    assert pinned and f"index-state: hackage.haskell.org {pinned.group(1)}" in project
+    assert (prefix / "project" / "cabal.project.freeze").read_text() == (ROOT / "liquid" / "cabal.project.freeze").read_text()
+
+
+def test_the_stamp_covers_every_input_of_the_recipe():
+    """A change to the script, the pins, the GHC or cabal must rebuild (so CI builds the recipe
+    whenever it changes); the caller's environment must not matter, so the script sets it."""
+    script = (ROOT / "scripts" / "setup" / "build_liquid.sh").read_text()
+    key = script[script.index("key=$("):]
+    key = key[:key.index("sha256sum")]
+    for needed in ('"$0"', "cabal.project", "cabal.project.freeze", "hsx-liquid.cabal", "$ghc_bin", "$ghc_version", "$cabal_version"):
+        assert needed in key, needed
+    assert "export CABAL_CONFIG=$CABAL_DIR/config" in script
+
+
 @pytest.mark.liquid
 def test_built_prover_is_reused_in_seconds():
     prefix = prover_mod.prover_prefix(load_config(None).toolchain)

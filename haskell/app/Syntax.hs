@@ -16,8 +16,10 @@ import Data.Char (isAlpha)
 import Data.Data (Data, cast, gmapQ)
 import Data.IORef
 import Data.List (sortOn)
+import Data.Foldable (toList)
 import qualified Data.Map.Strict as Map
 import Data.Maybe (fromMaybe)
+import qualified Data.Sequence as Seq
 import qualified Data.Set as Set
 import Data.Aeson.Types (Pair)
 import GHC.Data.Bag (bagToList)
@@ -102,22 +104,36 @@ extension d name = case lookup name table of
 -- Source text and spans
 
 -- | The source's lines, for cutting out the text of a span and for turning GHC's columns (a tab
--- advances to the next multiple of 8) into character columns.
-newtype Lines = Lines (Map.Map Int String)
+-- advances to the next multiple of 8) into character columns.  Each line is a 'Seq' and knows
+-- whether it holds a tab, so both take logarithmic time: a long line of many small expressions
+-- (a generated program) costs linear time overall, not quadratic.
+newtype Lines = Lines (Map.Map Int Line)
+
+data Line = Line !(Seq.Seq Char) !Bool  -- the characters; whether any is a tab
 
 mkLines :: String -> Lines
-mkLines s = Lines (Map.fromList (zip [1 ..] (splitLines s)))
+mkLines s = Lines (Map.fromList (zip [1 ..] (map line (splitLines s))))
   where
+    line l = Line (Seq.fromList l) ('\t' `elem` l)
     splitLines t = case break (== '\n') t of
       (l, []) -> [l]
       (l, _ : rest) -> l : splitLines rest
 
-lineOf :: Lines -> Int -> String
-lineOf (Lines m) n = Map.findWithDefault "" n m
+lineAt :: Lines -> Int -> Line
+lineAt (Lines m) n = Map.findWithDefault (Line Seq.empty False) n m
 
--- | Character column (1-based) of GHC column @c@ on line @l@.
+lineOf :: Lines -> Int -> String
+lineOf ls n = let Line cs _ = lineAt ls n in toList cs
+
+-- | Characters @from@ (1-based) onwards, at most @count@ of them.
+sliceOf :: Lines -> Int -> Int -> Int -> String
+sliceOf ls n from count = let Line cs _ = lineAt ls n in toList (Seq.take count (Seq.drop (from - 1) cs))
+
+-- | Character column (1-based) of GHC column @c@ on line @l@ (the same on a line without tabs).
 charCol :: Lines -> Int -> Int -> Int
-charCol ls l c = go 1 1 (lineOf ls l)
+charCol ls l c = case lineAt ls l of
+  Line _ False -> c
+  Line cs True -> go 1 1 (toList cs)
   where
     go ghcCol chars rest
       | ghcCol >= c = chars
@@ -142,9 +158,9 @@ textOf :: Lines -> SrcSpan -> String
 textOf ls s = case toSpan ls s of
   Nothing -> ""
   Just (Span l1 c1 l2 c2)
-    | l1 == l2 -> take (c2 - c1) (drop (c1 - 1) (lineOf ls l1))
+    | l1 == l2 -> sliceOf ls l1 c1 (c2 - c1)
     | otherwise -> unlines' ([drop (c1 - 1) (lineOf ls l1)] ++ [lineOf ls l | l <- [l1 + 1 .. l2 - 1]]
-                             ++ [take (c2 - 1) (lineOf ls l2)])
+                             ++ [sliceOf ls l2 1 (c2 - 1)])
   where unlines' = foldr1 (\a b -> a ++ "\n" ++ b)
 
 -- ------------------------------------------------------------------------------------------------
@@ -412,8 +428,10 @@ collect ls fixes = go
     -- re-associates it.  Here the chain is flattened and re-associated with the module's own
     -- fixity declarations and the common library ones (unknown: infixl 9, as in GHC).
     flatten :: LHsExpr GhcPs -> ([LHsExpr GhcPs], [LHsExpr GhcPs])
-    flatten (L _ (OpApp _ a op b)) = let (os, ps) = flatten a in (os ++ [b], ps ++ [op])
-    flatten x = ([x], [])
+    flatten = walk [] []
+      where  -- accumulating from the right end of the chain: linear in its length
+        walk os ps (L _ (OpApp _ a op b)) = walk (b : os) (op : ps) a
+        walk os ps x = (x : os, ps)
 
     fixity :: LHsExpr GhcPs -> (Int, FixityDirection)
     fixity (L _ (HsVar _ (L _ n))) =
@@ -426,8 +444,8 @@ collect ls fixes = go
     -- A chain that starts with unary minus: the minus is a prefix operator of precedence 6
     -- (as in GHC's renamer), so `- a ^ 2` is `- (a ^ 2)` and `- a + b` is `(- a) + b`.
     resolve :: [LHsExpr GhcPs] -> [LHsExpr GhcPs] -> [Node]
-    resolve (L l (NegApp _ x _) : os) ps = reduceAll (shunt [Leaf (getLoc x)] [Left l] (zip ps os))
-    resolve (o : os) ps = reduceAll (shunt [Leaf (getLoc o)] [] (zip ps os))
+    resolve (L l (NegApp _ x _) : os) ps = reduceAll (shunt [leaf (getLoc x)] [Left l] (zip ps os))
+    resolve (o : os) ps = reduceAll (shunt [leaf (getLoc o)] [] (zip ps os))
     resolve [] _ = []
 
     -- The operands to look inside: a leading negation is a node of the chain, not of its operand.
@@ -439,7 +457,7 @@ collect ls fixes = go
     shunt out stack [] = (out, stack)
     shunt out stack ((op, operand) : more) =
       let (out', stack') = popWhile out stack
-      in shunt (Leaf (getLoc operand) : out') (Right op : stack') more
+      in shunt (leaf (getLoc operand) : out') (Right op : stack') more
       where
         (p, d) = fixity op
         popWhile o (top : st)
@@ -451,26 +469,25 @@ collect ls fixes = go
       [t] -> emit t
       ts -> concatMap emit ts
 
-    apply (Left l) (t : rest) = Neg l t : rest
-    apply (Right op) (r : l : rest) = Bin op l r : rest
+    -- Each tree node stores its span when it is built, so emitting a chain of n operators takes
+    -- time linear in n (recomputing spans at every level made it cubic: minutes for 2,000 `+`).
+    leaf l = Leaf (toSpan ls l)
+    apply (Left l) (t : rest) = Neg (joinSpans (toSpan ls l) (treeSpan t)) t : rest
+    apply (Right op) (r : l : rest) = Bin (joinSpans (treeSpan l) (treeSpan r)) op l r : rest
     apply _ ts = ts
 
-    emit (Leaf _) = []
-    emit t@(Bin op@(L ol (HsVar _ (L _ n))) l r) =
+    emit t = emitTo t []
+    emitTo (Leaf _) acc = acc
+    emitTo t@(Bin _ op@(L ol (HsVar _ (L _ n))) l r) acc =
       nodeAt (treeSpan t) ["node" .= ("op" :: String), "op" .= rdr n, "op_span" .= sp ol,
                            "lhs" .= spanList (treeSpan l), "rhs" .= spanList (treeSpan r),
                            "backtick" .= isIdentifier (rdr n)]
-        ++ emit l ++ emit r ++ go op
-    emit (Bin op l r) = emit l ++ emit r ++ go op
-    emit t@(Neg _ a) = nodeAt (treeSpan t) ["node" .= ("neg" :: String), "arg" .= spanList (treeSpan a)] ++ emit a
+        ++ emitTo l (emitTo r (go op ++ acc))
+    emitTo (Bin _ op l r) acc = emitTo l (emitTo r (go op ++ acc))
+    emitTo t@(Neg _ a) acc = nodeAt (treeSpan t) ["node" .= ("neg" :: String), "arg" .= spanList (treeSpan a)] ++ emitTo a acc
 
-    treeSpan (Leaf l) = toSpan ls l
-    treeSpan (Neg l a) = case (toSpan ls l, treeSpan a) of
-      (Just (Span x y _ _), Just (Span _ _ z w)) -> Just (Span x y z w)
-      _ -> Nothing
-    treeSpan (Bin _ l r) = case (treeSpan l, treeSpan r) of
-      (Just (Span a b _ _), Just (Span _ _ c d)) -> Just (Span a b c d)
-      _ -> Nothing
+    joinSpans (Just (Span a b _ _)) (Just (Span _ _ c d)) = Just (Span a b c d)
+    joinSpans _ _ = Nothing
     spanList = maybe J.Null (\(Span a b c d) -> J.toJSON [a, b, c, d])
     nodeAt ms kvs = case ms of
       Just (Span a b c d) -> [((a, b, c, d), J.object (("span" .= [a, b, c, d]) : kvs))]
@@ -499,5 +516,11 @@ collect ls fixes = go
       node l ["node" .= ("guarded" :: String), "guards" .= map (sp . getLoc) gs, "rhs" .= sp (getLoc body)]
     guarded _ = []
 
-data Tree = Leaf SrcSpan | Bin (LHsExpr GhcPs) Tree Tree | Neg SrcSpan Tree
+-- | A re-associated operator chain; every node carries its span (Nothing: no real location).
+data Tree = Leaf (Maybe Span) | Bin (Maybe Span) (LHsExpr GhcPs) Tree Tree | Neg (Maybe Span) Tree
+
+treeSpan :: Tree -> Maybe Span
+treeSpan (Leaf s) = s
+treeSpan (Bin s _ _ _) = s
+treeSpan (Neg s _) = s
 

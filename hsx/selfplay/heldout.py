@@ -62,11 +62,14 @@ class HeldOut:
             p = programs[pid]
             for kind in ("seq", "sinq"):
                 rng = random.Random(f"{sp.seed}-heldout-{pid}-{kind}")
-                for c in transform.propose(p.code, p.entry, kind, rng, count=1, syntax=reader):
+                # Two candidates of each kind, so that losses to verification (a SEQ candidate
+                # whose proof is not found) still leave both labels to balance.
+                for j, c in enumerate(transform.propose(p.code, p.entry, kind, rng, count=HELDOUT_CANDIDATES,
+                                                        syntax=reader)):
                     if not parsing.same_program(p.code, c.q):
-                        cands[f"heldout-{pid}-{kind}"] = {"id": f"heldout-{pid}-{kind}", "program_id": pid,
-                                                          "p": p.code, "q": c.q, "kind": kind,
-                                                          "transform": c.transform, "site": c.site}
+                        cid = f"heldout-{pid}-{kind}" + (f"-{j}" if j else "")
+                        cands[cid] = {"id": cid, "program_id": pid, "p": p.code, "q": c.q, "kind": kind,
+                                      "transform": c.transform, "site": c.site}
         log = JsonlLog(d / "verify.jsonl")
         todo = [c for c in cands.values() if c["id"] not in log]
         t0 = time.monotonic()
@@ -80,15 +83,21 @@ class HeldOut:
                     log.append(classify(res, kind).to_json())
                     progress.advance(task)
         verifications = {rid: Verification.from_json(rec) for rid, rec in log.records.items()}
-        pairs = [{**cands[rid], "inputs": diverging_input(cands[rid]["kind"], None, v)}
-                 for rid, v in sorted(verifications.items()) if v.ok and rid in cands]
+        verified = [{**cands[rid], "inputs": diverging_input(cands[rid]["kind"], None, v)}
+                    for rid, v in sorted(verifications.items()) if v.ok and rid in cands]
+        pairs = balance_labels(verified, random.Random(f"{sp.seed}-heldout-balance"))
+        labels = collections.Counter(p["kind"] for p in pairs)
         write_json(d / "split.json", {"programs": len(programs), "candidates": len(cands),
                                       "outcomes": dict(collections.Counter(v.outcome for v in verifications.values())),
-                                      "pairs": len(pairs),
-                                      "labels": dict(collections.Counter(p["kind"] for p in pairs)),
+                                      "verified": len(verified), "pairs": len(pairs), "labels": dict(labels),
+                                      "one_sided": len(labels) < 2,
                                       "seconds": round(time.monotonic() - t0, 3)})
         write_jsonl(d / "pairs.jsonl", pairs)
-        self.console.print(f"held-out split: {len(pairs)} verified pairs from {len(programs)} programs")
+        self.console.print(f"held-out split: {len(pairs)} verified pairs from {len(programs)} programs "
+                           f"({', '.join(f'{n} {k.upper()}' for k, n in sorted(labels.items()))})")
+        if len(labels) < 2:
+            self.console.print("[yellow]held-out split is one-sided[/yellow]: every pair has the same label, so "
+                               "Bob's accuracy on it says little (compare it with the majority baseline)")
 
     def measure(self, it_dir: Path, k: int, adapters: dict[str, str], times: dict[str, float]) -> dict | None:
         """After training iteration k: Bob's accuracy on the held-out split, base model vs the
@@ -125,6 +134,27 @@ class HeldOut:
                             "completions": [s.text for s in samples]})
         write_jsonl(path, records)
         return [r["correct"] for r in records]
+
+
+# Candidates of each kind per held-out program, and the largest share one label may have.
+HELDOUT_CANDIDATES = 2
+MAX_LABEL_SHARE = 0.6
+
+
+def balance_labels(pairs: list[dict], rng: random.Random) -> list[dict]:
+    """The pairs with the larger label cut down (a seeded draw, in id order) until it is at most
+    MAX_LABEL_SHARE of the split, so that Bob's accuracy cannot look good by answering one word.
+    With one label only (no prover: no SEQ pair) nothing is cut and the split is one-sided."""
+    by_kind: dict[str, list[dict]] = collections.defaultdict(list)
+    for p in sorted(pairs, key=lambda p: p["id"]):
+        by_kind[p["kind"]].append(p)
+    if len(by_kind) < 2:
+        return sorted(pairs, key=lambda p: p["id"])
+    smallest = min(len(v) for v in by_kind.values())
+    cap = int(smallest * MAX_LABEL_SHARE / (1 - MAX_LABEL_SHARE) + 1e-9)
+    kept = [p for group in by_kind.values()
+            for p in (group if len(group) <= cap else rng.sample(group, cap))]
+    return sorted(kept, key=lambda p: p["id"])
 
 
 def heldout_statistics(base: list[list[bool]], current: list[list[bool]], kinds: list[str], *, seed: int = 0) -> dict:

@@ -15,7 +15,7 @@ from typing import Sequence
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from hsx.runs import PairRecord, Verification, read_answers, read_jsonl
+from hsx.runs import PairRecord, Verification, read_answers, read_json, read_jsonl
 from hsx.verdict import Result, Verdict
 
 BINS = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10.01))
@@ -132,3 +132,33 @@ def progress_bar(console: Console) -> Progress:
 
 
 __all__ = ["classify", "diverging_input", "iteration_metrics", "progress_bar", "read_verifications"]
+
+
+def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list[str]:
+    """The lines `hsx selfplay` ends with: per iteration the verified pairs of each kind, Bob's
+    training examples of each label and his held-out accuracy beside the majority-label baseline;
+    then what made the run weaker than configured (no prover: no SEQ, a one-sided held-out
+    split), so that it is the last thing a user reads, not only a line at the start."""
+    lines = ["iteration  SEQ  SINQ  Bob examples (YES/NO)  held-out: base -> adapter (majority baseline)"]
+    for k in range(iterations):
+        path = run_dir / f"iter_{k}" / "metrics.json"
+        if not path.exists():
+            continue
+        m = read_json(path)
+        out = m["outcomes"]
+        sel = m["training"].get("selection", {})
+        labels = sel.get("bob_labels", {})
+        held = m.get("heldout")
+        measure = "-"
+        if held:
+            measure = (f"{held['base']['accuracy']:.2f} -> {held['current']['accuracy']:.2f} "
+                       f"({held['majority_baseline']:.2f}, {held['pairs']} pairs)")
+        lines.append(f"{k:>9}  {out.get('verified-seq', 0):>3}  {out.get('verified-sinq', 0):>4}  "
+                     f"{sel.get('bob_examples', 0):>4} ({labels.get('YES', 0)}/{labels.get('NO', 0)})"
+                     f"{'':>11}  {measure}")
+    split = run_dir / "heldout" / "split.json"
+    if prover_note:
+        lines.append(f"SEQ was off: {prover_note}; no pair was proved equivalent, Bob saw no YES example")
+    if split.exists() and read_json(split).get("one_sided"):
+        lines.append("the held-out split is one-sided (one label only): Bob's accuracy there is not a measure")
+    return lines

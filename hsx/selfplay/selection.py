@@ -15,17 +15,25 @@ Bob, and counts per difficulty bin for the metrics.
   Haskell accepted, and a SINQ example Q with its diverging input.
 * **Bob** learns from his correct judgements on verified pairs (identical completions for one
   pair kept once).  Unparsed answers count as wrong upstream, so they never become examples.
+  With the short-answer prompt (`bob_prompt = "short"`: the completion is the answer line and
+  nothing else) there is no reasoning to select among his samples, and selecting only the pairs
+  he already answered right would teach him only what he already believes (a base model that says
+  YES to everything would see YES examples only).  There every verified pair gives one example:
+  the answer line with the label the referee established.
 
 Only verified pairs are training data: records with `verified` false are ignored.
 """
 
 from __future__ import annotations
 
+import collections
 import math
 import random
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from hsx.agents.parsing import parse_bob
+from hsx.agents.prompts import BOB_SHORT_PREFIX, NO, YES
 from hsx.config import SelfPlayConfig
 from hsx.runs import PairRecord
 
@@ -55,14 +63,16 @@ class Selected:
     hard: int  # pairs with difficulty >= tau (all taken)
     easy: int  # easier pairs taken
     bins: dict[str, dict[str, int]] = field(default_factory=dict)  # label -> {"pairs", "selected"}
-    bob_correct: int = 0  # examples for Bob
+    bob_correct: int = 0  # his correct judgements on verified pairs
     bob_judgements: int = 0  # all his judgements on verified pairs
 
     @property
     def counts(self) -> dict:
         """JSON-ready counts for the iteration's metrics."""
+        labels = collections.Counter(
+            {True: YES, False: NO, None: "unparsed"}[parse_bob(e["completion"][0]["content"])] for e in self.bob)
         return {"alice_examples": len(self.alice), "alice_hard": self.hard, "alice_easy": self.easy,
-                "bob_examples": len(self.bob), "bob_correct": self.bob_correct,
+                "bob_examples": len(self.bob), "bob_labels": dict(labels), "bob_correct": self.bob_correct,
                 "bob_judgements": self.bob_judgements, "bins": self.bins}
 
 
@@ -83,6 +93,11 @@ def proportional_quotas(sizes: Sequence[int], total: int) -> list[int]:
     for i in order[:total - sum(quotas)]:
         quotas[i] += 1
     return quotas
+
+
+def verified_answer(kind: str) -> str:
+    """Bob's short answer line for a verified pair of this kind ("seq": equivalent)."""
+    return f"{BOB_SHORT_PREFIX} {YES if kind == 'seq' else NO}"
 
 
 def select_training_data(records: Sequence[PairRecord], config: SelfPlayConfig, rng: random.Random) -> Selected:
@@ -110,18 +125,21 @@ def select_training_data(records: Sequence[PairRecord], config: SelfPlayConfig, 
         bins[BIN_LABELS[difficulty_bin(p.difficulty)]]["selected"] += 1
 
     bob: list[dict] = []
-    judgements = 0
+    judgements = correct = 0
     for p in pairs:
         seen: set[str] = set()
         for j in p.bob:
             judgements += 1
-            if j.correct and j.completion not in seen:
+            correct += j.correct
+            if config.bob_prompt != "short" and j.correct and j.completion not in seen:
                 seen.add(j.completion)
                 bob.append(_example(j.prompt, j.completion))
+        if config.bob_prompt == "short" and p.bob:
+            bob.append(_example(p.bob[0].prompt, verified_answer(p.kind)))
     return Selected(alice=[_example(p.alice_prompt, p.alice_answer) for p in chosen], bob=bob,
                     alice_pair_ids=[p.id for p in chosen], hard=len(hard), easy=len(easy_taken),
-                    bins=bins, bob_correct=len(bob), bob_judgements=judgements)
+                    bins=bins, bob_correct=correct, bob_judgements=judgements)
 
 
 __all__ = ["BIN_LABELS", "Selected", "difficulty_bin", "pair_difficulty",
-           "proportional_quotas", "select_training_data"]
+           "proportional_quotas", "select_training_data", "verified_answer"]

@@ -6,6 +6,16 @@
 #   HSX_LIQUID_REPO=DIR scripts/setup/build_liquid.sh
 #                                      # a local file+noindex repository of sdists instead (CI:
 #                                      # ../shared/liquid/repo); DIR may be read-only, it is copied
+#   scripts/setup/build_liquid.sh --dry-run
+#                                      # write the config and resolve the pinned plan only
+#                                      # (`cabal build --dry-run`; seconds); no stamp, no build.
+#                                      # On Hackage, offline, it stops after writing the config.
+#
+# What it reads: its own arguments, HSX_LIQUID_REPO, XDG_CACHE_HOME (or HOME), and ghc, cabal and
+# z3 from PATH.  Nothing else: cabal is pointed at the config this script writes (CABAL_DIR and
+# CABAL_CONFIG are set here, whatever the caller exported; `make` exports a repository-less
+# CABAL_CONFIG for the helper), and the project is built from a copy of liquid/ in the prefix, so
+# neither ~/.cabal nor the checkout is read or written by cabal.
 #
 # Versions: liquid/cabal.project (index-state), liquid/cabal.project.freeze (every package),
 # liquid/hsx-liquid.cabal (the four Liquid Haskell packages).  Everything else GHC 9.0.2 needs
@@ -14,8 +24,10 @@
 # Prefix: ${XDG_CACHE_HOME:-~/.cache}/hsx/liquid-0.9.0.2.1-ghc-9.0.2 (hsx/proof/prover.py looks there):
 #   bin/liquid-ghc   ghc -fno-code -fplugin=LiquidHaskell ... with the store's package db
 #   cabal/           CABAL_DIR: config, package cache, the store (~/.cabal is never touched)
+#   project/         the copy of liquid/ that cabal builds (its dist-newstyle/ lives there too)
 #   build.log        cabal's full output of the last build
-#   stamp            a hash of RECIPE, liquid/* and the GHC; when it matches, nothing is done
+#   stamp            a hash of every input: this script, liquid/*, the GHC and cabal; when it
+#                    matches, nothing is done (so a change to any of them rebuilds, and CI tests it)
 # The store records absolute paths, so the prefix cannot be moved.  A failed build can be rerun;
 # cabal resumes from its store.
 #
@@ -28,10 +40,17 @@
 # 0.25 s when the stamp matches.  The prefix holds 164 MB.
 set -euo pipefail
 
+dry_run=
+case "${1:-}" in
+  "") ;;
+  --dry-run) dry_run=1 ;;
+  *) echo "usage: $0 [--dry-run]" >&2; exit 2 ;;
+esac
+
 LH_VERSION=0.9.0.2.1
 GHC_VERSION=9.0.2
 # Part of the stamp: raise it when a change to this script changes what it builds or writes.
-RECIPE=1
+RECIPE=2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 project=$root/liquid
 prefix=${XDG_CACHE_HOME:-$HOME/.cache}/hsx/liquid-$LH_VERSION-ghc-$GHC_VERSION
@@ -55,19 +74,30 @@ exec 9>"$prefix/.lock"
 flock 9  # two clones running `make liquid` at once: the second waits, then finds the stamp
 
 # --- already built? ----------------------------------------------------------------------------
-# The key covers what decides the build (RECIPE, liquid/*, the GHC); not the package source
+# The key covers every input that decides the build: this script (so any change to the recipe
+# rebuilds, and CI exercises it), liquid/'s pins, the GHC and cabal.  Not the package source
 # (Hackage or a local repository of the same pinned versions), so a prover built by CI from the
-# local repository serves a later run without HSX_LIQUID_REPO.
-key=$( { echo "recipe $RECIPE"; cat "$project/cabal.project" "$project/cabal.project.freeze" "$project/hsx-liquid.cabal"
-         echo "$ghc_bin $ghc_version"; } | sha256sum | cut -d' ' -f1)
-if [ -x "$prefix/bin/liquid-ghc" ] && [ "$(head -n1 "$prefix/stamp" 2>/dev/null)" = "$key" ]; then
+# local repository serves a later run without HSX_LIQUID_REPO.  The caller's environment is not
+# an input: everything cabal reads is set below.
+cabal_version=$(cabal --numeric-version)
+key=$( { echo "recipe $RECIPE"; cat "$0" "$project/cabal.project" "$project/cabal.project.freeze" "$project/hsx-liquid.cabal"
+         echo "$ghc_bin $ghc_version cabal $cabal_version"; } | sha256sum | cut -d' ' -f1)
+if [ -z "$dry_run" ] && [ -x "$prefix/bin/liquid-ghc" ] && [ "$(head -n1 "$prefix/stamp" 2>/dev/null)" = "$key" ]; then
   say "Liquid Haskell $LH_VERSION already built in $prefix"
   exit 0
 fi
 
 # --- the package source ------------------------------------------------------------------------
 export CABAL_DIR=$prefix/cabal
+# cabal prefers CABAL_CONFIG to $CABAL_DIR/config: point it at the file written below.
+export CABAL_CONFIG=$CABAL_DIR/config
+unset CABAL_BUILDDIR
 mkdir -p "$CABAL_DIR"
+# The project cabal builds: a copy of liquid/ (cabal writes dist-newstyle/ and caches beside the
+# project file, which must not be the checkout).
+rm -rf "$prefix/project"
+mkdir -p "$prefix/project"
+cp -p "$project/cabal.project" "$project/cabal.project.freeze" "$project/hsx-liquid.cabal" "$prefix/project/"
 if [ -n "${HSX_LIQUID_REPO:-}" ]; then
   [ -d "$HSX_LIQUID_REPO" ] ||
     fail "HSX_LIQUID_REPO=$HSX_LIQUID_REPO is not a directory. Fix: point it at a file+noindex repository of sdists, or unset it to use Hackage."
@@ -96,9 +126,25 @@ repository hackage.haskell.org
 jobs: \$ncpus
 remote-build-reporting: none
 EOF
-  if ! cabal update >"$prefix/update.log" 2>&1; then
+  # A dry run never downloads: it resolves against an index that is already here, or stops after
+  # writing the config (so the test suite never touches the network).
+  if [ -n "$dry_run" ] && ! compgen -G "$CABAL_DIR/packages/hackage.haskell.org/01-index.*" >/dev/null; then
+    say "dry run: wrote $CABAL_CONFIG (Hackage, no index downloaded yet, so no plan resolved)"
+    exit 0
+  fi
+  if [ -z "$dry_run" ] && ! cabal update >"$prefix/update.log" 2>&1; then
     fail "could not download the Hackage index (offline? log: $prefix/update.log). Fix: run \`make liquid\` with network access, or set HSX_LIQUID_REPO to a local file+noindex repository of the pinned sdists."
   fi
+fi
+
+# --- dry run: resolve the pinned plan, build nothing -------------------------------------------
+if [ -n "$dry_run" ]; then
+  if ! (cd "$prefix/project" && cabal build -v1 --dry-run --with-compiler="$ghc_bin" all) >"$prefix/dry-run.log" 2>&1; then
+    cat "$prefix/dry-run.log" >&2
+    fail "dry run: cabal could not resolve the pinned plan from $source_name (log above)."
+  fi
+  say "dry run: the pinned plan resolves from $source_name ($(grep -c '^ - ' "$prefix/dry-run.log") packages to build; log: $prefix/dry-run.log)"
+  exit 0
 fi
 
 # --- build -------------------------------------------------------------------------------------
@@ -107,7 +153,7 @@ say "into $prefix (about 10 min on 2 cores the first time; full log: $prefix/bui
 start=$SECONDS
 log=$prefix/build.log
 set +e
-(cd "$project" && cabal build -v1 --with-compiler="$ghc_bin" --builddir="$prefix/dist-newstyle" all) 2>&1 |
+(cd "$prefix/project" && cabal build -v1 --with-compiler="$ghc_bin" all) 2>&1 |
   tee "$log" |
   while IFS= read -r line; do
     case "$line" in
