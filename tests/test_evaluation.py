@@ -661,7 +661,9 @@ def test_cli_score(tmp_path):
                                      "--outputs", str(outputs), "--model", "m", "--out", str(tmp_path / "s")])
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())  # rich wraps long lines
-    assert "OJ_A accuracy 50.0%" in text and "parsed 100.0% parsed-only 50.0%" in text
+    assert "OJ_A accuracy 50.0%" in text and "strict 50.0% (parsed 100.0%)" in text and "parsed-only 50.0%" in text
+    # "... so the answer is NO" is not EquiBench's exact answer: without a judge both are coin flips
+    assert "equibench 50.0% [0.0%, 100.0%]" in text
     res = runner.invoke(eval_group, ["score", "equibench", str(EQUI), "--outputs", str(outputs), "--model", "m",
                                      "--out", str(tmp_path / "t")])
     assert res.exit_code == 1 and "no output for" in res.output

@@ -7,6 +7,8 @@
     hsx eval run haskell-pairs data/pairs --adapter runs/x/iter_6/adapters/bob
     hsx eval run humaneval-hs humaneval-hs.jsonl --adapter runs/x/iter_6/adapters/alice
     hsx eval score equibench anjiangwei/EquiBench-Datasets --outputs api.jsonl --model gpt-x
+    hsx eval score --released llm-self-play-liquidhaskell/src/Evaluation/EquiBench/results
+    hsx eval judge runs/eval/equibench-base --judge http://localhost:8000/v1 --judge-model Qwen/Qwen2.5-7B-Instruct
     hsx eval compare runs/eval/equibench-base runs/eval/equibench-bob
     hsx eval report runs/eval/equibench-base runs/eval/equibench-bob --out runs/eval/report
 
@@ -41,13 +43,18 @@ def _item_options(f):
     """The options that choose and prompt the items, shared by `run` and `score`."""
     for option in reversed([
         click.option("--prompts", "prompts_file", type=click.Path(exists=True, dir_okay=False),
-                     help="EquiBench's official prompts.yaml (true_label, false_label, and per category the "
-                          "templates ZERO/ZERO_COT/FEW/FEW_COT); answers are then read by its protocol (the "
-                          "last YES/NO label at the end).  Default: hsx's own prompts."),
+                     help="EquiBench's prompts.yaml (true_label, false_label, and per category the templates "
+                          "ZERO/ZERO_COT/FEW/FEW_COT).  hsx reads the answers as the last YES/NO label at the end "
+                          "(strict); EquiBench's own rule (exact YES/NO, judge, coin flip) is reported beside it "
+                          "as `equibench`.  Default: hsx's own prompts."),
         click.option("--prompt-mode", type=click.Choice(["ZERO", "ZERO_COT", "FEW", "FEW_COT"]), default="ZERO_COT",
                      show_default=True, help="Which template of --prompts."),
         click.option("--categories", help="EquiBench: comma-separated categories (default: all six)."),
         click.option("--limit", type=int, default=0, help="Only the first N items per category (smoke runs)."),
+        click.option("--exclude-known-mislabeled", is_flag=True,
+                     help="EquiBench: leave out the pairs whose label its maintainers found wrong (the list and its "
+                          "source: hsx/eval/mislabeled.py).  Without it they are scored and flagged, and the score "
+                          "without them is shown as a second column."),
     ]):
         f = option(f)
     return f
@@ -72,7 +79,7 @@ def _categories(value: str | None) -> tuple[str, ...]:
               help="Run directory [runs/eval/<benchmark>-<name>].")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config.")
 def run_cmd(benchmark, data, adapter, repeats, seed, max_new_tokens, prompts_file, prompt_mode, categories,
-            limit, name, out, config_path) -> None:
+            limit, exclude_known_mislabeled, name, out, config_path) -> None:
     """Evaluate on BENCHMARK read from DATA: a local file or folder, or a hub id (EquiBench:
     anjiangwei/EquiBench-Datasets; PySecDB: sunlab/PySecDB, gated, with your hub login)."""
     from hsx.eval.items import EvalSpec
@@ -82,7 +89,8 @@ def run_cmd(benchmark, data, adapter, repeats, seed, max_new_tokens, prompts_fil
         config = load_config(config_path)
         spec = EvalSpec(benchmark, data, adapter=adapter, repeats=repeats, seed=seed,
                         max_new_tokens=max_new_tokens, prompts_file=prompts_file, prompt_mode=prompt_mode,
-                        categories=_categories(categories), limit=limit, name=name)
+                        categories=_categories(categories), limit=limit, name=name,
+                        exclude_known_mislabeled=exclude_known_mislabeled)
     except (ConfigError, ValueError) as e:
         raise click.UsageError(str(e)) from None
     out_dir = Path(out) if out else Path(config.selfplay.runs_dir) / "eval" / f"{benchmark}-{spec.model_label}"
@@ -105,10 +113,17 @@ def _print_summary(s: dict) -> None:
         line = (f"  {cat:<14} {s['metric']} {_pct(m['score'])}  [{_pct(m['ci'][0])}, {_pct(m['ci'][1])}]"
                 f"  items {m['items']}  truncated {m['truncated']}/{m['answers']}")
         if "parse_rate" in m:
-            line += f"  parsed {_pct(m['parse_rate'])}  parsed-only {_pct(m['parsed_accuracy'])}  F1 {m['f1']:.3f}"
+            line += f"  F1 {m['f1']:.3f}"
         if "outcomes" in m:
             line += "  " + " ".join(f"{k} {v}" for k, v in m["outcomes"].items() if v)
         console.print(line)
+        if "protocols" in m:
+            console.print("  " + " " * 14 + protocols_line(m["protocols"]), soft_wrap=True)
+        if "without_known_mislabeled" in m:
+            w = m["without_known_mislabeled"]
+            console.print(f"  {'':<14} without known-mislabeled pairs: {_pct(w['score'])} over {w['items']} items")
+    if s.get("skipped"):
+        console.print(f"  [yellow]skipped {s['skipped']} record(s) hsx cannot use[/yellow]: see skipped.jsonl")
     if "baseline" in s:
         b = s["baseline"]
         console.print(f"  majority-class baseline (always {'YES' if b['majority'] else 'NO'}): accuracy "
@@ -118,28 +133,58 @@ def _print_summary(s: dict) -> None:
         console.print(f"  {s['items_per_s']:.2f} items/s (generation)")
 
 
+def protocols_line(p: dict) -> str:
+    """The three protocols side by side, each with the share of answers it read without chance."""
+    e = p["equibench"]
+    how = f"judge {e['judge']}" if e.get("judge") else "no judge"
+    return (f"strict {_pct(p['strict']['accuracy'])} (parsed {_pct(p['strict']['parse_rate'])}) | "
+            f"equibench {_pct(e['accuracy'])} [{_pct(e['interval'][0])}, {_pct(e['interval'][1])}] "
+            f"(decided {_pct(e['parse_rate'])}, {e['coin_flips']} coin flips, {how}; seed {e['seed']}: "
+            f"{_pct(e['seeded_accuracy'])}) | parsed-only {_pct(p['parsed-only']['accuracy'])} "
+            f"(over {p['parsed-only']['answers']} parsed)")
+
+
 @eval_group.command("score")
-@click.argument("benchmark", type=click.Choice(BENCHMARKS))
-@click.argument("data")
-@click.option("--outputs", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.argument("args", nargs=-1, metavar="[BENCHMARK DATA]")
+@click.option("--outputs", type=click.Path(exists=True, dir_okay=False),
               help="JSONL of {\"id\", \"output\"} (raw answer text), optionally \"category\" (needed where ids "
                    "repeat across categories), \"repeat\" (0, 1, ...), \"seed\", \"tokens\", \"truncated\".")
-@click.option("--model", "model", required=True, help="The model's name in the reports.")
+@click.option("--model", "model", help="The model's name in the reports (with --outputs).")
+@click.option("--released", "released", multiple=True, type=click.Path(exists=True),
+              help="Instead: the self-play paper's released result files (JSON), or folders of them (its "
+                   "src/Evaluation/EquiBench/results and src/Evaluation/pysecdb/results); repeatable.")
+@click.option("--seed", type=int, default=0, show_default=True, help="--released: seed of the bootstrap.")
+@click.option("--json", "as_json", is_flag=True, help="--released: print the rows as JSON.")
 @_item_options
 @click.option("--out", type=click.Path(file_okay=False), help="Run directory [runs/eval/<benchmark>-<model>].")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config.")
-def score_cmd(benchmark, data, outputs, model, prompts_file, prompt_mode, categories, limit, out,
-              config_path) -> None:
-    """Score outputs produced elsewhere (an API model, another harness) on BENCHMARK read from DATA,
-    with the same parsing, metrics, intervals and run directory as `hsx eval run`: no GPU needed.
-    HumanEval-hs outputs are compiled and run in the sandbox."""
+def score_cmd(args, outputs, model, released, seed, as_json, prompts_file, prompt_mode, categories, limit,
+              exclude_known_mislabeled, out, config_path) -> None:
+    """Score answers that exist already, no GPU needed.
+
+    BENCHMARK DATA --outputs FILE --model NAME: outputs produced elsewhere (an API model, another
+    harness), with the same parsing, protocols, intervals and run directory as `hsx eval run`;
+    HumanEval-hs outputs are compiled and run in the sandbox.
+
+    --released PATH: the paper's released result files re-scored under the three protocols
+    (strict, equibench, parsed-only), each adapter against the base model (hsx/eval/released.py).
+    """
+    if released:
+        if args or outputs:
+            raise click.UsageError("--released takes result files or folders, not BENCHMARK DATA or --outputs")
+        return _score_released(released, seed, as_json)
+    if len(args) != 2 or args[0] not in BENCHMARKS or not outputs or not model:
+        raise click.UsageError(f"expected BENCHMARK DATA --outputs FILE --model NAME (BENCHMARK: one of "
+                               f"{', '.join(BENCHMARKS)}), or --released PATH")
+    benchmark, data = args
     from hsx.eval.items import EvalSpec
     from hsx.eval.run import score_outputs
 
     try:
         config = load_config(config_path)
         spec = EvalSpec(benchmark, data, prompts_file=prompts_file, prompt_mode=prompt_mode,
-                        categories=_categories(categories), limit=limit)
+                        categories=_categories(categories), limit=limit,
+                        exclude_known_mislabeled=exclude_known_mislabeled)
     except (ConfigError, ValueError) as e:
         raise click.UsageError(str(e)) from None
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
@@ -150,6 +195,57 @@ def score_cmd(benchmark, data, outputs, model, prompts_file, prompt_mode, catego
         raise click.ClickException(str(e)) from None
     _print_summary(summary)
     console.print(f"predictions and summary: {out_dir}")
+
+
+def _score_released(paths, seed: int, as_json: bool) -> None:
+    from hsx.eval.released import load_released, released_table, rescore
+
+    try:
+        runs, skipped = load_released([Path(p) for p in paths])
+    except BenchmarkError as e:
+        raise click.ClickException(str(e)) from None
+    rows = rescore(runs, seed=seed)
+    if as_json:
+        click.echo(json.dumps({"rows": rows, "skipped": [vars(k) for k in skipped]}, indent=2))
+        return
+    click.echo(released_table(rows))
+    for k in skipped:
+        err_console.print(f"[yellow]skipped[/yellow] {k.where}: {k.reason}")
+    err_console.print(f"{len(runs)} result file(s) re-scored, {len(skipped)} skipped")
+
+
+@eval_group.command("judge")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--judge", "judge_spec", required=True,
+              help="The judge: an OpenAI-compatible endpoint (http(s)://host/v1, with --judge-model), or a local "
+                   "model (a folder or hub id) run by hsx's generator with the config's sampling settings.")
+@click.option("--judge-model", help="The model name to request from the endpoint.")
+@click.option("--judge-api-key", envvar="HSX_JUDGE_API_KEY", help="API key for the endpoint [$HSX_JUDGE_API_KEY].")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config.")
+def judge_cmd(run_dir, judge_spec, judge_model, judge_api_key, config_path) -> None:
+    """Apply EquiBench's judge to the saved outputs of RUN_DIR: exact YES/NO, else the judge on the
+    last sentence, the last two, the whole answer; the `equibench` protocol then uses these
+    decisions (judge.jsonl) and flips coins only where the judge cannot decide."""
+    from contextlib import closing, nullcontext
+
+    from hsx.eval.judge import GeneratorJudge, OpenAIJudge
+    from hsx.eval.run import judge_run
+
+    config = load_config(config_path)
+    if judge_spec.startswith(("http://", "https://")):
+        if not judge_model:
+            raise click.UsageError("--judge URL needs --judge-model (the model name the endpoint serves)")
+        judge, owner = OpenAIJudge(judge_spec, judge_model, api_key=judge_api_key), nullcontext()
+    else:
+        from hsx.models.generation import make_generator
+        generator = make_generator(config, judge_spec)
+        judge, owner = GeneratorJudge(generator, judge_spec, seed=0), closing(generator)
+    try:
+        with owner:
+            summary = judge_run(Path(run_dir), judge, progress=lambda m: err_console.print(m))
+    except (BenchmarkError, FileNotFoundError, RuntimeError) as e:
+        raise click.ClickException(str(e)) from None
+    _print_summary(summary)
 
 
 @eval_group.command("compare")

@@ -23,7 +23,8 @@ frozen records, in file order:
   "equivalent"/"inequivalent", id) from a JSONL file, a folder holding `test.jsonl`, or a
   `datasets.save_to_disk` folder (its "test" split).
 * `load_humaneval_hs(path)` -> `CodeTask`s from a JSONL file in either of two layouts, told
-  apart record by record:
+  apart record by record by the SET of fields present (`HUMANEVAL_FIELDS`; a MultiPL-E record that
+  also carries a `task_id`, as an earlier file in the paper's repository does, is MultiPL-E's):
   - the HumanEval-hs file of the self-play paper (`src/Evaluation/HumanEval-hs/humaneval-hs.jsonl`
     in its repository): task_id ("Haskell/0"), prompt (comment lines with doctest examples, then
     the type signature), canonical_solution (a whole Haskell solution) and test (a `check`
@@ -32,13 +33,17 @@ frozen records, in file order:
     equation), tests (a Haskell `main` that binds `candidate`), stop_tokens.
 
 Labels are normalised to booleans (True = equivalent / security patch); a label hsx cannot read
-is an error that names the file, the record and the value, never a silent guess.
+is an error that names the file, the record and the value, never a silent guess.  Every loader
+takes `skipped=`: given a list, a record hsx cannot use is appended to it as a `Skipped` (where,
+id, reason) and the others are still loaded (an evaluation reports them and goes on); without it,
+the first such record raises `BenchmarkError`.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +55,41 @@ BENCHMARKS = ("equibench", "pysecdb", "haskell-pairs", "humaneval-hs")
 EQUIBENCH_CONTEXT_FIELDS = {"STOKE": ("problem_def_in", "problem_live_out"), "OJ_A": ("problem_html_content",),
                             "OJ_V": ("problem_html_content",), "OJ_VA": ("problem_html_content",)}
 HUMANEVAL_LAYOUTS = ("paper", "multipl-e")
+# The fields that make a record one layout or the other (MultiPL-E's stop_tokens is optional).
+HUMANEVAL_FIELDS = {"paper": ("task_id", "prompt", "canonical_solution", "test"), "multipl-e": ("name", "prompt", "tests")}
 
 
 class BenchmarkError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record hsx cannot use: where it is (file:line), its id if it has one, and why."""
+    where: str
+    id: str
+    reason: str
+
+
+def build_each(rows: list, build, where: str, skipped: list | None, category: str | None = None) -> list:
+    """`build(row, "where:i")` for each row; with a `skipped` list, a row that raises
+    BenchmarkError is recorded there (its id prefixed by `category`, where ids repeat across
+    categories) and the rest go on."""
+    out = []
+    for i, row in enumerate(rows, 1):
+        at = f"{where}:{i}"
+        try:
+            if not isinstance(row, dict):
+                raise BenchmarkError(f"{at}: not a JSON object")
+            out.append(build(row, at))
+        except BenchmarkError as e:
+            if skipped is None:
+                raise
+            rid = next((str(row[k]) for k in ("task_id", "name", "pair_id", "id") if isinstance(row, dict) and k in row), "")
+            if rid and category:  # EquiBench's pair ids repeat across categories
+                rid = f"{category}/{rid}"
+            skipped.append(Skipped(at, rid, str(e)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -66,6 +102,7 @@ class EquiPair:
     problem_html: str | None = None  # OJ_*: the problem statement the programs solve
     def_in: str | None = None  # STOKE: registers defined on entry
     live_out: str | None = None  # STOKE: registers live on exit
+    program_2_path: str | None = None  # where EquiBench built program 2 ("dataset/organized/STOKE/2/eq_0.s")
 
 
 @dataclass(frozen=True)
@@ -93,6 +130,7 @@ class CodeTask:
     stop_tokens: tuple[str, ...] = ()
     layout: str = "multipl-e"  # one of HUMANEVAL_LAYOUTS
     canonical_solution: str | None = None  # paper only: a whole reference solution
+    entry: str = ""  # the function the task asks for (`find_entry`); empty: found when needed
 
 
 _TRUE = {"1", "true", "yes", "y", "eq", "equivalent", "equiv", "security", "sec", "positive", "pos"}
@@ -199,10 +237,12 @@ def equibench_pair(row: dict, where: str, category: str | None = None) -> EquiPa
         problem_html=row.get("problem_html_content") or None,
         def_in=row.get("problem_def_in") or None,
         live_out=row.get("problem_live_out") or None,
+        program_2_path=row.get("program_2_path") or None,
     )
 
 
-def load_equibench(source: str | Path, categories: tuple[str, ...] | None = None) -> list[EquiPair]:
+def load_equibench(source: str | Path, categories: tuple[str, ...] | None = None, *,
+                   skipped: list | None = None) -> list[EquiPair]:
     """Every pair of the chosen categories (default: all six), category by category.
 
     `source` is a hub id, a local clone of the dataset repository, a downloader folder
@@ -228,7 +268,8 @@ def load_equibench(source: str | Path, categories: tuple[str, ...] | None = None
                     raise BenchmarkError(f"{local / cat}: no pairs.json or pairs.jsonl (category {cat})")
                 continue
             found = True
-            pairs.extend(equibench_pair(r, f"{files[0]}:{i}", cat) for i, r in enumerate(read_records(files[0]), 1))
+            pairs.extend(build_each(read_records(files[0]), lambda r, w, c=cat: equibench_pair(r, w, c),
+                                    str(files[0]), skipped, cat))
         if not found:
             raise BenchmarkError(f"{local}: none of <CATEGORY>/pairs.json (EquiBench's downloader), "
                                  f"<CATEGORY>/pairs.jsonl or a dataset card with `configs:` (a clone of "
@@ -252,29 +293,29 @@ def load_equibench(source: str | Path, categories: tuple[str, ...] | None = None
         raise BenchmarkError(f"{source}: none of the configs {', '.join(wanted)} (configs: {', '.join(available)})")
     for cat in present:
         rows = _hub_rows(str(source), name=cat)
-        pairs.extend(equibench_pair(r, f"{source}[{cat}]:{i}", cat) for i, r in enumerate(rows, 1))
+        pairs.extend(build_each(rows, lambda r, w, c=cat: equibench_pair(r, w, c), f"{source}[{cat}]", skipped, cat))
     return pairs
 
 
 # ------------------------------------------------------------------------------------------------
 # PySecDB, held-out Haskell pairs, HumanEval-hs
 
-def load_pysecdb(source: str | Path) -> list[Commit]:
+def load_pysecdb(source: str | Path, *, skipped: list | None = None) -> list[Commit]:
     """PySecDB from a local file, or with `datasets.load_dataset(source, split="train")` from a
     local clone of the dataset repository or the hub (`sunlab/PySecDB`)."""
     path = Path(source)
     rows = read_records(path) if path.is_file() else _hub_rows(str(source), split="train")
-    out = []
-    for i, r in enumerate(rows, 1):
-        where = f"{source}:{i}"
+
+    def commit(r: dict, where: str) -> Commit:
         cve = str(r.get("CVE-ID") or "")
-        out.append(Commit(id=str(_field(r, "id", where)), content=_field(r, "content", where),
-                          label=read_label(_field(r, "label", where), where),
-                          source=str(r.get("source") or ""), cve_id="" if cve.upper() == "NA" else cve))
-    return out
+        return Commit(id=str(_field(r, "id", where)), content=_field(r, "content", where),
+                      label=read_label(_field(r, "label", where), where),
+                      source=str(r.get("source") or ""), cve_id="" if cve.upper() == "NA" else cve)
+
+    return build_each(rows, commit, str(source), skipped)
 
 
-def load_haskell_pairs(path: str | Path) -> list[HaskellPair]:
+def load_haskell_pairs(path: str | Path, *, skipped: list | None = None) -> list[HaskellPair]:
     path = Path(path)
     if path.is_dir():
         if (path / "test.jsonl").exists():
@@ -292,28 +333,74 @@ def load_haskell_pairs(path: str | Path) -> list[HaskellPair]:
             raise BenchmarkError(f"{path}: expected test.jsonl or a datasets.save_to_disk folder")
     else:
         rows = read_records(path)
-    out = []
-    for i, r in enumerate(rows, 1):
-        where = f"{path}:{i}"
-        out.append(HaskellPair(id=str(_field(r, "id", where)), p=_field(r, "p", where), q=_field(r, "q", where),
-                               label=read_label(_field(r, "label", where), where)))
-    return out
+    return build_each(rows, lambda r, w: HaskellPair(id=str(_field(r, "id", w)), p=_field(r, "p", w), q=_field(r, "q", w),
+                                                     label=read_label(_field(r, "label", w), w)), str(path), skipped)
+
+
+_SIGNATURE = re.compile(r"^([a-z_][A-Za-z0-9_']*)\s*::", re.MULTILINE)
+_EQUATION = re.compile(r"^([a-z_][A-Za-z0-9_']*)(?![A-Za-z0-9_'])(?!\s*::)[^\n]*?(?<![=<>/!:])=(?![=>])", re.MULTILINE)
+# A `>>>` example runs to the next `>>>` or the end of its line (Haskell/22 has all on one line).
+_DOCTEST = re.compile(r">>>\s*([^\n]*?)(?=>>>|\n|$)")
+_LITERAL = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])\'')
+_IDENT = re.compile(r"(?<![A-Za-z0-9_'.])([a-z_][A-Za-z0-9_']*)")
+
+
+def find_entry(prompt: str, layout: str) -> str | None:
+    """The function a HumanEval-hs task asks for, or None.
+
+    MultiPL-E: the head of the prompt's last line (`f x y =`).  The paper's layout: the last type
+    signature in the prompt with no equation there (the prompt usually ends with it); failing
+    that, the first name used in the prompt's `>>>` examples that the prompt does not define;
+    failing that, the last signature.  The second rule is for prompts that define helpers above
+    the task (Haskell/32: `roundTo` and `poly` come with equations, the examples call
+    `find_zero`) or give no signature at all (Haskell/22: one comment line,
+    `filter_integers(["a", ...])`); the third for a prompt that holds a whole solution
+    (Haskell/133)."""
+    if layout != "paper":
+        lines = [ln for ln in prompt.rstrip().splitlines() if ln.strip()]
+        m = re.match(r"\s*([a-z_][A-Za-z0-9_']*)", lines[-1]) if lines else None
+        return m.group(1) if m else None
+    defined = set(_EQUATION.findall(prompt))
+    open_signatures = [n for n in _SIGNATURE.findall(prompt) if n not in defined]
+    if open_signatures:
+        return open_signatures[-1]
+    for example in _DOCTEST.findall(prompt):
+        for name in _IDENT.findall(_LITERAL.sub('""', example)):
+            if name not in defined:
+                return name
+    signatures = _SIGNATURE.findall(prompt)
+    return signatures[-1] if signatures else None
+
+
+def humaneval_layout(row: dict, where: str) -> str:
+    """Which layout a record is in, from the set of its fields (`HUMANEVAL_FIELDS`)."""
+    present = {k for k, v in row.items() if v is not None}
+    full = [layout for layout, fields in HUMANEVAL_FIELDS.items() if set(fields) <= present]
+    if len(full) == 1:
+        return full[0]
+    described = "; ".join(f"{layout}: {', '.join(fields)}" for layout, fields in HUMANEVAL_FIELDS.items())
+    raise BenchmarkError(f"{where}: " + ("has the fields of both HumanEval-hs layouts" if full else
+                                         "neither the paper's HumanEval-hs layout nor MultiPL-E's")
+                         + f" ({described}); fields: {', '.join(sorted(row))}")
 
 
 def humaneval_task(row: dict, where: str) -> CodeTask:
-    """One HumanEval-hs record, in the paper's layout or MultiPL-E's."""
-    if "task_id" in row:
-        return CodeTask(id=str(row["task_id"]), prompt=_field(row, "prompt", where), tests=_field(row, "test", where),
-                        layout="paper", canonical_solution=_field(row, "canonical_solution", where))
-    if "name" in row:
-        return CodeTask(id=str(row["name"]), prompt=_field(row, "prompt", where), tests=_field(row, "tests", where),
-                        stop_tokens=tuple(row.get("stop_tokens") or ()), layout="multipl-e")
-    raise BenchmarkError(f"{where}: neither the paper's HumanEval-hs layout (task_id, prompt, canonical_solution, "
-                         f"test) nor MultiPL-E's (name, prompt, tests, stop_tokens); fields: {', '.join(sorted(row))}")
+    """One HumanEval-hs record, in the paper's layout or MultiPL-E's (told apart by its fields)."""
+    layout = humaneval_layout(row, where)
+    paper = layout == "paper"
+    task_id = str(row["task_id"] if paper else row["name"])
+    prompt = row["prompt"]
+    entry = find_entry(prompt, layout) if isinstance(prompt, str) else None
+    if not entry:
+        raise BenchmarkError(f"{where} ({task_id}): cannot tell which function the task asks for: the prompt has "
+                             + ("no type signature and no `>>>` example naming an undefined function" if paper
+                                else "no function head in its last line"))
+    return CodeTask(id=task_id, prompt=prompt, tests=row["test" if paper else "tests"], layout=layout, entry=entry,
+                    stop_tokens=tuple(row.get("stop_tokens") or ()), canonical_solution=row.get("canonical_solution") if paper else None)
 
 
-def load_humaneval_hs(path: str | Path) -> list[CodeTask]:
-    return [humaneval_task(r, f"{path}:{i}") for i, r in enumerate(read_records(Path(path)), 1)]
+def load_humaneval_hs(path: str | Path, *, skipped: list | None = None) -> list[CodeTask]:
+    return build_each(read_records(Path(path)), humaneval_task, str(path), skipped)
 
 
 def check_unique_ids(ids: list[str], benchmark: str) -> None:
@@ -325,6 +412,6 @@ def check_unique_ids(ids: list[str], benchmark: str) -> None:
 
 
 __all__ = ["BENCHMARKS", "BenchmarkError", "CodeTask", "Commit", "EQUIBENCH_CATEGORIES", "EQUIBENCH_CONTEXT_FIELDS",
-           "EQUIBENCH_HUB_ID", "EquiPair", "HUMANEVAL_LAYOUTS", "HaskellPair", "PYSECDB_HUB_ID", "check_unique_ids",
-           "equibench_pair", "humaneval_task", "load_equibench", "load_haskell_pairs", "load_humaneval_hs",
+           "EQUIBENCH_HUB_ID", "EquiPair", "HUMANEVAL_FIELDS", "HUMANEVAL_LAYOUTS", "HaskellPair", "PYSECDB_HUB_ID",
+           "Skipped", "build_each", "check_unique_ids", "equibench_pair", "find_entry", "humaneval_layout", "humaneval_task", "load_equibench", "load_haskell_pairs", "load_humaneval_hs",
            "load_pysecdb", "read_label", "read_records"]

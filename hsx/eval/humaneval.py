@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from hsx.agents.parsing import Q_LABELS, fenced_blocks, strip_think
 from hsx.config import HsxConfig
-from hsx.eval.benchmarks import BenchmarkError, CodeTask
+from hsx.eval.benchmarks import BenchmarkError, CodeTask, find_entry
 from hsx.haskell import sandbox
 from hsx.haskell.source import parse_source
 from hsx.haskell.tokens import SourceError
@@ -49,18 +49,12 @@ class ExecOutcome:
 
 
 def entry_name(task: CodeTask) -> str:
-    """The function the task asks for: the paper's prompt ends with its type signature, MultiPL-E's
-    with the head of its first equation (`f x y =`)."""
-    if task.layout == "paper":
-        names = re.findall(r"^([a-z_][A-Za-z0-9_']*)\s*::", task.prompt, re.MULTILINE)
-        if not names:
-            raise BenchmarkError(f"{task.id}: no type signature (`name :: type`) in the prompt")
-        return names[-1]
-    lines = [ln for ln in task.prompt.rstrip().splitlines() if ln.strip()]
-    m = re.match(r"\s*([a-z_][A-Za-z0-9_']*)", lines[-1]) if lines else None
-    if not m:
-        raise BenchmarkError(f"{task.id}: cannot find the function name in the prompt's last line")
-    return m.group(1)
+    """The function the task asks for: found when the task was loaded (`find_entry`), or now for
+    a task built elsewhere."""
+    entry = task.entry or find_entry(task.prompt, task.layout)
+    if not entry:
+        raise BenchmarkError(f"{task.id}: cannot tell which function the task asks for")
+    return entry
 
 
 def candidate_code(task: CodeTask, text: str) -> str | None:

@@ -9,12 +9,16 @@ format; the answer is read from the LAST `ANSWER:` marker after the reasoning
 (`hsx.agents.parsing.parse_bob`).  HumanEval-hs items carry their `CodeTask` and are scored by
 execution (hsx/eval/humaneval.py).
 
-EquiBench's official prompts (`--prompts prompts.yaml`, `load_official_prompts`) are formatted as
+EquiBench's prompts (`--prompts prompts.yaml`, `load_official_prompts`) are formatted as
 EquiBench formats them (`str.format` with the category's fields and the file's `true_label` /
-`false_label`; one user turn), and answers are read with `parse_official`: the last label in
-the closing sentences of the answer.  EquiBench's own harness sends answers it cannot read to an
-LLM judge and replaces the ones still unread by a coin flip; hsx has no judge and counts them as
-wrong, like every unparsed answer.
+`false_label`; one user turn), and answers are read with `parse_official`: hsx's reading, the
+last label in the closing sentences of the answer.  That is NOT EquiBench's own rule (exact
+YES/NO, else an LLM judge, else a coin flip): that one is the `equibench` protocol, computed
+from the same saved outputs (hsx/eval/judge.py, hsx/eval/protocols.py).
+
+A record hsx cannot use is skipped, not fatal, when `load_items` is given a `skipped` list.
+EquiBench pairs on the known-mislabeled list (hsx/eval/mislabeled.py) are flagged, or left out
+with `EvalSpec.exclude_known_mislabeled`.
 
     from hsx.eval.items import EvalSpec, load_items
     items = load_items(EvalSpec("equibench", "data/equibench", limit=5))
@@ -30,6 +34,7 @@ from hsx.agents import prompts
 from hsx.agents.parsing import parse_bob, strip_think
 from hsx.eval.benchmarks import (BENCHMARKS, BenchmarkError, CodeTask, EQUIBENCH_CATEGORIES, EquiPair, check_unique_ids,
                                  load_equibench, load_haskell_pairs, load_humaneval_hs, load_pysecdb)
+from hsx.eval.mislabeled import check_matchable, known_mislabeled
 
 OFFICIAL_MODES = ("ZERO", "ZERO_COT", "FEW", "FEW_COT")
 # Keys of EquiBench's prompts.yaml besides the labels and the categories; its loader ignores them.
@@ -44,6 +49,7 @@ class EvalItem:
     conversation: list[dict]
     task: CodeTask | None = None  # HumanEval-hs only
     labels: tuple[str, str] | None = None  # official prompts: (true_label, false_label), read by parse_official
+    known_mislabeled: bool = False  # EquiBench: on hsx/eval/mislabeled.py's list
 
     @property
     def key(self) -> str:  # EquiBench pair ids repeat across categories
@@ -71,6 +77,7 @@ class EvalSpec:
     categories: tuple[str, ...] = ()  # EquiBench: a subset of categories; empty: all
     limit: int = 0  # >0: the first `limit` items per category (smoke runs)
     name: str = ""  # the model's name in reports; empty: the adapter folder's name, or "base"
+    exclude_known_mislabeled: bool = False  # EquiBench: leave out the pairs of hsx/eval/mislabeled.py
 
     def __post_init__(self):
         if self.benchmark not in BENCHMARKS:
@@ -81,6 +88,8 @@ class EvalSpec:
             raise ValueError(f"prompt mode must be one of {', '.join(OFFICIAL_MODES)}")
         if self.prompts_file and self.benchmark != "equibench":
             raise ValueError("--prompts is EquiBench's official prompts file; other benchmarks use hsx's prompts")
+        if self.exclude_known_mislabeled and self.benchmark != "equibench":
+            raise ValueError("--exclude-known-mislabeled applies to EquiBench only")
 
     @property
     def seeds(self) -> list[int]:
@@ -92,7 +101,7 @@ class EvalSpec:
 
 
 # ------------------------------------------------------------------------------------------------
-# EquiBench's official prompts and answer protocol
+# EquiBench's prompts, and hsx's reading of the answers
 
 @dataclass(frozen=True)
 class OfficialPrompts:
@@ -171,7 +180,8 @@ _MARKDOWN_ONLY = re.compile(r"^[\s`*_#>\-=~|.:]*$")
 
 
 def parse_official(text: str, true_label: str = "YES", false_label: str = "NO") -> bool | None:
-    """EquiBench's answer protocol, without its LLM judge: the templates ask for the label "in the
+    """hsx's reading of an answer to EquiBench's prompts (not EquiBench's own rule, which is
+    hsx/eval/judge.py): the templates ask for the label "in the
     end", so the answer is the LAST of the two labels in the closing two sentences of the answer
     (after any reasoning block), as a whole word, in the file's capitals ("... so the answer is
     YES.", "**NO**", a fenced "YES").  A closing sentence that is just the label in other case
@@ -194,27 +204,34 @@ def parse_official(text: str, true_label: str = "YES", false_label: str = "NO") 
 # ------------------------------------------------------------------------------------------------
 # Items: records -> conversations
 
-def load_items(spec: EvalSpec) -> list[EvalItem]:
-    """The benchmark's records as prompted items, in file order."""
+def load_items(spec: EvalSpec, *, skipped: list | None = None) -> list[EvalItem]:
+    """The benchmark's records as prompted items, in file order.  With a `skipped` list, records
+    hsx cannot use are recorded there (`Skipped`: where, id, reason) instead of raising."""
     official = load_official_prompts(spec.prompts_file) if spec.prompts_file else None
     items: list[EvalItem] = []
     if spec.benchmark == "equibench":
-        for r in load_equibench(spec.data, spec.categories or None):
+        pairs = load_equibench(spec.data, spec.categories or None, skipped=skipped)
+        if spec.exclude_known_mislabeled:
+            check_matchable(pairs)
+            pairs = [r for r in pairs if not known_mislabeled(r)]
+        for r in pairs:
+            flag = known_mislabeled(r)
             if official is not None:
                 items.append(EvalItem(r.id, r.category, r.label, format_official(official, spec.prompt_mode, r),
-                                      labels=(official.true_label, official.false_label)))
+                                      labels=(official.true_label, official.false_label), known_mislabeled=flag))
             else:
                 conv = prompts.equibench_judge(r.category, r.program_1, r.program_2, problem_html=r.problem_html,
                                                def_in=r.def_in, live_out=r.live_out)
-                items.append(EvalItem(r.id, r.category, r.label, conv))
+                items.append(EvalItem(r.id, r.category, r.label, conv, known_mislabeled=flag))
     elif spec.benchmark == "pysecdb":
-        items = [EvalItem(r.id, "pysecdb", r.label, prompts.pysecdb_judge(r.content)) for r in load_pysecdb(spec.data)]
+        items = [EvalItem(r.id, "pysecdb", r.label, prompts.pysecdb_judge(r.content))
+                 for r in load_pysecdb(spec.data, skipped=skipped)]
     elif spec.benchmark == "haskell-pairs":
         items = [EvalItem(r.id, "haskell-pairs", r.label, prompts.bob_judge(r.p, r.q))
-                 for r in load_haskell_pairs(spec.data)]
+                 for r in load_haskell_pairs(spec.data, skipped=skipped)]
     else:
         items = [EvalItem(t.id, "humaneval-hs", None, prompts.alice_complete(t.prompt), task=t)
-                 for t in load_humaneval_hs(spec.data)]
+                 for t in load_humaneval_hs(spec.data, skipped=skipped)]
     if spec.limit > 0:
         seen: dict[str, int] = {}
         limited = []

@@ -22,15 +22,18 @@ def _pct(x) -> str:
 
 def report_table(summaries: list[dict]) -> str:
     """A markdown table: one row per run and category (overall last)."""
-    rows = ["| benchmark | model | category | items | score (%) | 95% CI | parse rate (%) | "
-            "parsed-only acc. (%) | F1 | truncated | repeats |",
-            "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|"]
+    rows = ["| benchmark | model | category | items | strict (%) | 95% CI | parse rate (%) | "
+            "parsed-only (%) | EquiBench's rule (%) | F1 | truncated | repeats |",
+            "|---|---|---|---:|---:|---|---:|---:|---|---:|---:|---:|"]
     for s in summaries:
         for cat, m in [*s["categories"].items(), ("overall", s["overall"])]:
             f1 = f"{m['f1']:.3f}" if "f1" in m else "–"
+            e = m.get("protocols", {}).get("equibench")
+            rule = (f"{_pct(e['accuracy'])} [{_pct(e['interval'][0])}–{_pct(e['interval'][1])}], "
+                    f"{e['coin_flips']} flips" if e else "–")
             rows.append(f"| {s['benchmark']} | {s['model_label']} | {cat} | {m['items']} | {_pct(m['score'])} | "
                         f"{_pct(m['ci'][0])}–{_pct(m['ci'][1])} | {_pct(m.get('parse_rate'))} | "
-                        f"{_pct(m.get('parsed_accuracy'))} | {f1} | {m['truncated']}/{m['answers']} | "
+                        f"{_pct(m.get('parsed_accuracy'))} | {rule} | {f1} | {m['truncated']}/{m['answers']} | "
                         f"{s['repeats']} |")
     notes = []
     for s in summaries:
@@ -40,8 +43,13 @@ def report_table(summaries: list[dict]) -> str:
                          f"(always {'YES' if b['majority'] else 'NO'}): accuracy {_pct(b['accuracy'])}%, "
                          f"F1 {b['f1']:.3f}; model accuracy {_pct(s['overall']['score'])}%, "
                          f"F1 {s['overall']['f1']:.3f}.")
-    notes.append("- Unparsed answers count as wrong in the score; overall = mean of the category scores; "
-                 "intervals are seeded percentile bootstraps over items.")
+    notes.append("- strict: unparsed answers count as wrong; parsed-only: they leave the denominator (the paper's "
+                 "scripts); EquiBench's rule: exact YES/NO, its judge if one was run (`hsx eval judge`), else a coin "
+                 "flip: expected accuracy with the 95% interval of the flips.  Overall = mean of the category "
+                 "scores; strict intervals are seeded percentile bootstraps over items.")
+    for s in summaries:
+        if s.get("skipped"):
+            notes.append(f"- {s['benchmark']} ({s['model_label']}): {s['skipped']} record(s) skipped (skipped.jsonl).")
     return "\n".join(rows) + "\n\n" + "\n".join(notes) + "\n"
 
 

@@ -10,6 +10,9 @@ run directory, and returns its summary (hsx/eval/score.py):
                                    conversation sent, raw output, parsed answer, answer protocol,
                                    correct, seed, repeat, model, adapter, tokens, truncated
                                    (HumanEval-hs: the execution status instead of the answer)
+    <out>/skipped.jsonl            one line per benchmark record hsx could not use: status
+                                   "skipped", where (file:line), id, reason; the run goes on
+    <out>/judge.jsonl              (`hsx eval judge`) EquiBench's decision on each saved output
     <out>/timings.json             generation and scoring seconds per repeat
     <out>/summary.json             the metrics; written last, so its presence marks a finished run
 
@@ -20,8 +23,9 @@ run directory, and returns its summary (hsx/eval/score.py):
 
 Protocol (hsx's own prompts: the same as self-play, and stricter than the reference evaluation):
 
-* an unparsed answer counts as WRONG in the headline accuracy, with the parse rate and the
-  parsed-only accuracy beside it;
+* an unparsed answer counts as WRONG in the headline accuracy (`strict`); the same saved outputs
+  are also scored as EquiBench scores them and as the paper's scripts do (`equibench`,
+  `parsed-only`: hsx/eval/protocols.py), each with its parse rate;
 * a configurable token budget (`sampling.max_new_tokens`, `--max-new-tokens`); truncated answers
   are counted per category;
 * every prompt of a benchmark goes to the generator in one batched call per repeat;
@@ -71,6 +75,8 @@ def _score(items: list[EvalItem], generations, config: HsxConfig, *, seed: int |
         r = {"id": item.id, "category": item.category, "label": item.label, "conversation": item.conversation,
              "output": g.text, "protocol": item.protocol, "seed": seed, "repeat": repeat, "model": model,
              "adapter": adapter, "tokens": g.tokens, "truncated": g.truncated}
+        if item.known_mislabeled:
+            r["known_mislabeled"] = True
         if item.task is not None:
             r.update(answer=None, status=outcomes[i].status, detail=outcomes[i].detail,
                      correct=outcomes[i].status == "passed")
@@ -79,6 +85,34 @@ def _score(items: list[EvalItem], generations, config: HsxConfig, *, seed: int |
             r.update(answer=answer, correct=answer is not None and answer == item.label)
         records.append(r)
     return records
+
+
+def write_skipped(out_dir: Path, skipped: list) -> None:
+    """The records hsx cannot use, one `skipped` line each in <out>/skipped.jsonl (counted in the
+    summary), instead of stopping the run."""
+    write_jsonl(out_dir / "skipped.jsonl", [{"status": "skipped", "where": k.where, "id": k.id, "reason": k.reason}
+                                            for k in skipped])
+
+
+def judge_run(run_dir: Path, judge, *, progress=None) -> dict:
+    """EquiBench's decisions (exact rule, then `judge`) on every saved output of a run, written to
+    <run>/judge.jsonl; returns the summary recomputed with them (also written)."""
+    from hsx.eval.judge import decide
+    from hsx.eval.score import load_predictions
+
+    run_dir = Path(run_dir)
+    rows = []
+    for k, records in enumerate(load_predictions(run_dir)):
+        if records and records[0].get("label") is None:
+            raise BenchmarkError(f"{run_dir}: {records[0]['category']} is not a YES/NO benchmark; nothing to judge")
+        if progress:
+            progress(f"repeat {k}: {len(records)} outputs to {judge.name}")
+        for r, d in zip(records, decide([r["output"] for r in records], judge)):
+            rows.append({"key": f"{r['category']}/{r['id']}", "repeat": r["repeat"], **d, "judge": judge.name})
+    write_jsonl(run_dir / "judge.jsonl", rows)
+    summary = summarize(run_dir)
+    write_json(run_dir / "summary.json", summary)
+    return summary
 
 
 def _start_run(out_dir: Path, meta: dict) -> None:
@@ -105,7 +139,8 @@ def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: st
     """
     out_dir = Path(out_dir)
     config = _config_for(config, spec)
-    items = load_items(spec)
+    skipped: list = []
+    items = load_items(spec, skipped=skipped)
     if model_path is None:
         from hsx.models.tinymodel import resolve_base_model
         model_path = resolve_base_model(config.model, Path(config.selfplay.runs_dir) / ".models")
@@ -113,6 +148,7 @@ def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: st
             "model": config.model.base, "model_label": spec.model_label, "seeds": spec.seeds, "items": len(items),
             "max_new_tokens": config.sampling.max_new_tokens, "config": to_dict(config)}
     _start_run(out_dir, meta)
+    write_skipped(out_dir, skipped)
     todo = [k for k in range(spec.repeats) if not (out_dir / f"predictions_r{k}.jsonl").exists()]
     timings = read_json(out_dir / "timings.json") if (out_dir / "timings.json").exists() else {}
     if todo:
@@ -144,11 +180,12 @@ def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: st
     return summary
 
 
-def read_outputs(path: Path, items: list[EvalItem]) -> dict[int, dict[str, dict]]:
+def read_outputs(path: Path, items: list[EvalItem], *, ignore: set[str] = frozenset()) -> dict[int, dict[str, dict]]:
     """Outputs produced elsewhere: a JSONL file of {"id", "output"} objects, optionally with
     "category" (needed where ids repeat across categories, as EquiBench's pair ids do; an id may
     also be written "CATEGORY/ID"), "repeat" (default 0), "seed", "tokens" and "truncated".
-    Returns repeat -> item key -> row; every item must have an output in every repeat."""
+    Returns repeat -> item key -> row; every item must have an output in every repeat.  Rows
+    whose id is in `ignore` (the ids of skipped records) are left out."""
     by_key = {it.key: it for it in items}
     by_id: dict[str, list[str]] = {}
     for it in items:
@@ -159,6 +196,8 @@ def read_outputs(path: Path, items: list[EvalItem]) -> dict[int, dict[str, dict]
         if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("output"), str):
             raise BenchmarkError(f"{where}: expected an object with \"id\" and \"output\" (a string)")
         rid = str(row["id"])
+        if rid in ignore or f"{row.get('category')}/{rid}" in ignore:
+            continue
         if "category" in row:
             key = f"{row['category']}/{rid}"
         elif rid in by_key:
@@ -197,14 +236,16 @@ def score_outputs(config: HsxConfig, spec: EvalSpec, outputs: Path, out_dir: Pat
     from hsx.models.generation import Generation
 
     out_dir = Path(out_dir)
-    items = load_items(spec)
-    rows = read_outputs(Path(outputs), items)
+    skipped: list = []
+    items = load_items(spec, skipped=skipped)
+    rows = read_outputs(Path(outputs), items, ignore={k.id for k in skipped})
     seeds = [next((r.get("seed") for r in rows[k].values() if r.get("seed") is not None), None) for k in sorted(rows)]
     meta = {"benchmark": spec.benchmark, "source": "outputs", "outputs": str(outputs),
             "spec": dataclasses.asdict(dataclasses.replace(spec, repeats=len(rows))), "model": model,
             "model_label": model, "seeds": seeds, "items": len(items), "max_new_tokens": None,
             "config": to_dict(config)}
     _start_run(out_dir, meta)
+    write_skipped(out_dir, skipped)
     for k in sorted(rows):
         generations = [[Generation(rows[k][it.key]["output"], rows[k][it.key].get("tokens"),
                                    bool(rows[k][it.key].get("truncated", False)))] for it in items]

@@ -7,6 +7,10 @@ binary metrics or execution outcomes, truncations, PySecDB's majority baseline, 
 
 Headline numbers are means over repeats; intervals resample items with all their repeats
 (hsx/eval/statistics.py).  EquiBench's overall accuracy is the mean of its category accuracies.
+Beside them, for YES/NO benchmarks, `protocols`: the same saved answers scored as `strict`,
+`equibench` and `parsed-only` (hsx/eval/protocols.py), EquiBench's decisions taken from the run's
+judge.jsonl when `hsx eval judge` wrote one (else the exact rule and coin flips); for EquiBench
+pairs flagged `known_mislabeled`, the score without them; and the count of skipped records.
 
     from hsx.eval.score import compare_runs, summarize
     summary = summarize(Path("runs/eval/base"))
@@ -19,6 +23,8 @@ from pathlib import Path
 
 from hsx.eval.benchmarks import BenchmarkError, EQUIBENCH_CATEGORIES
 from hsx.eval.humaneval import EXEC_STATUSES
+from hsx.eval.judge import decide
+from hsx.eval.protocols import category_block, overall_block
 from hsx.eval.statistics import (binary_metrics, bootstrap_mean_ci, discordant, majority_baseline, mcnemar_exact,
                                  mean, paired_bootstrap_diff, stratified_bootstrap_ci)
 from hsx.runs import read_json, read_jsonl
@@ -44,7 +50,24 @@ def _by_item(repeats: list[list[dict]]) -> dict[str, list[dict]]:
     return out
 
 
-def _category_metrics(records_by_item: dict[str, list[dict]], generation: bool, seed: int) -> dict:
+def read_decisions(run_dir: Path) -> tuple[dict[tuple[str, int], dict], str | None]:
+    """EquiBench's decisions written by `hsx eval judge` (judge.jsonl), by (item key, repeat)."""
+    f = Path(run_dir) / "judge.jsonl"
+    if not f.exists():
+        return {}, None
+    rows = read_jsonl(f)
+    return ({(r["key"], r["repeat"]): {"decision": r["decision"], "by": r["by"]} for r in rows},
+            rows[0]["judge"] if rows else None)
+
+
+def _decisions(flat: list[dict], judged: dict) -> list[dict]:
+    missing = [r for r in flat if (f"{r['category']}/{r['id']}", r["repeat"]) not in judged]
+    fresh = iter(decide([r["output"] for r in missing], None))
+    return [judged.get((f"{r['category']}/{r['id']}", r["repeat"])) or next(fresh) for r in flat]
+
+
+def _category_metrics(records_by_item: dict[str, list[dict]], generation: bool, seed: int,
+                      judged: dict | None = None, judge: str | None = None) -> dict:
     scores = [mean([1.0 if r["correct"] else 0.0 for r in rs]) for rs in records_by_item.values()]
     flat = [r for rs in records_by_item.values() for r in rs]
     repeats = sorted({r["repeat"] for r in flat})
@@ -58,6 +81,11 @@ def _category_metrics(records_by_item: dict[str, list[dict]], generation: bool, 
         m.update(binary_metrics([r["label"] for r in flat], [r["answer"] for r in flat]))
         del m["n"]
         m["accuracy"] = m["score"]
+        m["protocols"] = category_block(flat, _decisions(flat, judged or {}), seed=seed, judge=judge)
+        clean = [mean([1.0 if r["correct"] else 0.0 for r in rs]) for rs in records_by_item.values()
+                 if not rs[0].get("known_mislabeled")]
+        if len(clean) < len(scores):
+            m["without_known_mislabeled"] = {"items": len(clean), "score": mean(clean)}
     return m
 
 
@@ -71,7 +99,8 @@ def summarize(run_dir: Path, *, seed: int = 0) -> dict:
     categories = sorted({k.split("/", 1)[0] for k in by_item},
                         key=lambda c: (EQUIBENCH_CATEGORIES.index(c) if c in EQUIBENCH_CATEGORIES else 99, c))
     per_cat = {c: {k: v for k, v in by_item.items() if k.split("/", 1)[0] == c} for c in categories}
-    cats = {c: _category_metrics(per_cat[c], generation, seed) for c in categories}
+    judged, judge = read_decisions(run_dir)
+    cats = {c: _category_metrics(per_cat[c], generation, seed, judged, judge) for c in categories}
     groups = [[mean([1.0 if r["correct"] else 0.0 for r in rs]) for rs in per_cat[c].values()] for c in categories]
     lo, hi = stratified_bootstrap_ci(groups, samples=BOOTSTRAP_SAMPLES, seed=seed)
     overall = {"items": len(by_item), "score": mean([cats[c]["score"] for c in categories]), "ci": [lo, hi],
@@ -85,9 +114,17 @@ def summarize(run_dir: Path, *, seed: int = 0) -> dict:
         overall.update({k: pooled[k] for k in ("precision", "recall", "f1", "parse_rate", "parsed_accuracy",
                                                "confusion")})
         overall["accuracy"] = overall["score"]
+        overall["protocols"] = overall_block([cats[c]["protocols"] for c in categories])
+        if any("without_known_mislabeled" in cats[c] for c in categories):
+            clean = [cats[c].get("without_known_mislabeled", {"score": cats[c]["score"]})["score"] for c in categories]
+            overall["without_known_mislabeled"] = {
+                "items": sum(cats[c].get("without_known_mislabeled", {"items": cats[c]["items"]})["items"]
+                             for c in categories), "score": mean(clean)}
     summary = {"benchmark": meta["benchmark"], "model": meta["model"], "model_label": meta["model_label"],
                "metric": "pass@1" if generation else "accuracy", "repeats": len(repeats), "seeds": meta["seeds"],
                "max_new_tokens": meta["max_new_tokens"], "categories": cats, "overall": overall}
+    skipped = run_dir / "skipped.jsonl"
+    summary["skipped"] = len(read_jsonl(skipped)) if skipped.exists() else 0
     if meta["benchmark"] == "pysecdb":
         labels = [rs[0]["label"] for rs in by_item.values()]
         summary["baseline"] = majority_baseline(labels)
@@ -148,4 +185,4 @@ def compare_runs(run_a: Path, run_b: Path, *, seed: int = 0) -> dict:
             "overall": block(keys, True)}
 
 
-__all__ = ["compare_runs", "load_predictions", "summarize"]
+__all__ = ["compare_runs", "load_predictions", "read_decisions", "summarize"]

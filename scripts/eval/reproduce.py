@@ -75,6 +75,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--pysecdb", default="sunlab/PySecDB", help="PySecDB: hub id, local clone or file [%(default)s]")
     p.add_argument("--prompts", help="EquiBench's official prompts.yaml (default: hsx's prompts)")
     p.add_argument("--prompt-mode", default="ZERO_COT", help="template of --prompts [%(default)s]")
+    p.add_argument("--exclude-known-mislabeled", action="store_true",
+                   help="EquiBench: leave out the pairs of hsx/eval/mislabeled.py (see docs/EVALUATION.md)")
     p.add_argument("--repeats", type=int, default=3, help="repeats for every model [%(default)s]")
     p.add_argument("--seed", type=int, default=0, help="seed of the first repeat [%(default)s]")
     p.add_argument("--max-new-tokens", type=int, help="token budget per answer [config sampling.max_new_tokens]")
@@ -94,7 +96,8 @@ def _spec(args, benchmark: str, model: str, adapter: str | None):
     official = benchmark == "equibench" and args.prompts
     return EvalSpec(benchmark, data, adapter=adapter, repeats=args.repeats, seed=args.seed,
                     max_new_tokens=args.max_new_tokens, prompts_file=args.prompts if official else None,
-                    prompt_mode=args.prompt_mode, limit=args.limit, name=model)
+                    prompt_mode=args.prompt_mode, limit=args.limit, name=model,
+                    exclude_known_mislabeled=benchmark == "equibench" and args.exclude_known_mislabeled)
 
 
 def plan(args, out: Path) -> list[Job]:
