@@ -3,11 +3,17 @@ shadowing, infix definitions, fixities, synonyms, and the expression nodes with 
 Each construct of issue 10 item 3 has a test here, and the three readings that failed on pairs
 from outside the team are checked through `hsx verify` as well."""
 
+import json
+from pathlib import Path
+
 import pytest
 
-from hsx.haskell.helper import Helper, read_source
+from hsx.config import SearchConfig
+from hsx.haskell.helper import Helper, Limits, RunRequest, Status, read_source
 from hsx.haskell.hstypes import TCon, TList
 from hsx.haskell.source import parse_source
+from hsx.haskell.syntax import IfNode, LiteralNode, MatchNode, OpNode, SyntaxTree, syntax_tree_from_json
+from hsx.selfplay.syntax_tree import token_syntax
 from hsx.verdict import ErrorKind, Verdict
 
 
@@ -147,58 +153,85 @@ def nodes(src, kind: str):
 def test_operators_are_reassociated_by_fixity(read):
     text = "f x y = x + y * 2 - 1\ng a b = a `div` b ^ 2\n"
     src = read(text)
-    ops = {n.fields["op"]: n for n in nodes(src, "op")}
+    ops = {n.op: n for n in nodes(src, "op")}
     assert text_of(text, ops["*"].span) == "y * 2"
-    assert text_of(text, ops["+"].fields["rhs"]) == "y * 2"
-    assert text_of(text, ops["-"].fields["lhs"]) == "x + y * 2"
-    assert text_of(text, ops["div"].fields["rhs"]) == "b ^ 2" and ops["div"].fields["backtick"]
-    assert text_of(text, ops["-"].fields["op_span"]) == "-"
+    assert text_of(text, ops["+"].rhs) == "y * 2"
+    assert text_of(text, ops["-"].lhs) == "x + y * 2"
+    assert text_of(text, ops["div"].rhs) == "b ^ 2" and ops["div"].backtick
+    assert text_of(text, ops["-"].op_span) == "-"
 
 
 def test_a_leading_minus_takes_part_in_fixity_resolution(read):
     text = "f a b = - a ^ 2 + b\n"
     src = read(text)
     (neg,) = nodes(src, "neg")
-    assert text_of(text, neg.span) == "- a ^ 2" and text_of(text, neg.fields["arg"]) == "a ^ 2"
-    plus = next(n for n in nodes(src, "op") if n.fields["op"] == "+")
-    assert text_of(text, plus.fields["lhs"]) == "- a ^ 2"
+    assert text_of(text, neg.span) == "- a ^ 2" and text_of(text, neg.arg) == "a ^ 2"
+    plus = next(n for n in nodes(src, "op") if n.op == "+")
+    assert text_of(text, plus.lhs) == "- a ^ 2"
 
 
 def test_the_modules_own_fixities_are_used(read):
     text = "infixr 5 +++\n(+++) :: [a] -> [a] -> [a]\n(+++) = (++)\nf a b c = a +++ b +++ c\n"
     src = read(text)
     outer = [n for n in nodes(src, "op") if text_of(text, n.span) == "a +++ b +++ c"]
-    assert len(outer) == 1 and text_of(text, outer[0].fields["rhs"]) == "b +++ c"
+    assert len(outer) == 1 and text_of(text, outer[0].rhs) == "b +++ c"
 
 
 def test_literals_if_case_calls_and_matches(read):
     text = ("f :: Int -> String\nf n = if n > 10 then \"big\" else g (n * 2) 'x'\n"
             "g :: Int -> Char -> String\ng k c = case k of\n  0 -> [c]\n  _ -> show 2.5\n")
     src = read(text)
-    lits = {(n.fields["kind"], n.fields["value"]) for n in nodes(src, "literal")}
+    lits = {(n.kind, n.value) for n in nodes(src, "literal")}
     assert {("integer", "10"), ("string", "big"), ("char", "x"), ("fractional", "2.5"), ("integer", "0")} <= lits
     (if_,) = nodes(src, "if")
-    assert [text_of(text, if_.fields[k]) for k in ("cond", "then", "else")] == ["n > 10", '"big"', "g (n * 2) 'x'"]
-    call = next(n for n in nodes(src, "call") if n.fields["name"] == "g")
-    assert [text_of(text, a) for a in call.fields["args"]] == ["(n * 2)", "'x'"]
+    assert [text_of(text, s) for s in (if_.cond, if_.then, if_.else_)] == ["n > 10", '"big"', "g (n * 2) 'x'"]
+    call = next(n for n in nodes(src, "call") if n.name == "g")
+    assert [text_of(text, a) for a in call.args] == ["(n * 2)", "'x'"]
     (case,) = nodes(src, "case")
-    assert text_of(text, case.fields["scrutinee"]) == "k"
-    assert [text_of(text, a) for a in case.fields["alts"]] == ["0 -> [c]", "_ -> show 2.5"]
-    fmatch = next(n for n in nodes(src, "match") if n.fields["name"] == "g")
-    assert [text_of(text, p) for p in fmatch.fields["patterns"]] == ["k", "c"]
-    alts = [n for n in nodes(src, "match") if n.fields["context"] == "case"]
-    assert [text_of(text, n.fields["rhs"][0]) for n in alts] == ["[c]", "show 2.5"]
+    assert text_of(text, case.scrutinee) == "k"
+    assert [text_of(text, a) for a in case.alts] == ["0 -> [c]", "_ -> show 2.5"]
+    fmatch = next(n for n in nodes(src, "match") if n.name == "g")
+    assert [text_of(text, p) for p in fmatch.patterns] == ["k", "c"]
+    alts = [n for n in nodes(src, "match") if n.context == "case"]
+    assert [text_of(text, n.rhs[0]) for n in alts] == ["[c]", "show 2.5"]
 
 
 def test_guarded_right_hand_sides(read):
     text = "sign x\n  | x > 0, even x = 2\n  | x > 0 = 1\n  | otherwise = 0\n"
     src = read(text)
     guarded = nodes(src, "guarded")
-    assert [[text_of(text, g) for g in n.fields["guards"]] for n in guarded] == [["x > 0", "even x"], ["x > 0"],
+    assert [[text_of(text, g) for g in n.guards] for n in guarded] == [["x > 0", "even x"], ["x > 0"],
                                                                                    ["otherwise"]]
-    assert [text_of(text, n.fields["rhs"]) for n in guarded] == ["2", "1", "0"]
+    assert [text_of(text, n.rhs) for n in guarded] == ["2", "1", "0"]
     (m,) = nodes(src, "match")
-    assert len(m.fields["rhs"]) == 3 and len(m.fields["guards"][0]) == 2
+    assert len(m.rhs) == 3 and len(m.guards[0]) == 2
+
+
+def test_both_readers_give_one_tree_type_and_a_renamed_field_is_an_error(helper):
+    """GHC's reader and the tokenizer's return the same `SyntaxTree` with the same node classes;
+    a node field missing from the JSON (a renamed protocol field) fails loudly, not as no node."""
+    text = "f :: Int -> Int\nf x = if x > 0 then x + 1 else 7\n"
+    ghc, tokens = helper.syntax(text), token_syntax(text)
+    assert isinstance(ghc, SyntaxTree) and isinstance(tokens, SyntaxTree)
+    for cls in (OpNode, IfNode, MatchNode, LiteralNode):
+        assert [n.span for n in ghc.nodes if isinstance(n, cls)] == [n.span for n in tokens.nodes
+                                                                   if isinstance(n, cls)], cls
+    raw = json.loads(json.dumps(ghc.raw))
+    op = next(n for n in raw["nodes"] if n["node"] == "op")
+    op["operator"] = op.pop("op")
+    with pytest.raises(KeyError):
+        syntax_tree_from_json(raw)
+
+
+def test_requests_and_statuses_are_typed():
+    limits = Limits.of(SearchConfig())
+    assert set(limits.json()) == {"seed", "tests", "max_size", "depth", "enum_cap", "eval_timeout_ms",
+                                  "budget_ms", "max_shrinks", "strategies"}
+    req = RunRequest("check", Path("/d"), ("A.hs",), "H.job", limits).json()
+    assert req["op"] == "check" and req["dir"] == "/d" and req["limits"]["strategies"] == list(limits.strategies)
+    with pytest.raises(ValueError):
+        RunRequest("sample", Path("/d"), (), "H.job", limits)
+    assert {s.value for s in Status} == {"ready", "ok", "compile-error", "bad-request", "internal"}
 
 
 def test_spans_count_a_tab_as_one_column(read):

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 
 from hsx.config import load_config
+from hsx.haskell.syntax import OpNode
 from hsx.runs import read_json, read_jsonl
 from hsx.selfplay.loop import run_selfplay
 from hsx.selfplay.syntax_tree import token_syntax
 from hsx.selfplay.transform import TRANSFORMS, propose, variants
 from hsx.verdict import Verdict
 from hsx.verify.pipeline import PairRequest
+from hsx.verify.syntax import syntax_reader
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,7 +65,7 @@ def test_every_transformation_has_a_program():
 @pytest.mark.parametrize("reader", ["ghc", "tokens"])
 def test_each_transformation_yields_a_q_that_compiles_with_ps_type(verifier, reader):
     """Nodes located by GHC's parser (the helper's `syntax` op) and by the tokenizer fallback."""
-    syntax = (lambda text: verifier._helper().syntax(text).raw) if reader == "ghc" else token_syntax
+    syntax = syntax_reader(verifier) if reader == "ghc" else token_syntax
     requests, expected = [], {}
     for name, (code, entry, inputs) in PROGRAMS.items():
         found = variants(code, entry, name, syntax=syntax)
@@ -122,7 +124,7 @@ SPLIT_UNSAFE = {
 def test_split_clauses_bails_out_on_unsafe_shapes(request, reader, shape):
     if reader == "ghc":
         verifier = request.getfixturevalue("verifier")
-        syntax = lambda text: verifier._helper().syntax(text).raw  # noqa: E731
+        syntax = syntax_reader(verifier)
     else:
         syntax = token_syntax
     assert variants(SPLIT_UNSAFE[shape], "f", "split-clauses", syntax=syntax) == []
@@ -130,10 +132,10 @@ def test_split_clauses_bails_out_on_unsafe_shapes(request, reader, shape):
 
 def test_syntax_nodes_have_the_syntax_ops_shapes():
     tree = token_syntax("f :: Int -> Int\nf x\n  | x > 0 = x * 2 + 1\n  | otherwise = if x < 0 then 0 - x else 7\n")
-    kinds = {n["node"] for n in tree["nodes"]}
+    kinds = {n.node for n in tree.nodes}
     assert {"op", "literal", "if", "match", "guarded"} <= kinds
-    plus = next(n for n in tree["nodes"] if n["node"] == "op" and n["op"] == "+")
-    assert plus["lhs"] == [3, 13, 3, 18] and plus["rhs"] == [3, 21, 3, 22]  # (x * 2) + 1, by fixity
+    plus = next(n for n in tree.nodes if isinstance(n, OpNode) and n.op == "+")
+    assert plus.lhs == (3, 13, 3, 18) and plus.rhs == (3, 21, 3, 22)  # (x * 2) + 1, by fixity
 
 
 def test_propose_is_seeded_and_of_one_kind():

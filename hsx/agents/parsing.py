@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from hsx.agents.prompts import ANSWER_MARKER, FENCE, INPUT_LABEL, NO, PROOF_LABEL, Q_LABEL, YES
 from hsx.haskell.source import parse_source
-from hsx.haskell.tokens import SourceError, Token, tokenize
+from hsx.haskell.tokens import KEYWORDS as HASKELL_KEYWORDS, SourceError, Token, tokenize
 from hsx.pool.reflect import LIBRARY_NAMES
 
 Q_LABELS = (Q_LABEL, "hs")  # ```hs is a common spelling of the same thing
@@ -143,11 +143,9 @@ def parse_bob(text: str) -> bool | None:
 # ------------------------------------------------------------------------------------------------
 # Same program up to renaming
 
-KEYWORDS = frozenset({
-    "case", "class", "data", "default", "deriving", "do", "else", "foreign", "if", "import", "in",
-    "infix", "infixl", "infixr", "instance", "let", "module", "newtype", "of", "then", "type",
-    "where", "_", "qualified", "as", "hiding",
-})
+# Haskell's reserved words, and the words of import declarations, which are never the names a
+# renaming could change.
+KEYWORDS = HASKELL_KEYWORDS | {"qualified", "as", "hiding"}
 
 
 def _significant(code: str) -> list[Token] | None:

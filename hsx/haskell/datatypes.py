@@ -84,6 +84,7 @@ def parse_data(g: list[Token], path: str) -> DataDecl:
 
 
 def _parse_constructor(alt: list[Token], path: str, type_name: str) -> Constructor:
+    alt = [t for t in alt if t.kind != "pragma"]  # {-# UNPACK #-} says nothing about the type
     if not alt:
         raise SourceError(f"{path}: empty constructor in data type {type_name}")
     if alt[0].text == "forall" or any(t.text == "=>" for t in alt):

@@ -22,40 +22,13 @@ from dataclasses import dataclass
 
 from hsx.haskell.datatypes import DataDecl
 from hsx.haskell.hints import Mined, hints_record
-from hsx.haskell.hstypes import HsType, TApp, TCon, TFun, TTuple, map_type, render, walk
+from hsx.haskell.hstypes import HsType, TCon, TFun, render, split_function, walk
+from hsx.haskell.libtypes import BY_NAME, modules_of, resolve, scope_of
+from hsx.haskell.testable import (BASE_CONSTRUCTORS, BASE_TYPES, KEY_CLASSES, KEY_TYPE,  # noqa: F401
+                                  MAX_ARITY, Signature, UnsupportedType, check_supported,
+                                  proof_gap, qualified)
 from hsx.haskell.source import Decl, HaskellSource
 from hsx.haskell.tokens import SourceError
-
-# Types the runtime can generate, compare and print (Hsx.Runtime has the instances).
-BASE_TYPES = frozenset({"Int", "Integer", "Bool", "Char", "Double", "Float", "Word", "Ordering"})
-BASE_CONSTRUCTORS = {"Maybe": 1, "Either": 2}
-MAX_ARITY = 5
-
-
-class UnsupportedType(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Signature:
-    """The entries' common type after instantiating type variables."""
-    args: tuple[HsType, ...]
-    result: HsType
-    instantiated: tuple[tuple[str, str], ...] = ()  # (type variable, type it was tested at)
-
-    @property
-    def arity(self) -> int:
-        return len(self.args)
-
-    def render(self) -> str:
-        return render(_function(self.args, self.result))
-
-
-def _function(args, result) -> HsType:
-    t = result
-    for a in reversed(args):
-        t = TFun(a, t)
-    return t
 
 
 @dataclass(frozen=True)
@@ -105,6 +78,24 @@ def _instance_head_types(d: Decl) -> set[str]:
     return {t.text for t in head if t.kind == "conid"}
 
 
+def _shared_fixities(src: HaskellSource, types: dict[str, Decl], shared: list[str],
+                     label: str) -> dict[str, Decl]:
+    """The file's fixity declarations of shared constructors, by their normalized text."""
+    cons = {c.name for n in shared if types[n].data is not None for c in types[n].data.constructors}
+    out: dict[str, Decl] = {}
+    for d in src.decls:
+        if d.kind != "fixity":
+            continue
+        ops = {t.text for t in d.tokens[1:] if t.kind != "number" and t.text not in (",", "`")}
+        if ops & cons and not ops <= cons:
+            raise SourceError(f"{label}:{d.start_line}: the fixity declaration '{d.text.strip()}' names "
+                              f"both constructors of a shared type and other operators; hsx moves the "
+                              f"shared type into a module of its own, so split the declaration in two")
+        if ops & cons:
+            out[" ".join(t.text for t in d.tokens)] = d
+    return out
+
+
 def assemble(a: HaskellSource, b: HaskellSource, tag: str, a_label: str, b_label: str) -> PairModules:
     ta, tb = _type_decls(a), _type_decls(b)
     shared = sorted(n for n in set(ta) & set(tb) if _shape(ta[n]) == _shape(tb[n]))
@@ -119,6 +110,16 @@ def assemble(a: HaskellSource, b: HaskellSource, tag: str, a_label: str, b_label
                           f"{', '.join(names)}; declare them identically in both or not at all")
     moved_a += list(inst_a.values())
     moved_b += list(inst_b.values())
+    # Fixity declarations of shared constructors (`infixl 6 :+:`) must sit next to the
+    # constructors, in the types module: GHC rejects a fixity without its declaration.
+    fix_a = _shared_fixities(a, ta, shared, a_label)
+    fix_b = _shared_fixities(b, tb, shared, b_label)
+    if set(fix_a) != set(fix_b):
+        d = next(iter([fix_a[k] for k in fix_a if k not in fix_b] or [fix_b[k] for k in fix_b if k not in fix_a]))
+        raise SourceError(f"line {d.start_line}: the fixity declaration '{d.text.strip()}' of a shared "
+                          f"constructor is not in both files; declare it identically in both")
+    moved_a += list(fix_a.values())
+    moved_b += list(fix_b.values())
 
     exts = sorted({e for e, _ in a.language_pragmas} | {e for e, _ in b.language_pragmas} - {"Safe"})
     files: dict[str, str] = {}
@@ -128,7 +129,7 @@ def assemble(a: HaskellSource, b: HaskellSource, tag: str, a_label: str, b_label
         for n in shared:
             parts.append(f'{{-# LINE {ta[n].start_line} "{a_label}" #-}}')
             parts.append(_merge_deriving(ta[n], tb[n]))
-        for d in inst_a.values():
+        for d in [*fix_a.values(), *inst_a.values()]:
             parts.append(f'{{-# LINE {d.start_line} "{a_label}" #-}}')
             parts.append(d.text)
         files[f"HsxTypes_{tag}.hs"] = "\n".join(parts) + "\n"
@@ -140,7 +141,17 @@ def assemble(a: HaskellSource, b: HaskellSource, tag: str, a_label: str, b_label
         body = _blank_lines(src, moved)
         files[f"{module}.hs"] = f'{header}\n{{-# LINE 1 "{label}" #-}}\n{body}\n'
     shared_names = frozenset(shared)
-    return PairModules(tag, files, {n: ta[n].data for n in shared if ta[n].data is not None}, shared_names)
+    scope = scope_of(a)
+    decls = {n: _resolved(ta[n].data, scope) for n in shared if ta[n].data is not None}
+    return PairModules(tag, files, decls, shared_names)
+
+
+def _resolved(decl: DataDecl, scope) -> DataDecl:
+    """The declaration with its fields' library types in hsx's one spelling (`M.Map` with
+    `import qualified Data.Map as M` becomes `Data.Map.Map`)."""
+    cons = tuple(dataclasses.replace(c, fields=tuple(resolve(f, scope) for f in c.fields))
+                 for c in decl.constructors)
+    return dataclasses.replace(decl, constructors=cons)
 
 
 def _header(module: str, extensions: list[str]) -> str:
@@ -180,71 +191,41 @@ def _merge_deriving(da: Decl, db: Decl) -> str:
 
 
 # ------------------------------------------------------------------------------------------------
-# Types the harness can test
-
-def check_supported(sig: Signature, mods: PairModules) -> list[str]:
-    """Raises UnsupportedType for a type hsx cannot generate/compare; returns the shared data
-    types reachable from the signature (instances are generated for exactly those)."""
-    needed: list[str] = []
-
-    def visit(t: HsType, where: str) -> None:
-        for node in walk(t):
-            if isinstance(node, TFun):
-                raise UnsupportedType(f"{where}: function types ({render(node)}) cannot be generated or compared")
-            if isinstance(node, TApp):
-                raise UnsupportedType(f"{where}: higher-kinded type {render(node)} is not supported")
-            if isinstance(node, TTuple) and len(node.items) > 5:
-                raise UnsupportedType(f"{where}: tuples of more than 5 components are not supported")
-            if isinstance(node, TCon):
-                name = node.name
-                if name in BASE_TYPES and not node.args:
-                    continue
-                if name in BASE_CONSTRUCTORS and len(node.args) == BASE_CONSTRUCTORS[name]:
-                    continue
-                if name in mods.shared:
-                    decl = mods.shared[name]
-                    if len(node.args) != len(decl.params):
-                        raise UnsupportedType(f"{where}: {render(node)} applies {name} to the wrong number of types")
-                    if name not in needed:
-                        needed.append(name)
-                        for c in decl.constructors:
-                            for f in c.fields:
-                                visit(f, f"constructor {c.name} of {name}")
-                    continue
-                if name.startswith(("A.", "B.")):
-                    raise UnsupportedType(
-                        f"{where}: type {name[2:]} is declared in only one file, or differently in the "
-                        f"two; the entries must have one type, so declare it identically in both")
-                raise UnsupportedType(f"{where}: type {render(node)} is not supported (supported: "
-                                      f"{', '.join(sorted(BASE_TYPES))}, String, lists, tuples, Maybe, "
-                                      f"Either, and data types declared in both files)")
-
-    for i, t in enumerate(sig.args, 1):
-        visit(t, f"argument {i}")
-    visit(sig.result, "result")
-    return needed
-
-
-# ------------------------------------------------------------------------------------------------
 # Generated Haskell
-
-def _qualified(t: HsType) -> str:
-    """A type in the harness's all-qualified namespace (P. for Prelude, T. for shared types)."""
-    def q(node: HsType) -> HsType:
-        if isinstance(node, TCon):
-            prefix = "P." if node.name in BASE_TYPES or node.name in BASE_CONSTRUCTORS else "T."
-            return TCon(prefix + node.name, node.args)
-        return node
-    return render(map_type(t, q), 2)
-
 
 def _args_type(sig: Signature, qualify: bool = True) -> str:
     """The argument tuple's type (or the single argument's), qualified for the harness or plain
     for the Safe inputs module."""
-    show = _qualified if qualify else render
+    def show(t: HsType) -> str:
+        return qualified(t) if qualify else render(t, 1 if sig.arity == 1 else 0)
     if sig.arity == 1:
         return show(sig.args[0])
     return "(" + ", ".join(show(a) for a in sig.args) + ")"
+
+
+def _library_imports(mods: PairModules, sig: Signature, needed_types: list[str]) -> list[str]:
+    """The library modules the signature's types (and the needed shared types' fields) name,
+    imported qualified under their own names: the spelling of hsx.haskell.libtypes."""
+    types = [*sig.args, sig.result] + [f for n in needed_types for c in mods.shared[n].constructors
+                                       for f in c.fields]
+    modules = modules_of(types)
+    if any(isinstance(n, TCon) and n.name == KEY_TYPE for t in types for n in walk(t)):
+        modules.append("Hsx.Key")
+    return [f"import qualified {m}" for m in modules]
+
+
+def _argument(t: HsType, x: str) -> str:
+    """How the harness passes argument `x` to an entry: a generated function is applied."""
+    if isinstance(t, TFun):
+        return f"(F.apply{'2' if len(split_function(t)[0]) == 2 else ''} {x})"
+    return x
+
+
+def _given(t: HsType, x: str) -> str:
+    """An input given as source, in the harness's argument type (a function is wrapped)."""
+    if isinstance(t, TFun):
+        return f"(F.given2 {x})" if len(split_function(t)[0]) == 2 else f"(F.Given {x})"
+    return x
 
 
 def _instances(decl: DataDecl) -> str:
@@ -269,7 +250,7 @@ def _instances(decl: DataDecl) -> str:
 
     def is_base(c) -> bool:
         return not any(isinstance(n, TCon) and n.name not in BASE_TYPES and n.name not in BASE_CONSTRUCTORS
-                       for f in c.fields for n in walk(f))
+                       and n.name not in BY_NAME for f in c.fields for n in walk(f))
 
     cons = decl.constructors
     bases = [c for c in cons if is_base(c)] or list(cons)
@@ -346,7 +327,7 @@ def harness_module(mods: PairModules, entry_a: str, entry_b: str, sig: Signature
     n = sig.arity
     xs = [f"x{i}" for i in range(1, n + 1)]
     pat = xs[0] if n == 1 else "(" + ", ".join(xs) + ")"
-    call = " ".join(xs)
+    call = " ".join(_argument(t, x) for t, x in zip(sig.args, xs))
     series = "S.series" if n == 1 else f"({',' * (n - 1)}) P.<$> " + " S.<~> ".join("S.series" for _ in xs)
     imports = [
         f"import qualified {mods.a_module} as A",
@@ -360,8 +341,20 @@ def harness_module(mods: PairModules, entry_a: str, entry_b: str, sig: Signature
         imports.append(f"import qualified {mods.types_module} as T")
     if with_inputs:
         imports.append(f"import qualified HsxInputs_{mods.tag} as I")
+    library = _library_imports(mods, sig, needed_types)
+    functions = any(isinstance(t, TFun) for t in sig.args)
+    if library or functions:
+        imports.append("import qualified Hsx.Containers")
+    if functions:
+        imports.append("import qualified Hsx.Function as F")
+    imports += library
     args_t = _args_type(sig)
-    res_t = _qualified(sig.result)
+    res_t = qualified(sig.result)
+    inputs = "[]"
+    if with_inputs:
+        given = [_given(t, x) for t, x in zip(sig.args, xs)]
+        inputs = ("I.hsxInputs" if given == xs else
+                  f"P.map (\\{pat} -> {given[0] if n == 1 else '(' + ', '.join(given) + ')'}) I.hsxInputs")
     text = "\n".join([
         "{-# LANGUAGE NoImplicitPrelude, FlexibleInstances, MultiParamTypeClasses, FlexibleContexts #-}",
         "{-# OPTIONS_GHC -Wno-orphans #-}",
@@ -381,7 +374,7 @@ def harness_module(mods: PairModules, entry_a: str, entry_b: str, sig: Signature
         f"  , R.jobRender = \\{pat} -> [{', '.join(f'R.render {x}' for x in xs)}]",
         f"  , R.jobLeft = (\\{pat} -> A.{entry_a} {call}) :: Args -> {res_t}",
         f"  , R.jobRight = (\\{pat} -> B.{entry_b} {call}) :: Args -> {res_t}",
-        f"  , R.jobInputs = {'I.hsxInputs' if with_inputs else '[]'} :: [Args]",
+        f"  , R.jobInputs = {inputs} :: [Args]",
         "  , R.jobAim = R.aim :: R.Hints -> Q.Gen Args",
         f"  , R.jobHints = {hints_record(mined)}",
         "  }",
@@ -397,6 +390,7 @@ def inputs_module(mods: PairModules, sig: Signature, inputs: list[tuple[str, ...
     lines = ["{-# LANGUAGE Safe #-}", f"module {module} (hsxInputs) where"]
     if mods.types_module:
         lines.append(f"import {mods.types_module}")
+    lines += _library_imports(mods, sig, [n for n in mods.shared])
     args_t = _args_type(sig, qualify=False)
     lines += [f"hsxInputs :: [{args_t}]", "hsxInputs ="]
     rows = []

@@ -1,8 +1,10 @@
 """The client of hsx-helper: the only Python module that speaks its JSON Lines protocol.
 
-Consumes module files written by hsx/haskell/harness.py and search settings; produces typed answers
-(`Types`, `Report`, `CompileFailure`), and for one source text a `SyntaxTree` (what GHC's parser
-reads in it; `read_source` turns it into a `HaskellSource`).  One `Helper` owns one sandboxed
+Consumes module files written by hsx/haskell/harness.py and search settings; sends them as typed
+requests (`TypesRequest`, `RunRequest`, `SampleRequest`, `SyntaxRequest`, with `Limits`) and
+produces typed answers (`Types`, `Report`, `CompileFailure`), and for one source text a
+`SyntaxTree` (hsx/haskell/syntax.py: what GHC's parser reads in it; `read_source` turns it into a
+`HaskellSource`).  A reply's `status` is one of the closed set `Status`.  One `Helper` owns one sandboxed
 helper process and is used by one thread at a time; it restarts the process after a crash, a
 timeout, or `restart_after` requests.  The protocol is documented in haskell/README.md (version 2).
 """
@@ -10,13 +12,16 @@ timeout, or `restart_after` requests.  The protocol is documented in haskell/REA
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, Union
 
 from hsx.config import SandboxConfig, SearchConfig
 from hsx.haskell import sandbox
 from hsx.haskell.source import HaskellSource, parse_source
+from hsx.haskell.syntax import SyntaxTree, syntax_tree_from_json
 from hsx.haskell.toolchain import Toolchain
 from hsx.verdict import Counterexample, Outcome
 
@@ -54,116 +59,6 @@ class Report:
 # ------------------------------------------------------------------------------------------------
 # The `syntax` op: one source read by GHC's parser (haskell/README.md, "The syntax op")
 
-Span = tuple[int, int, int, int]  # line, col, end line, column just after the end; 1-based characters
-
-
-@dataclass(frozen=True)
-class SyntaxConstructor:
-    name: str
-    fields: tuple[str, ...]  # each field's type as written (no `!`)
-    field_spans: tuple[Span, ...]
-    infix: bool
-    record: tuple[str, ...] | None  # field names of a record constructor
-
-
-@dataclass(frozen=True)
-class SyntaxDecl:
-    """One top-level declaration as GHC parsed it (adjacent clauses of a function are one)."""
-    kind: str  # binding signature fixity data newtype type class instance pragma other
-    names: tuple[str, ...]
-    span: Span
-    uses: frozenset[str] | None = None  # bindings, instances, classes: free names after shadowing
-    infix: bool = False  # a binding defined infix (x `f` y = ..., x <+> y = ...)
-    arity: int | None = None
-    type: str | None = None  # a signature's type as written
-    constructors: tuple[SyntaxConstructor, ...] = ()
-    deriving: tuple[str, ...] = ()
-    gadt: bool = False
-
-
-@dataclass(frozen=True)
-class SyntaxFixity:
-    op: str
-    assoc: str  # left right none
-    prec: int
-    span: Span
-
-
-@dataclass(frozen=True)
-class SyntaxSynonym:
-    name: str
-    params: tuple[str, ...]
-    rhs: str  # as written
-    rhs_span: Span
-    span: Span
-
-
-@dataclass(frozen=True)
-class SyntaxNode:
-    """One expression-level construct.  `node` is op, neg, literal, if, case, match, guarded,
-    call, let or lambda; `fields` holds the other JSON fields of that node as the README lists
-    them (spans as tuples)."""
-    node: str
-    span: Span
-    fields: dict
-
-
-@dataclass(frozen=True)
-class ParseError:
-    line: int
-    col: int
-    message: str
-
-
-@dataclass(frozen=True)
-class SyntaxTree:
-    module: str | None
-    language: tuple[str, ...]
-    errors: tuple[ParseError, ...]  # GHC's parser stops at the first; then all else is empty
-    decls: tuple[SyntaxDecl, ...]
-    fixities: tuple[SyntaxFixity, ...]
-    synonyms: tuple[SyntaxSynonym, ...]
-    nodes: tuple[SyntaxNode, ...]
-    raw: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)  # the JSON as answered
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _span(v) -> Span | None:
-    return tuple(v) if v is not None else None  # type: ignore[return-value]
-
-
-def _spans_in(value):
-    """A node field with lists made tuples (spans and lists of spans), for hashing and equality."""
-    if isinstance(value, list):
-        return tuple(_spans_in(x) for x in value)
-    return value
-
-
-def _syntax_tree(t: dict) -> SyntaxTree:
-    def decl(d: dict) -> SyntaxDecl:
-        cons = tuple(SyntaxConstructor(c["name"], tuple(c["fields"]), tuple(map(_span, c["field_spans"])),
-                                       c["infix"], tuple(c["record"]) if c.get("record") is not None else None)
-                     for c in d.get("constructors", []))
-        return SyntaxDecl(d["kind"], tuple(d["names"]), _span(d["span"]),
-                          frozenset(d["uses"]) if "uses" in d else None, d.get("infix", False), d.get("arity"),
-                          d.get("type"), cons, tuple(d.get("deriving", [])), d.get("gadt", False))
-
-    return SyntaxTree(
-        module=t.get("module"), language=tuple(t.get("language", [])),
-        errors=tuple(ParseError(e["line"], e["col"], e["message"]) for e in t["errors"]),
-        decls=tuple(decl(d) for d in t["decls"]),
-        fixities=tuple(SyntaxFixity(f["op"], f["assoc"], f["prec"], _span(f["span"])) for f in t["fixities"]),
-        synonyms=tuple(SyntaxSynonym(y["name"], tuple(y["params"]), y["rhs"], _span(y["rhs_span"]), _span(y["span"]))
-                       for y in t["synonyms"]),
-        nodes=tuple(SyntaxNode(n["node"], _span(n["span"]),
-                               {k: _spans_in(v) for k, v in n.items() if k not in ("node", "span")})
-                    for n in t["nodes"]),
-        raw=t)
-
-
 def read_source(helper: "Helper | None", text: str, path: str = "<source>") -> HaskellSource:
     """`parse_source` with the names, uses, fields and synonyms taken from GHC's parser wherever
     the helper can give them: the reader `hsx verify` uses.  Without a helper, or when the helper
@@ -192,18 +87,101 @@ def _row(r: dict) -> Counterexample:
     return Counterexample(tuple(r["input"]), _outcome(r["left"]), _outcome(r["right"]))
 
 
-def _limits(search: SearchConfig) -> dict:
-    return {
-        "seed": search.seed,
-        "tests": search.tests,
-        "max_size": search.max_size,
-        "depth": search.depth,
-        "enum_cap": search.enum_cap,
-        "eval_timeout_ms": int(search.eval_timeout * 1000),
-        "budget_ms": int(search.budget * 1000),
-        "max_shrinks": search.max_shrinks,
-        "strategies": list(search.strategies),
-    }
+# ------------------------------------------------------------------------------------------------
+# Requests (haskell/README.md, "Requests"): one dataclass per op; `json()` is the line's fields
+# but `id`, which `Helper._request` numbers.
+
+class Status(enum.Enum):
+    """A reply's `status` (haskell/README.md, "Responses").  Closed: any other string is a broken
+    protocol, answered with HelperFailure like an `internal` reply."""
+    READY = "ready"
+    OK = "ok"
+    COMPILE_ERROR = "compile-error"
+    BAD_REQUEST = "bad-request"
+    INTERNAL = "internal"
+
+
+def _status(answer: dict) -> Status | None:
+    try:
+        return Status(answer.get("status"))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The `limits` of search, check and sample: `SearchConfig` in the units the helper takes."""
+    seed: int
+    tests: int
+    max_size: int
+    depth: int
+    enum_cap: int
+    eval_timeout_ms: int
+    budget_ms: int
+    max_shrinks: int
+    strategies: tuple[str, ...]
+
+    @classmethod
+    def of(cls, search: SearchConfig) -> "Limits":
+        return cls(seed=search.seed, tests=search.tests, max_size=search.max_size, depth=search.depth,
+                   enum_cap=search.enum_cap, eval_timeout_ms=int(search.eval_timeout * 1000),
+                   budget_ms=int(search.budget * 1000), max_shrinks=search.max_shrinks,
+                   strategies=tuple(search.strategies))
+
+    def json(self) -> dict:
+        return {**dataclasses.asdict(self), "strategies": list(self.strategies)}
+
+
+@dataclass(frozen=True)
+class TypesRequest:
+    dir: Path
+    modules: tuple[str, ...]
+    names: tuple[str, ...]
+
+    def json(self) -> dict:
+        return {"op": "types", "dir": str(self.dir), "modules": list(self.modules), "names": list(self.names)}
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """`search` (find a difference) or `check` (the given inputs of the job's harness)."""
+    op: Literal["search", "check"]
+    dir: Path
+    modules: tuple[str, ...]
+    job: str
+    limits: Limits
+
+    def __post_init__(self):
+        if self.op not in ("search", "check"):
+            raise ValueError(f"RunRequest.op must be 'search' or 'check', got {self.op!r}")
+
+    def json(self) -> dict:
+        return {"op": self.op, "dir": str(self.dir), "modules": list(self.modules), "job": self.job,
+                "limits": self.limits.json()}
+
+
+@dataclass(frozen=True)
+class SampleRequest:
+    dir: Path
+    modules: tuple[str, ...]
+    job: str
+    limits: Limits
+    count: int
+
+    def json(self) -> dict:
+        return {"op": "sample", "dir": str(self.dir), "modules": list(self.modules), "job": self.job,
+                "limits": self.limits.json(), "count": self.count}
+
+
+@dataclass(frozen=True)
+class SyntaxRequest:
+    source: str
+
+    def json(self) -> dict:
+        return {"op": "syntax", "source": self.source}
+
+
+Request = Union[TypesRequest, RunRequest, SampleRequest, SyntaxRequest]
 
 
 def ghc_diagnostics(directory: Path, modules: list[str], ghc: str, package_dbs: tuple[Path, ...],
@@ -250,7 +228,7 @@ class Helper:
         self._served = 0
         # Starting the interpreter loads GHC's package database: about a quarter second.
         hello = self._read(timeout=self.limits.request_timeout)
-        if hello.get("status") != "ready":
+        if _status(hello) is not Status.READY:
             raise HelperFailure(f"hsx-helper did not start: {hello.get('message') or hello}")
         if hello.get("protocol") != PROTOCOL_VERSION:
             raise HelperFailure(f"hsx-helper speaks protocol {hello.get('protocol')}, hsx expects "
@@ -279,8 +257,8 @@ class Helper:
     # -- requests ---------------------------------------------------------------------------
 
     def types(self, directory: Path, modules: list[str], names: list[str]) -> dict[str, str] | CompileFailure:
-        answer = self._request({"op": "types", "dir": str(directory), "modules": modules,
-                                "names": names}, timeout=self.limits.request_timeout)
+        answer = self._request(TypesRequest(directory, tuple(modules), tuple(names)),
+                               timeout=self.limits.request_timeout)
         if isinstance(answer, CompileFailure):
             return answer
         return dict(answer["types"])
@@ -294,8 +272,7 @@ class Helper:
     def sample(self, directory: Path, modules: list[str], job: str, search: SearchConfig,
                count: int) -> list[tuple[str, ...]] | CompileFailure:
         """`count` seeded random inputs for the job's argument types (growing size)."""
-        answer = self._request({"op": "sample", "dir": str(directory), "modules": modules, "job": job,
-                                "limits": _limits(search), "count": count},
+        answer = self._request(SampleRequest(directory, tuple(modules), job, Limits.of(search), count),
                                timeout=self.limits.request_timeout)
         if isinstance(answer, CompileFailure):
             return answer
@@ -305,18 +282,17 @@ class Helper:
         """The source read by GHC's parser (no code runs).  A parse error is an answer (the tree's
         `errors`), not an exception; HelperFailure means the helper could not answer (for example
         a helper built with a GHC other than 9.0)."""
-        answer = self._request({"op": "syntax", "source": text}, timeout=self.limits.request_timeout)
+        answer = self._request(SyntaxRequest(text), timeout=self.limits.request_timeout)
         if isinstance(answer, CompileFailure):  # not an answer the op gives; be explicit anyway
             raise HelperFailure(f"hsx-helper: syntax: {answer.message}")
-        return _syntax_tree(answer["syntax"])
+        return syntax_tree_from_json(answer["syntax"])
 
-    def _run(self, op: str, directory: Path, modules: list[str], job: str,
+    def _run(self, op: Literal["search", "check"], directory: Path, modules: list[str], job: str,
              search: SearchConfig) -> Report | CompileFailure:
         # The helper stops searching after `budget` CPU seconds and each evaluation after
         # `eval_timeout`; the wall limit adds room for loading and for the last evaluations.
         timeout = max(self.limits.request_timeout, search.budget + 4 * search.eval_timeout + 30)
-        answer = self._request({"op": op, "dir": str(directory), "modules": modules, "job": job,
-                                "limits": _limits(search)}, timeout=timeout)
+        answer = self._request(RunRequest(op, directory, tuple(modules), job, Limits.of(search)), timeout=timeout)
         if isinstance(answer, CompileFailure):
             return answer
         rep = answer["report"]
@@ -329,13 +305,13 @@ class Helper:
             strategies=dict(rep.get("strategies", {})), found_by=rep.get("found_by"),
             cpu_s=rep.get("cpu_ms", 0) / 1000)
 
-    def _request(self, payload: dict, *, timeout: float) -> dict | CompileFailure:
+    def _request(self, request: Request, *, timeout: float) -> dict | CompileFailure:
         if self._proc is not None and self._served >= self.limits.restart_after:
             self.stop()
         self.start()
         assert self._proc is not None and self._proc.stdin is not None
         self._next_id += 1
-        payload = {"id": self._next_id, **payload}
+        payload = {"id": self._next_id, **request.json()}
         try:
             self._proc.stdin.write(json.dumps(payload).encode() + b"\n")
             self._proc.stdin.flush()
@@ -344,15 +320,15 @@ class Helper:
             self.stop()
             raise
         self._served += 1
-        status = answer.get("status")
-        if answer.get("id") != self._next_id and status != "bad-request":
+        status = _status(answer)
+        if answer.get("id") != self._next_id and status is not Status.BAD_REQUEST:
             self.stop()
             raise HelperFailure(f"hsx-helper answered request {answer.get('id')}, expected {self._next_id}")
-        if status == "ok":
+        if status is Status.OK:
             return answer
-        if status == "compile-error":
+        if status is Status.COMPILE_ERROR:
             return CompileFailure(answer.get("message", ""))
-        raise HelperFailure(f"hsx-helper: {status}: {answer.get('message')}")
+        raise HelperFailure(f"hsx-helper: {answer.get('status')}: {answer.get('message')}")
 
     def _read(self, *, timeout: float) -> dict:
         assert self._proc is not None

@@ -76,9 +76,13 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+# {-# UNPACK #-} and other pragmas inside a field's type say nothing about the type.
+_PRAGMA = re.compile(r"\{-#.*?#-\}", re.S)
+
+
 class _Parser:
     def __init__(self, text: str):
-        self.toks = _tokens(text)
+        self.toks = _tokens(_PRAGMA.sub(" ", text))
         self.i = 0
         self.text = text
 

@@ -94,14 +94,16 @@ ALLOWED_PRAGMAS = frozenset("""
     OVERLAPPING OVERLAPPABLE OVERLAPS INCOHERENT SCC DEPRECATED WARNING
 """.split())
 
-# Pure library modules a program may import.
+# Pure library modules a program may import (Hsx.Key: the Safe data type that printed
+# counterexamples of Eq/Ord-polymorphic entries name; see haskell/src/Hsx/Key.hs).
 ALLOWED_MODULES = frozenset("""
     Prelude Data.List Data.Char Data.Maybe Data.Either Data.Function Data.Ord Data.Tuple Data.Bits
     Data.Int Data.Word Data.Ratio Data.Complex Data.Foldable Data.Traversable Data.Monoid
     Data.Semigroup Data.Functor Data.Functor.Identity Data.Bool Data.Void Data.List.NonEmpty
     Control.Monad Control.Applicative Control.Monad.ST Data.STRef Numeric Text.Read Text.Printf
-    Data.Map Data.Map.Strict Data.Set Data.IntMap Data.IntMap.Strict Data.IntSet Data.Sequence
-    Data.Array
+    Data.Map Data.Map.Strict Data.Map.Lazy Data.Set Data.IntMap Data.IntMap.Strict Data.IntMap.Lazy
+    Data.IntSet Data.Sequence Data.Text Numeric.Natural Data.Array
+    Hsx.Key
 """.split())
 
 FORBIDDEN_MODULES = {

@@ -26,21 +26,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from hsx.haskell.datatypes import Constructor, DataDecl, TypeSynonym, parse_data, parse_synonym, read_type
 from hsx.haskell.hstypes import expand_synonyms
-from hsx.haskell.tokens import SourceError, Token, tokenize
+from hsx.haskell.syntax import SyntaxTree
+from hsx.haskell.tokens import KEYWORDS, SourceError, Token, tokenize
 
-if TYPE_CHECKING:  # hsx.haskell.helper imports this module
-    from hsx.haskell.helper import SyntaxTree
-
-
-_RESERVED = {
-    "case", "class", "data", "default", "deriving", "do", "else", "foreign", "if", "import", "in",
-    "infix", "infixl", "infixr", "instance", "let", "module", "newtype", "of", "then", "type",
-    "where", "_",
-}
 _RESERVED_OPS = {"..", ":", "::", "=", "\\", "|", "<-", "->", "@", "~", "=>"}
 
 
@@ -71,7 +62,7 @@ class HaskellSource:
     language_pragmas: tuple[tuple[str, int], ...]  # (extension, line)
     decls: tuple[Decl, ...]
     tokens: tuple[Token, ...] = field(repr=False, default=())
-    syntax: "SyntaxTree | None" = field(repr=False, default=None, compare=False)  # GHC's parse
+    syntax: SyntaxTree | None = field(repr=False, default=None, compare=False)  # GHC's parse
 
     @property
     def imports(self) -> list[Decl]:
@@ -120,7 +111,7 @@ class HaskellSource:
         return toks[0].text
 
 
-def parse_source(text: str, path: str = "<source>", syntax: "SyntaxTree | None" = None) -> HaskellSource:
+def parse_source(text: str, path: str = "<source>", syntax: SyntaxTree | None = None) -> HaskellSource:
     """Reads one source.  `syntax` is GHC's parse of the same text (`hsx.haskell.helper.read_source`
     passes it; it must have no errors): with it, declaration names, uses, constructor fields and
     synonyms are GHC's."""
@@ -175,7 +166,7 @@ def parse_source(text: str, path: str = "<source>", syntax: "SyntaxTree | None" 
 _KEEP_KIND = ("module", "import", "pragma", "annotation", "foreign")
 
 
-def _from_ghc(decls: list[Decl], syntax: "SyntaxTree", path: str) -> list[Decl]:
+def _from_ghc(decls: list[Decl], syntax: SyntaxTree, path: str) -> list[Decl]:
     """Takes names, uses, fields and synonyms from GHC's declarations.  A hand-cut declaration
     (one column-1 group of lines) corresponds to the GHC declarations that start inside it; a
     function clause that GHC grouped with the clauses above it corresponds to that group."""
@@ -321,7 +312,7 @@ def _binding_name(g: list[Token]) -> str | None:
         return g[1].text
     if len(g) > 3 and g[1].text == "`" and g[2].kind == "varid":
         return g[2].text
-    if first.kind == "varid" and first.text not in _RESERVED:
+    if first.kind == "varid" and first.text not in KEYWORDS:
         return first.text
     if first.text == "(" and len(g) > 2 and g[1].kind == "varsym" and g[2].text == ")":
         return g[1].text

@@ -16,6 +16,14 @@ class SourceError(ValueError):
     """The file cannot be handled (as opposed to: GHC rejects it)."""
 
 
+# The reserved identifiers of Haskell 2010 (report, section 2.4): never a variable's name.
+KEYWORDS = frozenset({
+    "case", "class", "data", "default", "deriving", "do", "else", "foreign", "if", "import", "in",
+    "infix", "infixl", "infixr", "instance", "let", "module", "newtype", "of", "then", "type",
+    "where", "_",
+})
+
+
 # ------------------------------------------------------------------------------------------------
 # Lexing
 

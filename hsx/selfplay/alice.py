@@ -23,7 +23,7 @@ from hsx.pool.programs import Program
 from hsx.runs import AliceAnswer, JsonlLog, Verification, read_answers, write_jsonl
 from hsx.selfplay import transform
 from hsx.selfplay.outcomes import classify, progress_bar
-from hsx.selfplay.syntax_tree import SyntaxFn
+from hsx.haskell.syntax import SyntaxFn
 from hsx.verdict import Result
 from hsx.verify.pipeline import PairRequest, Verifier
 

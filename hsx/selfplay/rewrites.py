@@ -1,7 +1,7 @@
 """What every rewrite of the transformation Alice reads, and the editing helpers they share.
 
-Consumes a program's text, its syntax tree (the helper's `syntax` op answer, or
-hsx/selfplay/syntax_tree.py's `token_syntax`) and its entry; produces `Program`, which the rewrites
+Consumes a program's text, its `SyntaxTree` (hsx/haskell/syntax.py: the helper's `syntax` op
+answer, or hsx/selfplay/syntax_tree.py's `token_syntax`) and its entry; produces `Program`, which the rewrites
 in rewrites_inequivalent.py, rewrites_equivalent.py and rewrites_definitions.py take, and the
 helpers they use to read spans and write new text: span edits (`apply_edits`, `Program.replace`),
 parenthesising (`paren`), a function's clauses, a signature's argument types, fresh names.
@@ -10,9 +10,13 @@ parenthesising (`paren`), a function's clauses, a signature's argument types, fr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
+from hsx.haskell.syntax import MatchNode, Span, SyntaxDecl, SyntaxNode, SyntaxTree
 from hsx.haskell.tokens import SourceError, Token, tokenize
-from hsx.selfplay.syntax_tree import SourceText, Span
+from hsx.selfplay.syntax_tree import SourceText
+
+N = TypeVar("N", bound=SyntaxNode)
 
 
 @dataclass(frozen=True)
@@ -20,22 +24,21 @@ class Program:
     """One program as the rewrites see it.  Each rewrite takes a Program and yields every variant
     it can make: (site description, new text)."""
     text: str
-    tree: dict
+    tree: SyntaxTree
     entry: str
     t: SourceText
 
-    def nodes(self, kind: str) -> list[dict]:
-        return [n for n in self.tree.get("nodes", []) if n.get("node") == kind]
+    def nodes(self, kind: type[N]) -> list[N]:
+        return [n for n in self.tree.nodes if isinstance(n, kind)]
 
-    def bindings(self, name: str | None = None) -> list[dict]:
-        return [d for d in self.tree.get("decls", []) if d["kind"] == "binding"
-                and (name is None or name in d["names"])]
+    def bindings(self, name: str | None = None) -> list[SyntaxDecl]:
+        return [d for d in self.tree.decls if d.kind == "binding" and (name is None or name in d.names)]
 
-    def signature(self, name: str) -> dict | None:
-        return next((d for d in self.tree.get("decls", []) if d["kind"] == "signature" and name in d["names"]), None)
+    def signature(self, name: str) -> SyntaxDecl | None:
+        return next((d for d in self.tree.decls if d.kind == "signature" and name in d.names), None)
 
-    def matches(self, name: str) -> list[dict]:
-        return [m for m in self.nodes("match") if m.get("context") == "function" and m.get("name") == name]
+    def matches(self, name: str) -> list[MatchNode]:
+        return [m for m in self.nodes(MatchNode) if m.context == "function" and m.name == name]
 
     def replace(self, *edits: tuple[Span, str]) -> str:
         return apply_edits(self.text, [(*self.t.range(s), new) for s, new in edits])
@@ -85,19 +88,19 @@ def _safe_tokens(s: str) -> list[Token] | None:
 
 
 
-def function_groups(p: Program) -> list[list[dict]]:
+def function_groups(p: Program) -> list[list[MatchNode]]:
     """The clauses (match nodes) of each top-level function, in order."""
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[MatchNode]] = {}
     for b in p.bindings():
-        name = b["names"][0]
-        groups.setdefault(name, [m for m in p.matches(name) if m["span"][1] == 1])
+        name = b.names[0]
+        groups.setdefault(name, [m for m in p.matches(name) if m.span[1] == 1])
     return [g for g in groups.values() if g]
 
 
-def clause_text(p: Program, m: dict) -> tuple[int, int, str]:
+def clause_text(p: Program, m: MatchNode) -> tuple[int, int, str]:
     """A clause's whole lines: (start, end) offsets and text."""
-    start = p.t.offset(m["span"][0], 1)
-    end = p.t.offset(m["span"][2], m["span"][3])
+    start = p.t.offset(m.span[0], 1)
+    end = p.t.offset(m.span[2], m.span[3])
     return start, end, p.text[start:end]
 
 
@@ -132,7 +135,7 @@ def tokens_in(p: Program, span: Span) -> list[tuple[Token, Span]]:
     for tok in tokenize(p.t.of(span)):
         line = line0 + tok.line - 1
         col = col0 + tok.col - 1 if tok.line == 1 else tok.col
-        out.append((tok, [line, col, line, col + len(tok.text)]))
+        out.append((tok, (line, col, line, col + len(tok.text))))
     return out
 
 

@@ -11,27 +11,28 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from hsx.haskell.syntax import CallNode, OpNode, Span
 from hsx.haskell.tokens import tokenize
 from hsx.selfplay.rewrites import (Program, apply_edits, arg_types, fresh_name, paren, rename_tokens,
                                    tokens_in)
-from hsx.selfplay.syntax_tree import SourceText, Span, Tokens
+from hsx.selfplay.syntax_tree import SourceText, Tokens
 
 
 def introduce_helper(p: Program):
     sig = p.signature(p.entry)
     binds = p.bindings(p.entry)
-    if sig is None or len(sig["names"]) != 1 or not binds:
+    if sig is None or len(sig.names) != 1 or not binds:
         return
-    arity = len(arg_types(sig["type"]) or [])
+    arity = len(arg_types(sig.type) or [])
     if arity == 0:
         return
     go = fresh_name(p, f"{p.entry}Go")
-    edits = rename_tokens(p, sig["span"], p.entry, go)
+    edits = rename_tokens(p, sig.span, p.entry, go)
     for b in binds:
-        edits += rename_tokens(p, b["span"], p.entry, go)
+        edits += rename_tokens(p, b.span, p.entry, go)
     args = " ".join(f"a{i}" for i in range(1, arity + 1))
-    wrapper = f"{p.entry} :: {' '.join(sig['type'].split())}\n{p.entry} {args} = {go} {args}\n\n"
-    start = p.t.offset(sig["span"][0], 1)
+    wrapper = f"{p.entry} :: {' '.join(sig.type.split())}\n{p.entry} {args} = {go} {args}\n\n"
+    start = p.t.offset(sig.span[0], 1)
     new = p.replace(*edits)
     new = new[:start] + wrapper + new[start:]
     yield f"{p.entry} defined through a new helper {go}", new
@@ -39,24 +40,24 @@ def introduce_helper(p: Program):
 
 def inline_helper(p: Program):
     for b in p.bindings():
-        name = b["names"][0]
+        name = b.names[0]
         clauses = p.matches(name)
         if name == p.entry or len(clauses) != 1:
             continue
         m = clauses[0]
-        if m["guards"][0] or m.get("where") or len(m["rhs"]) != 1:
+        if m.guards[0] or m.where or len(m.rhs) != 1:
             continue
-        params = [p.t.of(s).strip() for s in m["patterns"]]
+        params = [p.t.of(s).strip() for s in m.patterns]
         if not params or not all(re.fullmatch(r"[a-z_][\w']*", x) and x != "_" for x in params):
             continue
-        body = p.t.of(m["rhs"][0])
+        body = p.t.of(m.rhs[0])
         body_toks = {t.text for t in tokenize(body)}
         if name in body_toks:
             continue  # recursive
-        calls = [n for n in p.tree.get("nodes", []) if n.get("node") == "call" and n.get("name") == name]
-        uses = [(t, s) for d in p.bindings() if d is not b for t, s in tokens_in(p, d["span"]) if t.text == name]
+        calls = [n for n in p.nodes(CallNode) if n.name == name]
+        uses = [(t, s) for d in p.bindings() if d is not b for t, s in tokens_in(p, d.span) if t.text == name]
         sites = _call_sites(p, name, len(params)) if not calls else \
-            [(c["span"], [p.t.of(a) for a in c["args"]]) for c in calls if len(c["args"]) == len(params)]
+            [(c.span, [p.t.of(a) for a in c.args]) for c in calls if len(c.args) == len(params)]
         if len(uses) != 1 or len(sites) != 1:
             continue
         site, args = sites[0]
@@ -66,7 +67,7 @@ def inline_helper(p: Program):
         inlined = "".join(_render_subst(body, subst))
         edits = [(site, f"({' '.join(inlined.split())})")]
         sig = p.signature(name)
-        removed = [b["span"]] + ([sig["span"]] if sig and sig["names"] == [name] else [])
+        removed = [b.span] + ([sig.span] if sig and sig.names == (name,) else [])
         new = apply_edits(p.text, [(*p.t.range(s), new) for s, new in edits]
                           + [(p.t.offset(s[0], 1), p.t.offset(s[2], s[3]) + 1, "") for s in removed])
         yield f"helper {name} inlined", new
@@ -109,13 +110,13 @@ def accumulator(p: Program):
     f x1 .. xn = fAcc unit x1 .. xn."""
     sig = p.signature(p.entry)
     clauses = p.matches(p.entry)
-    if sig is None or len(sig["names"]) != 1 or not clauses or any(m.get("where") for m in clauses):
+    if sig is None or len(sig.names) != 1 or not clauses or any(m.where for m in clauses):
         return
-    arity = len(arg_types(sig["type"]) or [])
+    arity = len(arg_types(sig.type) or [])
     if arity == 0:
         return
-    ops = p.nodes("op")
-    rhss = [r for m in clauses for r in m["rhs"]]
+    ops = p.nodes(OpNode)
+    rhss = [r for m in clauses for r in m.rhs]
     recursive, base = [], []
     for r in rhss:
         text = p.t.of(r)
@@ -123,34 +124,34 @@ def accumulator(p: Program):
         if p.entry not in names:
             base.append(r)
             continue
-        top = next((n for n in ops if n["span"] == r and n["op"] in ("+", "*")), None)
+        top = next((n for n in ops if n.span == r and n.op in ("+", "*")), None)
         if top is None:
             return
-        call = p.t.of(top["rhs"]).strip()
-        if not call.startswith(p.entry + " ") or p.entry in {t.text for t in tokenize(p.t.of(top["lhs"]))}:
+        call = p.t.of(top.rhs).strip()
+        if not call.startswith(p.entry + " ") or p.entry in {t.text for t in tokenize(p.t.of(top.lhs))}:
             return
         recursive.append((r, top))
-    if not recursive or not base or len({top["op"] for _, top in recursive}) != 1:
+    if not recursive or not base or len({top.op for _, top in recursive}) != 1:
         return
-    op = recursive[0][1]["op"]
+    op = recursive[0][1].op
     unit = "0" if op == "+" else "1"
     acc = fresh_name(p, "acc")
     go = fresh_name(p, f"{p.entry}Acc")
     edits: list[tuple[Span, str]] = []
     for m in clauses:
-        edits.append(([m["span"][0], m["span"][1], m["span"][0], m["span"][1] + len(p.entry)], f"{go} {acc}"))
+        edits.append(([m.span[0], m.span[1], m.span[0], m.span[1] + len(p.entry)], f"{go} {acc}"))
     for r in base:
         edits.append((r, f"{acc} {op} {paren(p.t.of(r))}"))
     for r, top in recursive:
-        args = p.t.of(top["rhs"]).strip()[len(p.entry):]
-        edits.append((r, f"{go} ({acc} {op} {paren(p.t.of(top['lhs']))}){args}"))
+        args = p.t.of(top.rhs).strip()[len(p.entry):]
+        edits.append((r, f"{go} ({acc} {op} {paren(p.t.of(top.lhs))}){args}"))
     new = p.replace(*edits)
-    typ = " ".join(sig["type"].split())
+    typ = " ".join(sig.type.split())
     ctx, _, body = typ.rpartition("=>")
     result = typ.split("->")[-1].strip()
     go_type = f"{ctx}=> " if ctx else ""
     go_type += f"{result} -> {body.strip() if ctx else typ}"
-    start, end = p.t.range(sig["span"])
+    start, end = p.t.range(sig.span)
     xs = " ".join(f"a{i}" for i in range(1, arity + 1))
     wrapper = (f"{p.entry} :: {typ}\n{p.entry} {xs} = {go} {unit} {xs}\n\n{go} :: {go_type}")
     new = new[:start] + wrapper + new[end:]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from hsx.haskell.syntax import IfNode, LiteralNode, MatchNode, OpNode
 from hsx.selfplay.rewrites import Program, arg_types, at_line, clause_text, function_groups, paren, tokens_in
 
 OPERATOR_SWAPS = {"+": "-", "-": "+", "<": "<=", "<=": "<", ">": ">=", ">=": ">", "&&": "||", "||": "&&",
@@ -17,23 +18,23 @@ OPERATOR_SWAPS = {"+": "-", "-": "+", "<": "<=", "<=": "<", ">": ">=", ">=": ">"
 
 
 def swap_operator(p: Program):
-    for n in p.nodes("op"):
-        new = OPERATOR_SWAPS.get(n["op"])
+    for n in p.nodes(OpNode):
+        new = OPERATOR_SWAPS.get(n.op)
         if new is None:
             continue
-        span = n["op_span"]
-        text = f"`{new}`" if n.get("backtick") else new
-        yield f"{at_line(span)}: {n['op']} -> {new}", p.replace((span, text))
+        span = n.op_span
+        text = f"`{new}`" if n.backtick else new
+        yield f"{at_line(span)}: {n.op} -> {new}", p.replace((span, text))
 
 
 def constant(delta: int):
     def transform(p: Program):
-        for n in p.nodes("literal"):
-            if n.get("kind") != "integer":
+        for n in p.nodes(LiteralNode):
+            if n.kind != "integer":
                 continue
-            value = int(n["value"]) + delta
+            value = int(n.value) + delta
             text = str(value) if value >= 0 else f"({value})"
-            yield f"{at_line(n['span'])}: {n['text']} -> {text}", p.replace((n["span"], text))
+            yield f"{at_line(n.span)}: {n.text} -> {text}", p.replace((n.span, text))
     return transform
 
 
@@ -48,12 +49,12 @@ def move_base_case(p: Program):
         if p.text[ea:sb].strip():
             continue
         new = p.text[:sa] + tb + p.text[ea:sb] + ta + p.text[eb:]
-        yield f"{at_line(a['span'])}: first clause of {a['name']} moved after the second", new
+        yield f"{at_line(a.span)}: first clause of {a.name} moved after the second", new
 
 
 def flip_guard(p: Program):
-    for m in p.nodes("match"):
-        for gs in m.get("guards", []):
+    for m in p.nodes(MatchNode):
+        for gs in m.guards:
             for g in gs:
                 text = p.t.of(g).strip()
                 if text in ("otherwise", "True"):
@@ -62,8 +63,8 @@ def flip_guard(p: Program):
 
 
 def drop_guard(p: Program):
-    for m in p.nodes("match"):
-        guards, rhs = m.get("guards", []), m.get("rhs", [])
+    for m in p.nodes(MatchNode):
+        guards, rhs = m.guards, m.rhs
         if len(rhs) < 2 or any(not g for g in guards):
             continue
         for i in range(len(rhs) - 1):
@@ -78,9 +79,9 @@ def drop_guard(p: Program):
 
 
 def swap_if(p: Program):
-    for n in p.nodes("if"):
-        a, b = p.t.of(n["then"]), p.t.of(n["else"])
-        yield f"{at_line(n['span'])}: if branches swapped", p.replace((n["then"], paren(b)), (n["else"], paren(a)))
+    for n in p.nodes(IfNode):
+        a, b = p.t.of(n.then), p.t.of(n.else_)
+        yield f"{at_line(n.span)}: if branches swapped", p.replace((n.then, paren(b)), (n.else_, paren(a)))
 
 
 
@@ -89,14 +90,14 @@ def swap_arguments(p: Program):
     clauses = p.matches(p.entry)
     if sig is None or not clauses:
         return
-    args = arg_types(sig["type"]) or []
+    args = arg_types(sig.type) or []
     for i in range(len(args)):
         for j in range(i + 1, len(args)):
-            if args[i] != args[j] or any(len(m["patterns"]) <= j for m in clauses):
+            if args[i] != args[j] or any(len(m.patterns) <= j for m in clauses):
                 continue
             edits = []
             for m in clauses:
-                pi, pj = m["patterns"][i], m["patterns"][j]
+                pi, pj = m.patterns[i], m.patterns[j]
                 edits += [(pi, p.t.of(pj)), (pj, p.t.of(pi))]
             new = p.replace(*edits)
             if new != p.text:
@@ -108,10 +109,10 @@ _CONS = re.compile(r"^\(\s*([a-z_][\w']*)\s*:\s*([a-z_][\w']*)\s*\)$")
 
 def _cons_clauses(p: Program):
     """(match, pattern index, head, tail) for clauses with an (x : xs) argument."""
-    for m in p.nodes("match"):
-        if m.get("context") != "function":
+    for m in p.nodes(MatchNode):
+        if m.context != "function":
             continue
-        for k, pat in enumerate(m.get("patterns", [])):
+        for k, pat in enumerate(m.patterns):
             c = _CONS.match(p.t.of(pat))
             if c:
                 yield m, k, c.group(1), c.group(2)
@@ -120,23 +121,23 @@ def _cons_clauses(p: Program):
 
 def skip_element(p: Program):
     for m, _, _x, xs in _cons_clauses(p):
-        for r in m["rhs"]:
+        for r in m.rhs:
             toks = tokens_in(p, r)
             seen_call = False
             for tok, span in toks:
-                if tok.text == m["name"]:
+                if tok.text == m.name:
                     seen_call = True
                 elif seen_call and tok.kind == "varid" and tok.text == xs:
-                    yield f"{at_line(span)}: {m['name']} skips an element ({xs} -> drop 1 {xs})", \
+                    yield f"{at_line(span)}: {m.name} skips an element ({xs} -> drop 1 {xs})", \
                         p.replace((span, f"(drop 1 {xs})"))
                     break
 
 
 def repeat_element(p: Program):
     for m, _, x, _xs in _cons_clauses(p):
-        for r in m["rhs"]:
+        for r in m.rhs:
             toks = tokens_in(p, r)
             for (tok, span), (nxt, _) in zip(toks, toks[1:]):
                 if tok.kind == "varid" and tok.text == x and nxt.text == ":":
-                    yield f"{at_line(span)}: {m['name']} repeats an element", p.replace((span, f"{x} : {x}"))
+                    yield f"{at_line(span)}: {m.name} repeats an element", p.replace((span, f"{x} : {x}"))
                     break

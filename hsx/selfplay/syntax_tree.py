@@ -1,9 +1,10 @@
 """The syntax tree the transformation Alice reads, derived from hsx's tokenizer.
 
-Consumes Haskell source text; produces `token_syntax(text)`: the parts of the helper's `syntax`
-op answer that the rewrites use (haskell/README.md, "The `syntax` op"): `decls` (`binding`,
-`signature`) and `nodes` (`op`, `literal`, `if`, `match`, `guarded`), with spans `[line, col,
-end_line, end_col]`.  Where the helper (GHC's parser) is not passed in, this stands in for it:
+Consumes Haskell source text; produces `token_syntax(text)`: a `SyntaxTree`
+(hsx/haskell/syntax.py, the type GHC's reader returns too) holding the parts of the helper's
+`syntax` op answer that the rewrites use (haskell/README.md, "The `syntax` op"): `decls`
+(`binding`, `signature`) and `nodes` (`OpNode`, `LiteralNode`, `IfNode`, `MatchNode`,
+`GuardedNode`), with spans `(line, col, end_line, end_col)`.  Where the helper (GHC's parser) is not passed in, this stands in for it:
 operands are found by hsx's tokenizer (hsx/haskell/tokens.py) and the Prelude fixity table below,
 and a shape it cannot read with confidence yields no node rather than a wrong one.  Also
 produces `SourceText` (span <-> offset arithmetic) and `Tokens` (a token stream with bracket
@@ -17,12 +18,12 @@ only make sense beside the other.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from typing import Iterator
 
-from hsx.haskell.tokens import Token, tokenize
-
-Span = list[int]  # [line, col, end_line, end_col], 1-based, end_col exclusive (the syntax op's)
-SyntaxFn = Callable[[str], dict]
+from hsx.haskell.syntax import (GuardedNode, IfNode, LiteralNode, MatchNode, OpNode, Span, SyntaxDecl, SyntaxNode,
+                                SyntaxTree)
+from hsx.haskell.syntax import SyntaxFn  # noqa: F401  (hsx/selfplay/heldout.py imports it from here)
+from hsx.haskell.tokens import KEYWORDS, Token, tokenize
 
 
 # ------------------------------------------------------------------------------------------------
@@ -42,9 +43,6 @@ FIXITY: dict[str, tuple[int, str]] = {
 }
 _DEFAULT_FIXITY = (9, "l")
 
-KEYWORDS = {"case", "class", "data", "default", "deriving", "do", "else", "foreign", "if", "import", "in",
-            "infix", "infixl", "infixr", "instance", "let", "module", "newtype", "of", "then", "type",
-            "where", "_"}
 _SKIPPED_DECLS = {"data", "newtype", "type", "import", "module", "class", "instance", "infix", "infixl",
                   "infixr", "deriving", "default", "foreign"}
 # Tokens that end an expression on its right (layout breaks are handled separately).
@@ -118,7 +116,7 @@ class Tokens:
         a = self.t.offset(self.toks[i].line, self.toks[i].col)
         b = self.t.offset(self.toks[j].line, self.toks[j].col) + len(self.toks[j].text)
         (l1, c1), (l2, c2) = self.t.pos(a), self.t.pos(b)
-        return [l1, c1, l2, c2]
+        return (l1, c1, l2, c2)
 
     def decl_end(self, i: int) -> int:
         """Index of the last token of i's declaration."""
@@ -269,13 +267,13 @@ class Tokens:
 _LEFT_STOP = {"=", "(", ",", "[", "then", "else", "if", "->", "of", "in", "|", "let", "<-", ";", "{", "$"}
 
 
-def token_syntax(text: str) -> dict:
+def token_syntax(text: str) -> SyntaxTree:
     """The parts of the `syntax` op's answer that the transformations use, from hsx's tokenizer:
     `decls` (binding, signature) and `nodes` (op, literal, if, match).  Raises SourceError."""
     ts = Tokens(text)
     toks = ts.toks
-    decls: list[dict] = []
-    nodes: list[dict] = []
+    decls: list[SyntaxDecl] = []
+    nodes: list[SyntaxNode] = []
     n = len(toks)
     i = 0
     while i < n:
@@ -286,17 +284,16 @@ def token_syntax(text: str) -> dict:
             sig = next((k for k in depth0 if toks[k].text == "::"), None)
             eq = next((k for k in depth0 if toks[k].text in ("=", "|")), None)
             if sig is not None and (eq is None or sig < eq):
-                names = [toks[k].text for k in range(i, sig) if toks[k].kind == "varid"]
-                decls.append({"kind": "signature", "names": names, "span": ts.span(i, end),
-                              "type": ts.t.of(ts.span(sig + 1, end))})
+                names = tuple(toks[k].text for k in range(i, sig) if toks[k].kind == "varid")
+                decls.append(SyntaxDecl("signature", names, ts.span(i, end), type=ts.t.of(ts.span(sig + 1, end))))
             elif eq is not None:
-                decls.append({"kind": "binding", "names": [first.text], "span": ts.span(i, end),
-                              "arity": eq - i - 1})
+                decls.append(SyntaxDecl("binding", (first.text,), ts.span(i, end), arity=eq - i - 1))
                 nodes.extend(_match_node(ts, i, end, depth0))
                 nodes.extend(_expr_nodes(ts, eq, end))
         i = end + 1
-    nodes.sort(key=lambda nd: (nd["span"][0], nd["span"][1]))
-    return {"errors": [], "decls": decls, "nodes": nodes}
+    nodes.sort(key=lambda nd: (nd.span[0], nd.span[1]))
+    return SyntaxTree(module=None, language=(), errors=(), decls=tuple(decls), fixities=(), synonyms=(),
+                      nodes=tuple(nodes))
 
 
 def _depth0(ts: Tokens, i: int, end: int) -> list[int]:
@@ -312,7 +309,7 @@ def _depth0(ts: Tokens, i: int, end: int) -> list[int]:
     return out
 
 
-def _match_node(ts: Tokens, i: int, end: int, depth0: list[int]) -> list[dict]:
+def _match_node(ts: Tokens, i: int, end: int, depth0: list[int]) -> list[SyntaxNode]:
     """The `match` node of one top-level clause: patterns, guards, right-hand sides, where."""
     toks = ts.toks
     where = next((k for k in depth0 if toks[k].text == "where"), None)
@@ -329,13 +326,13 @@ def _match_node(ts: Tokens, i: int, end: int, depth0: list[int]) -> list[dict]:
         patterns.append(ts.span(k, e))
         k = e + 1
     rhs: list[Span] = []
-    guards: list[list[Span]] = []
-    extra: list[dict] = []
+    guards: list[tuple[Span, ...]] = []
+    extra: list[SyntaxNode] = []
     if toks[stops[0]].text == "=":
         if stops[0] + 1 > body_end:
             return []
         rhs.append(ts.span(stops[0] + 1, body_end))
-        guards.append([])
+        guards.append(())
     else:
         bars = [k for k in stops if toks[k].text == "|"]
         eqs = [k for k in stops if toks[k].text == "="]
@@ -345,16 +342,14 @@ def _match_node(ts: Tokens, i: int, end: int, depth0: list[int]) -> list[dict]:
             if eq is None or eq > nxt or eq + 1 > nxt:
                 return []
             rhs.append(ts.span(eq + 1, nxt))
-            guards.append([ts.span(bar + 1, eq - 1)])
-            extra.append({"node": "guarded", "span": ts.span(bar, nxt), "guards": [ts.span(bar + 1, eq - 1)],
-                          "rhs": ts.span(eq + 1, nxt)})
-    match = {"node": "match", "context": "function", "name": toks[i].text, "infix": False,
-             "patterns": patterns, "rhs": rhs, "guards": guards,
-             "where": ts.span(where, end) if where is not None else None, "span": ts.span(i, end)}
+            guards.append((ts.span(bar + 1, eq - 1),))
+            extra.append(GuardedNode(ts.span(bar, nxt), (ts.span(bar + 1, eq - 1),), ts.span(eq + 1, nxt)))
+    match = MatchNode(ts.span(i, end), "function", toks[i].text, False, tuple(patterns), tuple(rhs), tuple(guards),
+                      ts.span(where, end) if where is not None else None)
     return [match, *extra]
 
 
-def _expr_nodes(ts: Tokens, eq: int, end: int) -> Iterator[dict]:
+def _expr_nodes(ts: Tokens, eq: int, end: int) -> Iterator[SyntaxNode]:
     toks = ts.toks
     k = eq
     while k <= end:
@@ -367,13 +362,12 @@ def _expr_nodes(ts: Tokens, eq: int, end: int) -> Iterator[dict]:
             lo = ts.operand_left(first, prec, assoc, eq + 1)
             hi = ts.operand_right(last, prec, assoc, end, indent)
             if lo is not None and hi is not None:
-                yield {"node": "op", "op": name, "op_span": ts.span(first, last), "lhs": ts.span(lo, first - 1),
-                       "rhs": ts.span(last + 1, hi), "backtick": tick, "span": ts.span(lo, hi)}
+                yield OpNode(ts.span(lo, hi), name, ts.span(first, last), ts.span(lo, first - 1),
+                             ts.span(last + 1, hi), tick)
             k = last + 1
             continue
         if tok.kind == "number" and re.fullmatch(r"\d+", tok.text):
-            yield {"node": "literal", "kind": "integer", "text": tok.text, "value": str(int(tok.text)),
-                   "span": ts.span(k, k)}
+            yield LiteralNode(ts.span(k, k), "integer", tok.text, str(int(tok.text)))
         if tok.text == "if":
             node = _if_node(ts, k, end, indent)
             if node is not None:
@@ -381,7 +375,7 @@ def _expr_nodes(ts: Tokens, eq: int, end: int) -> Iterator[dict]:
         k += 1
 
 
-def _if_node(ts: Tokens, i: int, end: int, indent: int) -> dict | None:
+def _if_node(ts: Tokens, i: int, end: int, indent: int) -> IfNode | None:
     toks = ts.toks
     nested = 0
     then = els = None
@@ -407,5 +401,4 @@ def _if_node(ts: Tokens, i: int, end: int, indent: int) -> dict | None:
     last = ts.expr_end(els + 1, end, indent)
     if last < els + 1:
         return None
-    return {"node": "if", "cond": ts.span(i + 1, then - 1), "then": ts.span(then + 1, els - 1),
-            "else": ts.span(els + 1, last), "span": ts.span(i, last)}
+    return IfNode(ts.span(i, last), ts.span(i + 1, then - 1), ts.span(then + 1, els - 1), ts.span(els + 1, last))

@@ -12,12 +12,12 @@ through exactly the same verification as a model's answer, so a transformation t
 * SEQ candidates carry no proof: the automatic proof search (hsx/proof/search.py) must find one
   that Liquid Haskell accepts.
 
-The rewrites are span-based.  They are located by the nodes of the syntax tree in the form of the
-helper's `syntax` op (haskell/README.md, "The `syntax` op": `op`, `literal`, `if`, `match`
-nodes and `binding`/`signature` declarations, spans `[line, col, end_line, end_col]`), and each
-rewrite replaces the source text of whole nodes, so Q keeps P's layout everywhere else.  Where a
-`syntax` function from the helper (GHC's parser) is passed in, it locates the nodes; otherwise
-`token_syntax` derives the same node shapes from hsx's tokenizer (hsx/haskell/tokens.py) and a Prelude
+The rewrites are span-based.  They are located by the nodes of a `SyntaxTree` (hsx/haskell/syntax.py,
+the helper's `syntax` op as dataclasses: `OpNode`, `LiteralNode`, `IfNode`, `MatchNode` and
+`binding`/`signature` declarations, spans `(line, col, end_line, end_col)`), and each rewrite
+replaces the source text of whole nodes, so Q keeps P's layout everywhere else.  Where a `syntax`
+reader from the helper (GHC's parser, `hsx.verify.syntax.syntax_reader`) is passed in, it locates the nodes;
+otherwise `token_syntax` derives the same tree from hsx's tokenizer (hsx/haskell/tokens.py) and a Prelude
 fixity table.  Every Q is read back (`parse_source`) before it is proposed, and GHC's compile
 step inside verification is the final word on whether it parses and type-checks.
 
@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from hsx.haskell.source import parse_source
+from hsx.haskell.syntax import SyntaxFn
 from hsx.haskell.tokens import SourceError
 from hsx.selfplay.rewrites import Program
 from hsx.selfplay.rewrites_definitions import accumulator, inline_helper, introduce_helper
@@ -57,7 +58,7 @@ from hsx.selfplay.rewrites_equivalent import (commute, double_to_sum, guards_to_
                                               merge_clauses, reassociate, rename_bound, split_clauses, sum_to_double)
 from hsx.selfplay.rewrites_inequivalent import (constant, drop_guard, flip_guard, move_base_case, repeat_element,
                                                 skip_element, swap_arguments, swap_if, swap_operator)
-from hsx.selfplay.syntax_tree import SourceText, SyntaxFn, token_syntax
+from hsx.selfplay.syntax_tree import SourceText, token_syntax
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def variants(code: str, entry: str, transform: str, *, syntax: SyntaxFn | None =
         tree = (syntax or token_syntax)(code)
     except SourceError:
         return []
-    if tree.get("errors"):
+    if tree.errors:
         return []
     p = Program(code, tree, entry, SourceText(code))
     out, seen = [], set()
@@ -114,9 +115,10 @@ def variants(code: str, entry: str, transform: str, *, syntax: SyntaxFn | None =
                 continue
             seen.add(q)
             out.append((site, q))
-    except (SourceError, ValueError, IndexError, KeyError, TypeError):
-        # A site this transformation cannot handle (an unusual layout, a node shape it does not
-        # expect): the variants found so far stand, and self-play goes on.
+    except (SourceError, ValueError):
+        # A site this transformation cannot edit (text that does not tokenize, overlapping
+        # edits): the variants found so far stand, and self-play goes on.  Node shapes are typed
+        # (hsx/haskell/syntax.py), so a missing or renamed field is a bug and is not caught here.
         return out
     return out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from hsx.haskell import harness
 from hsx.haskell.hstypes import (HsType, Scheme, TCon, TypeParseError, canonical, expand_synonyms, map_type,
                                  parse_scheme, render, split_function, substitute, type_vars)
+from hsx.haskell.libtypes import resolve, respell, scope_of
 from hsx.haskell.source import HaskellSource
 from hsx.verdict import ErrorKind, Result, error
 
@@ -70,7 +71,7 @@ def display_type(printed: str, mods: harness.PairModules) -> str:
     for module in (mods.types_module, mods.a_module, mods.b_module):
         if module:
             printed = printed.replace(f"{module}.", "")
-    return " ".join(printed.split())  # GHC breaks long types over lines
+    return respell(" ".join(printed.split()))  # GHC breaks long types over lines
 
 
 def scheme(printed: str, mods: harness.PairModules, src: HaskellSource) -> Scheme:
@@ -85,7 +86,9 @@ def scheme(printed: str, mods: harness.PairModules, src: HaskellSource) -> Schem
     for name, syn in src.synonyms.items():
         qualifier = mods.types_module if name in mods.shared_names else own
         synonyms[f"{qualifier}.{name}"] = (syn.params, syn.rhs)
-    body = expand_synonyms(scheme.body, synonyms)
+    # Library types in one spelling, before hsx's module names are taken out (GHC prints them
+    # by their defining module, synonyms in the file's own imports' spelling).
+    body = resolve(expand_synonyms(scheme.body, synonyms), scope_of(src))
 
     def rename(node: HsType) -> HsType:
         if isinstance(node, TCon) and "." in node.name:
@@ -119,4 +122,18 @@ def common_signature(sa: Scheme, sb: Scheme, entries: dict) -> harness.Signature
     if not 1 <= len(args) <= harness.MAX_ARITY:
         raise Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"entries of {len(args)} arguments are not supported "
                          f"(1 to {harness.MAX_ARITY})", **entries))
-    return harness.Signature(tuple(args), result, tuple((v, env[v].name) for v in env))
+    # Variables whose every constraint is Eq, Ord or Show (on either side), with Eq or Ord among
+    # them, are tried again at Hsx.Key, whose == equates values the result still tells apart.
+    classes: dict[str, set[str]] = {v: set() for v in env}
+    for c, t in sa.constraints:
+        classes.setdefault(render(t), set()).add(c)
+    for c, t in sb.constraints:
+        classes.setdefault(rename_b.get(render(t), render(t)), set()).add(c)
+    keyed = [v for v in env if classes.get(v) and classes[v] <= harness.KEY_CLASSES
+             and classes[v] & {"Eq", "Ord"}]
+    alternative = None
+    if keyed:
+        key_env = {**env, **{v: TCon(harness.KEY_TYPE) for v in keyed}}
+        kargs, kresult = split_function(substitute(sa.body, key_env))
+        alternative = harness.Signature(tuple(kargs), kresult, tuple((v, key_env[v].name) for v in key_env))
+    return harness.Signature(tuple(args), result, tuple((v, env[v].name) for v in env), alternative)

@@ -13,7 +13,7 @@ otherwise the verdict is `unknown`.  `Verifier.verify_many` runs pairs on a pool
 processes, one per worker thread; self-play calls it with thousands of pairs.  `Verifier.evaluate`
 runs one program on given inputs (`ProgramRun`), for the pool and the datasets.
 
-About 550 lines: the verdict rules (`_decide`) and the preparation they rely on share the
+About 630 lines: the verdict rules (`_decide`) and the preparation they rely on share the
 Verifier's helper processes and job directories; the parts that need neither are in entries.py
 and hsx/proof/stage.py.
 
@@ -42,6 +42,7 @@ from hsx.haskell import harness, hints, sandbox
 from hsx.haskell.helper import (CompileFailure, Helper, HelperFailure, HelperTimeout, Report, ghc_diagnostics,
                          read_source)
 from hsx.haskell.source import HaskellSource
+from hsx.haskell.syntax import SyntaxTree
 from hsx.haskell.tokens import SourceError
 from hsx.haskell.toolchain import Toolchain, ToolchainMissing, locate
 from hsx.proof import stage
@@ -116,7 +117,13 @@ class Verifier:
     # -- batch ------------------------------------------------------------------------------
 
     def verify_many(self, requests: Iterable[PairRequest], jobs: int | None = None) -> Iterator[Result]:
-        """Verifies pairs in parallel (one helper per worker); yields results as they finish."""
+        """Verifies pairs in parallel (one helper per worker); yields results as they finish.
+        With `config.ray` set, on that Ray cluster's workers instead (hsx/verify/cluster.py), in
+        request order."""
+        if self.config.ray:
+            from hsx.verify.cluster import verify_on_cluster
+            yield from verify_on_cluster(self.config, requests)
+            return
         workers = jobs or self.config.worker_count()
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
             pending: set[concurrent.futures.Future] = set()
@@ -154,6 +161,11 @@ class Verifier:
         req = _single(source, path, entry)
         return self._guarded(lambda: self._sample(req, count, seed), "generating inputs")
 
+    def syntax(self, text: str) -> SyntaxTree:
+        """One source read by GHC's parser (the helper's `syntax` op: it parses, nothing runs),
+        through this thread's helper.  Raises HelperFailure when the helper cannot answer."""
+        return self._helper().syntax(text)
+
     def lh_module(self, req: PairRequest) -> LhModule | Result:
         """The assembled Liquid Haskell module (for --show-lh-module), or why there is none."""
         def assemble() -> LhModule:
@@ -190,6 +202,8 @@ class Verifier:
         _check_texts(req)
         a = _parse(req.a_source, req.a_path)
         b = _parse(req.b_source, req.b_path)
+        _check_shape(a)
+        _check_shape(b)
         violations = sandbox.check_source(a) + sandbox.check_source(b)
         for i, expr in enumerate([*(req.inputs or ()), *extra_inputs], 1):
             violations += sandbox.check_expression(expr, f"--input {i}")
@@ -205,8 +219,12 @@ class Verifier:
         # Read again with GHC's parser: names, uses and constructor fields (the policy above
         # needs only tokens, and runs before any helper is involved).
         t0 = time.monotonic()
-        a = _parse(req.a_source, req.a_path, helper)
-        b = _parse(req.b_source, req.b_path, helper)
+        try:
+            a = _parse(req.a_source, req.a_path, helper)
+            b = _parse(req.b_source, req.b_path, helper)
+        except HelperTimeout:
+            raise Stop(error(ErrorKind.COMPILE_TIMEOUT, f"GHC's parser did not finish reading the programs within "
+                             f"{self.config.sandbox.request_timeout:g} s (sandbox.request_timeout)")) from None
         timings["parse"] = round(timings["parse"] + time.monotonic() - t0, 4)
         assert helper.workdir is not None
         tag = f"{req.content_id()[:10]}_{next(self._counter)}"
@@ -251,7 +269,7 @@ class Verifier:
                        entry_b=Entry(entry_b, display_type(types[f"{mods.b_module}.{entry_b}"], mods)))
         sig = common_signature(scheme_a, scheme_b, entries)
         try:
-            needed = harness.check_supported(sig, mods)
+            needed = harness.check_supported(sig, mods.shared)
         except harness.UnsupportedType as e:
             raise Stop(error(ErrorKind.UNSUPPORTED_TYPE, str(e), **entries)) from None
         return _Pair(req, a, b, helper, jobdir, mods, entry_a, entry_b, entries, types, sig, needed)
@@ -287,6 +305,10 @@ class Verifier:
         req, common, note = pair.req, pair.common, pair.note
         t0 = time.monotonic()
         if req.inputs is not None:
+            if pair.sig.alternative is not None and any(harness.KEY_TYPE in i for i in req.inputs):
+                # A printed counterexample found at Hsx.Key, pasted back: check it there.
+                pair = dataclasses.replace(pair, sig=pair.sig.alternative)
+                common, note = pair.common, pair.note
             if len(req.inputs) != pair.sig.arity:
                 raise Stop(error(ErrorKind.BAD_INPUT, f"the entries take {pair.sig.arity} argument(s) "
                                  f"({pair.tested}) but {len(req.inputs)} --input value(s) were given", **common))
@@ -295,13 +317,20 @@ class Verifier:
         else:
             report = self._run(pair, None, "search")
             tried = _tried(report)
+            # Not in plain mode: it stands for QuickCheck alone, which tests at one type.
+            if report.found is None and pair.sig.alternative is not None and self.config.search.strategies != ("plain",):
+                pair, report, tried, note = self._search_keyed(pair, report, tried, note)
+                common = pair.common
         timings["search"] = round(time.monotonic() - t0, 4)
         timings["search_cpu"] = report.cpu_s
 
         machine = _machine_integers(pair)
         overflow: OverflowSearch | None = None
+        # A type the proof stage has no theorem for: no proof will be attempted, so neither is
+        # the overflow search that only exists to qualify one.
+        gap = harness.proof_gap(pair.sig) if req.proof is None else None
         if (report.found is None and req.inputs is None and self.config.proof.enabled and machine
-                and not _uses_floating_point(pair.a, pair.b)):
+                and gap is None and not _uses_floating_point(pair.a, pair.b)):
             # Liquid Haskell reads Int and Word as unbounded integers, so a proof it accepts
             # says nothing about overflow: before a proof may count, a search aimed only at
             # machine-integer extremes runs (its sums, differences and products cross the bounds).
@@ -333,6 +362,9 @@ class Verifier:
                 return Result(Verdict.UNKNOWN, reason + "; no proof attempted: the programs use "
                               "floating point, which Liquid Haskell models as real numbers",
                               possible_divergence=report.possible, tried=tried, **common)
+            if gap is not None:
+                return Result(Verdict.UNKNOWN, f"{reason}; {gap}", possible_divergence=report.possible,
+                              tried=tried, **common)
             t0 = time.monotonic()
             proof = prove()
             timings["proof"] = round(time.monotonic() - t0, 4)
@@ -353,6 +385,10 @@ class Verifier:
         t0 = time.monotonic()
         rerun = self._run(pair, [report.found.inputs], "check")
         timings["confirm"] = round(time.monotonic() - t0, 4)
+        # What was re-run is the printed form (a generated function re-runs as the lambda it
+        # printed, which the helper then shows only as "given"): report that.
+        confirmed = (dataclasses.replace(rerun.found, inputs=report.found.inputs)
+                     if rerun.found is not None else None)
         if rerun.found is None:
             return Result(Verdict.UNKNOWN, "a difference was found but did not reproduce when re-run "
                           "from its printed form; not reported as a counterexample" + note,
@@ -367,7 +403,7 @@ class Verifier:
                 return Result(Verdict.INEQUIVALENT, "the programs differ on this input (re-run from its "
                               "printed form); Liquid Haskell accepted the given proof, but it models "
                               "Int and Word as unbounded integers, and the programs differ under "
-                              "machine arithmetic" + note, counterexample=rerun.found, confirmed=True,
+                              "machine arithmetic" + note, counterexample=confirmed, confirmed=True,
                               tried=tried, possible_divergence=report.possible, proof=proof, **common)
             if proof.proved:
                 return error(ErrorKind.INTERNAL, "INTERNAL-CONSISTENCY ERROR: Liquid Haskell accepted a "
@@ -375,8 +411,29 @@ class Verifier:
                              f"{' '.join(rerun.found.inputs)}; please report this pair",
                              counterexample=rerun.found, proof=proof, **common)
         return Result(Verdict.INEQUIVALENT, "the programs differ on this input (re-run from its "
-                      "printed form)" + note, counterexample=rerun.found, confirmed=True,
+                      "printed form)" + note, counterexample=confirmed, confirmed=True,
                       tried=tried, possible_divergence=report.possible, **common)
+
+    def _search_keyed(self, pair: "_Pair", report: Report, tried: Tried, note: str):
+        """The search again with the Eq/Ord type variables at Hsx.Key, whose == looks at a key
+        only: differences in which of two equal values is kept, or in what order, show there
+        and never at Int.  Returns the pair, report, tried counts and note to decide on."""
+        keyed = dataclasses.replace(pair, sig=pair.sig.alternative)
+        again = self._run(keyed, None, "search")
+        more = _tried(again)
+        tried = dataclasses.replace(
+            tried, enumerated=tried.enumerated + more.enumerated, random_tests=tried.random_tests + more.random_tests,
+            shrink_steps=more.shrink_steps,
+            budget_exhausted=tried.budget_exhausted or more.budget_exhausted,
+            strategies={k: tried.strategies.get(k, 0) + more.strategies.get(k, 0)
+                        for k in {**tried.strategies, **more.strategies}},
+            found_by=more.found_by)
+        at_key = ", ".join(v for v, t in keyed.sig.instantiated if t == harness.KEY_TYPE)
+        if again.found is None:
+            return pair, dataclasses.replace(report, possible=report.possible + again.possible), tried, \
+                note + f"; also tested with {at_key} at {harness.KEY_TYPE} ({KEY_NOTE})"
+        found = (f"; no difference at Int; found with {at_key} at {harness.KEY_TYPE} ({KEY_NOTE})")
+        return keyed, dataclasses.replace(again, possible=report.possible + again.possible), tried, found
 
     # -- the helper -------------------------------------------------------------------------
 
@@ -497,6 +554,8 @@ def _no_difference_reason(req: PairRequest, report: Report, tried: Tried) -> str
     return what
 
 
+KEY_NOTE = "Hsx.Key.Key k t: == and compare look at k only, the result shows t too"
+
 # Larger sources are refused before anything reads them: hsx's readers and GHC's are not built
 # for megabytes of generated code, and self-play programs are a few kilobytes.
 MAX_SOURCE_BYTES = 1 << 20
@@ -517,6 +576,28 @@ def _check_texts(req: PairRequest) -> None:
                              f"{MAX_SOURCE_BYTES} bytes (1 MiB)"))
         if not text.strip():
             raise Stop(error(ErrorKind.SOURCE, f"{path}: the file is empty"))
+
+
+# The largest top-level declaration hsx reads, in tokens.  Programs people and models write stay
+# far below it (the pool's largest has a few hundred); a generated blob of one huge expression
+# would otherwise spend the helper's whole request timeout in GHC's parser or type checker and end
+# as a confusing `unknown`.  20,000 tokens parse in about a second.
+MAX_DECLARATION_TOKENS = 20_000
+# And of a whole file: GHC's reading of it must fit the helper's 4 MiB answer.
+MAX_SOURCE_TOKENS = 30_000
+
+
+def _check_shape(src: HaskellSource) -> None:
+    """A source too large to compile in reasonable time is `error (source)`, at once."""
+    if len(src.tokens) > MAX_SOURCE_TOKENS:
+        raise Stop(error(ErrorKind.SOURCE, f"{src.path}: {len(src.tokens):,} tokens; hsx reads sources of at most "
+                         f"{MAX_SOURCE_TOKENS:,} tokens"))
+    for d in src.decls:
+        if len(d.tokens) > MAX_DECLARATION_TOKENS:
+            what = f"`{d.names[0]}`" if d.names else f"a {d.kind} declaration"
+            raise Stop(error(ErrorKind.SOURCE, f"{src.path}:{d.start_line}: {what} is {len(d.tokens):,} tokens "
+                             f"long; hsx reads declarations of at most {MAX_DECLARATION_TOKENS:,} tokens "
+                             f"(one huge expression or literal? split it into named parts)"))
 
 
 # Types whose arithmetic wraps around, and functions that bring Int into a program that never

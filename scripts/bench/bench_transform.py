@@ -30,6 +30,7 @@ from hsx.pool.programs import load_pool  # noqa: E402
 from hsx.selfplay import transform
 from hsx.selfplay.outcomes import classify  # noqa: E402
 from hsx.verify.pipeline import PairRequest, Verifier  # noqa: E402
+from hsx.verify.syntax import syntax_reader  # noqa: E402
 
 
 def main() -> None:
@@ -47,9 +48,10 @@ def main() -> None:
     reqs: dict[str, list[PairRequest]] = {"seq": [], "sinq": []}
     names: dict[str, str] = {}
     with Verifier(config) as verifier:
+        ghc = syntax_reader(verifier)
         for p in programs:
             for name, (kind, _) in transform.TRANSFORMS.items():
-                found = transform.variants(p.code, p.entry, name, syntax=lambda t: verifier._helper().syntax(t).raw)
+                found = transform.variants(p.code, p.entry, name, syntax=ghc)
                 if not found:
                     continue
                 _site, q = random.Random(f"{args.seed}-{p.id}-{name}").choice(found)
