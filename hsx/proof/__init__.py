@@ -2,7 +2,10 @@
 
 Consumes two parsed programs, their entries and GHC's types (from hsx.verify, through hsx.haskell),
 and optional proof text; produces a `hsx.verdict.ProofRecord` (`stage`).  On the way: hsx's own
-theorem module (`lhmodule`: the theorem is built here, never written by a model), candidate
-proofs (`search`, with the lemma library `lemmas`), the proof-text policy (`policy`), a run of the
+theorem module (`lhmodule`, with termination metrics read by `metrics`: the theorem is built
+here, never written by a model), candidate proofs (`search`, with the lemma library `lemmas` and
+the induction schemes of `induction`), the automatic search's driver (`auto`: candidates checked
+in batches by `explore`, then lemma discovery: conjectures from `discovery`, tested by
+`evaluate`, proved by Liquid Haskell before use), the proof-text policy (`policy`), a run of the
 real prover (`prover`) and the classification of what it printed (`liquid`).
 """

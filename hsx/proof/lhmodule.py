@@ -35,6 +35,7 @@ from hsx.haskell.datatypes import Constructor, DataDecl
 from hsx.haskell.hstypes import HsType, Scheme, TCon, map_type, render, render_scheme, split_function, walk
 from hsx.haskell.source import Decl, HaskellSource
 from hsx.haskell.tokens import SourceError, tokenize
+from hsx.proof.metrics import inferred_signature
 
 THEOREM = "equiv"
 RESERVED_SUFFIX = "_hsx"
@@ -295,7 +296,9 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
                     if recursive and name in schemes:
                         own = [e for e in src.decls if e.kind == "binding" and e.names == (name,)]
                         metric = (_metric_signature(module_name, schemes[name], measures)
-                                  or _numeric_metric_signature(module_name, name, schemes[name], own))
+                                  or _numeric_metric_signature(module_name, name, schemes[name], own)
+                                  or inferred_signature(module_name, name, schemes[name], own,
+                                                        constraint_context(schemes[name])))
                         if metric:
                             w.add(metric)
                     if name not in signed and name in schemes:
@@ -304,7 +307,9 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
                 f = functions[module_name]
                 # Equations keep the `_b` names of the source (proof search adds them) but use
                 # the module's names for reserved ones.
-                eq = dataclasses.replace(d, text=rename_tokens(d.text, renamed)) if renamed else d
+                # (B's names that get `_b` keep their source name here: equations() adds `_b`.)
+                own = {k: v for k, v in renamed.items() if side == "A" or k not in renamed_b}
+                eq = dataclasses.replace(d, text=rename_tokens(d.text, own)) if own else d
                 functions[module_name] = Function(f.name, f.side, f.scheme, f.equations + (eq,))
             w.add(rename_tokens(strip_annotations(d.text), renaming), (label, d.start_line))
 

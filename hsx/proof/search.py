@@ -28,12 +28,16 @@ Templates, in order:
      pair's own append function) whose equations follow go's own recursion;
   5. structural induction on each argument of inductive type (lists, shared data types), and
      natural-number induction on each Int argument (base case at 0 and below);
+  5b. functional induction following each recursive function an entry applies to parameters
+     (lock-step on two arguments where that function recurses on both), and nested induction
+     on each pair of arguments (hsx/proof/induction.py);
   6. templates 1, 3, 4 and 5 again with a library of lemmas (hsx/proof/lemmas.py) about the programs'
      own append, length, sum and reverse functions and about helpers both programs define:
      each lemma comes with its proof by induction (checked by Liquid Haskell, nothing assumed)
      and is declared a rewrite rule, so the other obligations use it where it applies.
 
-Candidates with the same text are tried once.
+Candidates with the same text are tried once.  hsx/proof/auto.py checks them in batches and,
+when none is accepted, discovers lemmas and tries them again beside those.
 """
 
 from __future__ import annotations
@@ -43,9 +47,11 @@ from dataclasses import dataclass
 from hsx.haskell.hstypes import HsType, TCon, TList, render, split_function
 from hsx.haskell.tokens import tokenize
 from hsx.proof import lemmas
+from hsx.proof.induction import theorem_candidates
 from hsx.proof.equations import (arg, arity, atoms, calls, decreasing, equations, is_list, metric_for, recursive,
                                  render_tokens, unparen)
 from hsx.proof.lhmodule import THEOREM, LhModule, constraint_context, rename_tokens
+from hsx.proof.metrics import inferred_metric
 from hsx.proof.shapes import shaped_equations
 
 LEMMA = "hsxInd"
@@ -80,6 +86,7 @@ def candidate_proofs(lh: LhModule) -> list[ProofCandidate]:
     for k, t in enumerate(lh.arg_types):
         if t == TCon("Int"):
             out.append(_natural(lh, k))
+    out += [ProofCandidate(t, text) for t, text in theorem_candidates(lh, LEMMA, THEOREM)]
     for library in libraries:
         out += _with_library(lh, library, sides)
     seen: set[str] = set()
@@ -145,10 +152,24 @@ def _following(lh: LhModule, entry: str, other: str, side: str) -> ProofCandidat
     lines = shaped_equations(lh, entry, LEMMA, {entry: (LEMMA, n)}, others)
     if lines is None:
         return None
-    metric = metric_for(lh, lh.arg_types, lh.params, decreasing(lh, entry))
+    metric = metric_for(lh, lh.arg_types, lh.params, decreasing(lh, entry)) or _inferred(lh, entry)
     head = _lemma_sig(lh, LEMMA, _statement(lh, list(lh.params)), lh.arg_types, lh.params, metric)
     text = "\n".join(head + lines + [f"{THEOREM} {' '.join(lh.params)} = {LEMMA} {' '.join(lh.params)}"])
     return ProofCandidate(f"recursion induction following {side}", text)
+
+
+def _inferred(lh: LhModule, name: str) -> str:
+    """The metric hsx/proof/metrics.py reads from `name`'s recursion (counting up, two
+    arguments in turn), over the theorem's parameters; "" when there is none."""
+    f = lh.functions.get(name)
+    if f is None or f.scheme is None or not f.equations:
+        return ""
+    m = inferred_metric(f.equations[0].text.split()[0], f.scheme, list(f.equations))
+    if m is None:
+        return ""
+    for k in range(len(lh.params), 0, -1):
+        m = m.replace(f"y{k}", lh.params[k - 1])
+    return f" / [{m}]"
 
 
 def _wrapper(lh: LhModule, entry: str):

@@ -20,10 +20,11 @@ from hsx.haskell import sandbox
 from hsx.haskell.hstypes import Scheme, TypeParseError, parse_scheme
 from hsx.haskell.source import HaskellSource, parse_source
 from hsx.haskell.tokens import SourceError
+from hsx.proof import auto
 from hsx.proof.lhmodule import RESERVED_SUFFIX, THEOREM, LhModule, assemble_lh_module
 from hsx.proof.policy import check_proof_text
 from hsx.proof.prover import ProverMissing, locate_prover, run_prover
-from hsx.proof.search import ProofCandidate, candidate_proofs
+from hsx.proof.search import ProofCandidate
 from hsx.verdict import OverflowSearch, ProofAttempt, ProofRecord
 
 
@@ -69,14 +70,17 @@ def prove(proof: str | None, lh: LhModule, config: HsxConfig, *, machine_integer
         prover = locate_prover(config.toolchain, config.sandbox)
     except ProverMissing as e:
         return record("prover-missing", message=str(e))
-    if proof is not None:
-        candidates = [ProofCandidate("given", lh.given_proof(proof))]
-    else:
-        candidates = [c for c in candidate_proofs(lh)
-                      if not check_proof_text(c.text, protected_names=lh.protected_names)]
+    deadline = time.monotonic() + config.proof.search_budget
+    if proof is None:
+        # The automatic search (hsx/proof/auto.py): batches of candidates, then lemma discovery.
+        found = auto.search(lh, prover, config, deadline)
+        if found.candidate is not None:
+            return record("proved", template=found.candidate.template, text=lh.unrename(found.candidate.text),
+                          prover=prover.version, attempts=tuple(found.attempts))
+        return record(found.status, prover=prover.version, attempts=tuple(found.attempts))
+    candidates = [ProofCandidate("given", lh.given_proof(proof))]
     attempts: list[ProofAttempt] = []
     status = "prover-missing"  # no candidate at all (the search always proposes one)
-    deadline = time.monotonic() + config.proof.search_budget
     for c in candidates:
         if time.monotonic() > deadline:
             attempts.append(ProofAttempt(c.template, "skipped", message="proof search budget spent"))

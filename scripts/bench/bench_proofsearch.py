@@ -15,6 +15,12 @@ From each result's `proof` record (a dict, or None when this hsx has no proof st
     accumulator / ...), and per expected_template class (proved / pairs);
   * attempts per template family: how often a template was tried and how often it succeeded.
 
+Pairs with a `tier` (scripts/bench/proof_pairs_inductive.jsonl, written by
+make_inductive_pairs.py) are also counted per tier; the tier table is printed against the previous
+run of the same file, whose per-pair results a full run leaves in
+scripts/bench/results/proofsearch-<file>.last.json (a run with --limit or --only leaves none).
+`--budget S` sets the proof search budget per pair.
+
 When every result's proof status is "prover-missing" (or there is no proof stage at all) there is
 nothing to measure: it says so and exits 0.  The numbers go to runs/bench/proofsearch.json in
 every case (with "measured": false when nothing was measured).
@@ -122,6 +128,7 @@ def run(records: list[dict], config, jobs: int) -> tuple[list[dict], float]:
             rec = by_id[res.id]
             rows.append(dict(
                 id=res.id, expected_template=rec.get("expected_template", "?"), tags=rec.get("tags", []),
+                tier=rec.get("tier"),
                 verdict=res.verdict.value, reason=res.reason, proof_status=status, template=template,
                 family=family(template) if status == "proved" else None,
                 attempts=[{"template": a.template, "status": a.status} for a in attempts],
@@ -174,6 +181,82 @@ def summarize(rows: list[dict]) -> dict:
                                   if r["verdict"] == "equivalent" and r["proof_status"] != "proved"],
         errors=[r["id"] for r in rows if r["verdict"] == "error"],
     )
+
+
+TIER_NAMES = {1: "1 one-step", 2: "2 needs a lemma", 3: "3 generalised/discovered lemma"}
+
+
+def print_results(console: Console, rows: list[dict]) -> None:
+    """One line per pair: its tier, the proof status, the template and the seconds."""
+    t = Table(title="per pair")
+    for col in ("pair", "tier", "status", "s", "template"):
+        t.add_column(col, justify="right" if col in ("tier", "s") else "left")
+    for r in rows:
+        secs = r["proof_seconds"]
+        t.add_row(r["id"], str(r.get("tier") or "-"), r["proof_status"],
+                  f"{secs:.1f}" if isinstance(secs, (int, float)) else "-", r["template"] or "-")
+    console.print(t)
+
+
+def tier_summary(rows: list[dict]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for tier in sorted({r.get("tier") for r in rows if r.get("tier") is not None}):
+        members = [r for r in rows if r.get("tier") == tier]
+        secs = [r["proof_seconds"] for r in members if isinstance(r["proof_seconds"], (int, float))]
+        out[str(tier)] = dict(pairs=len(members), proved=sum(r["proof_status"] == "proved" for r in members),
+                              seconds_max=round(max(secs), 1) if secs else None,
+                              seconds_mean=round(sum(secs) / len(secs), 1) if secs else None)
+    return out
+
+
+def print_tiers(console: Console, rows: list[dict], previous: dict | None) -> None:
+    """The tier table, against the previous run of the same pairs file (when there is one)."""
+    now = tier_summary(rows)
+    if not now:
+        return
+    before = (previous or {}).get("tiers", {})
+    prev_proved = {r["id"] for r in (previous or {}).get("results", []) if r.get("proved")}
+    t = Table(title="by tier" + (f" (previous run: {previous.get('date')})" if previous else " (no previous run)"))
+    for col in ("tier", "pairs", "proved", "rate", "previous", "s/pair mean", "s/pair max"):
+        t.add_column(col, justify="left" if col == "tier" else "right")
+    total = dict(pairs=0, proved=0)
+    for tier, d in now.items():
+        b = before.get(tier)
+        total["pairs"] += d["pairs"]
+        total["proved"] += d["proved"]
+        t.add_row(TIER_NAMES.get(int(tier), tier), str(d["pairs"]), str(d["proved"]),
+                  f"{100 * d['proved'] / d['pairs']:.0f}%",
+                  f"{b['proved']}/{b['pairs']}" if b else "-",
+                  "-" if d["seconds_mean"] is None else f"{d['seconds_mean']:.1f}",
+                  "-" if d["seconds_max"] is None else f"{d['seconds_max']:.1f}")
+    pb = sum(b["proved"] for b in before.values()) if before else None
+    t.add_row("all", str(total["pairs"]), str(total["proved"]),
+              f"{100 * total['proved'] / total['pairs']:.0f}%" if total["pairs"] else "-",
+              "-" if pb is None else f"{pb}/{sum(b['pairs'] for b in before.values())}", "", "")
+    console.print(t)
+    if previous:
+        ids = {r["id"]: r["proof_status"] == "proved" for r in rows}
+        gained = sorted(i for i, ok in ids.items() if ok and i not in prev_proved)
+        lost = sorted(i for i, ok in ids.items() if not ok and i in prev_proved)
+        console.print(f"newly proved: {', '.join(gained) or '-'}")
+        console.print(f"no longer proved: {', '.join(lost) or '-'}")
+
+
+def history_file(pairs: Path) -> Path:
+    """Where a run of a pairs file leaves its per-pair results for the next run to compare
+    against (kept in the repository: runs/ is not)."""
+    return ROOT / "scripts" / "bench" / "results" / f"proofsearch-{pairs.stem}.last.json"
+
+
+def save_history(path: Path, rows: list[dict], seconds: float, limited: bool) -> None:
+    if limited:
+        return  # a subset is no baseline for the whole file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(
+        date=time.strftime("%Y-%m-%dT%H:%M:%S%z"), commit=git_commit(), seconds=round(seconds, 1),
+        tiers=tier_summary(rows),
+        results=[dict(id=r["id"], tier=r.get("tier"), proved=r["proof_status"] == "proved",
+                      template=r["template"], proof_seconds=r["proof_seconds"]) for r in rows]), indent=1) + "\n")
 
 
 def print_tables(console: Console, s: dict, jobs: int, seconds: float) -> None:
@@ -299,6 +382,8 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N pairs (0: all)")
     parser.add_argument("--jobs", type=int, default=2, help="parallel workers")
     parser.add_argument("--cache", action="store_true", help="keep the configured proof cache (default: off)")
+    parser.add_argument("--only", nargs="*", help="these pair ids only (no baseline is saved)")
+    parser.add_argument("--budget", type=float, help="proof search budget per pair, seconds (default: configured)")
     parser.add_argument("--overhead", type=int, default=8,
                         help="proved pairs whose modules are re-checked bare vs through hsx (0: skip)")
     args = parser.parse_args()
@@ -306,19 +391,27 @@ def main() -> int:
 
     console = Console(width=max(Console().width, 110))
     records = load_pairs(args.pairs, args.limit)
+    if args.only:
+        records = [r for r in records if r["id"] in set(args.only)]
     config = load_config()
     proof_cfg = getattr(config, "proof", None)
     if proof_cfg is not None and hasattr(config, "with_proof"):
         changes = {"enabled": True}
         if not args.cache and hasattr(proof_cfg, "cache"):
             changes["cache"] = False
+        if args.budget:
+            changes["search_budget"] = args.budget
         config = config.with_proof(**changes)
     console.print(f"{len(records)} pairs from {args.pairs}, jobs={jobs}, "
                   f"proof config: {dataclasses.asdict(config.proof) if proof_cfg is not None else 'none'}")
 
     rows, seconds = run(records, config, jobs)
     s = summarize(rows)
+    print_results(console, rows)
     print_tables(console, s, jobs, seconds)
+    history = history_file(args.pairs)
+    previous = json.loads(history.read_text()) if history.exists() else None
+    print_tiers(console, rows, previous)
 
     statuses = set(s["proof_statuses"])
     measured = bool(rows) and not statuses <= {MISSING, NO_STAGE}
@@ -352,9 +445,11 @@ def main() -> int:
         date=time.strftime("%Y-%m-%dT%H:%M:%S%z"), commit=git_commit(), pairs_file=str(args.pairs),
         jobs=jobs, seconds=round(seconds, 3), machine=machine(), measured=measured, note=note,
         proof_config=dataclasses.asdict(config.proof) if proof_cfg is not None else None,
-        summary=s, overhead=overhead, results=rows,
+        summary=s, tiers=tier_summary(rows), overhead=overhead, results=rows,
     )
     out_path.write_text(json.dumps(report, indent=2) + "\n")
+    if measured:
+        save_history(history, rows, seconds, limited=bool(args.limit or args.only))
     console.print(f"numbers written to {out_path.relative_to(ROOT)}")
     return 1 if alarms else 0
 

@@ -127,7 +127,7 @@ def lint_side(source: str, label: str, prelude: set[str]) -> tuple[str, str]:
     if missing:
         raise PairError(f"{label}: no type signature for {missing}")
     for d in src.data_decls:
-        if d.name not in ("Tree", "Expr"):
+        if d.name not in ("Tree", "Expr", "Nat"):  # Nat: `data Nat = Z | S Nat` (inductive pairs)
             raise PairError(f"{label}: unexpected data type {d.name}")
     cands = src.entry_candidates()
     if len(cands) != 1:
@@ -159,8 +159,9 @@ def read_pairs(path: Path) -> list[dict]:
         if not line.strip():
             continue
         r = json.loads(line)
-        wanted = FIELDS | ({"pool_id"} if "pool_id" in r else set())
-        if set(r) != wanted or r["expected_template"] not in TEMPLATES:
+        # Optional: `pool_id` (pool pairs), `tier` 1-3 (proof_pairs_inductive.jsonl).
+        wanted = FIELDS | ({"pool_id"} if "pool_id" in r else set()) | ({"tier"} if "tier" in r else set())
+        if set(r) != wanted or r["expected_template"] not in TEMPLATES or r.get("tier", 1) not in (1, 2, 3):
             raise SystemExit(f"{path}:{number}: a record has the fields {sorted(wanted)} and an "
                              f"expected_template in {TEMPLATES}, got {sorted(r)}")
         records.append(r)

@@ -1,0 +1,120 @@
+"""The automatic proof search's driver: candidates checked in batches, then lemma discovery.
+
+Consumes an `LhModule`, the prover, the configuration and a deadline; produces the accepted
+candidate (its template and its whole proof text, lemmas first) and the attempts made.  Order:
+
+  1. the empty proof, alone (most pairs that PLE proves need nothing else);
+  2. every template of hsx/proof/search.py without library lemmas, in batches
+     (hsx/proof/explore.py: many candidates per Liquid Haskell run);
+  3. the same templates beside each library of hsx/proof/lemmas.py;
+  4. lemma discovery (hsx/proof/explore.py `discover`), then the templates beside the library
+     plus the discovered lemmas.
+The winner of a batch is checked again alone, exactly as it will be given back, so the accepted
+text is one a person can pass to `hsx verify A B --proof FILE`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from hsx.proof import explore
+from hsx.proof.lemmas import libraries_for
+from hsx.proof.lhmodule import THEOREM, LhModule
+from hsx.proof.policy import check_proof_text
+from hsx.proof.prover import run_prover
+from hsx.proof.search import ACC_LEMMA, LEMMA, ProofCandidate, candidate_proofs
+from hsx.verdict import ProofAttempt
+
+
+@dataclass
+class Outcome:
+    candidate: ProofCandidate | None  # the accepted proof (its text includes its lemmas)
+    attempts: list[ProofAttempt]
+    status: str  # the last status seen
+
+
+def _theorem_signature(lh: LhModule) -> list[str]:
+    lines = lh.text.split("\n")
+    spec = next(ln for ln in lines if ln.startswith(f"{{-@ {THEOREM} ::"))
+    hs = next(ln for ln in lines if ln.startswith(f"{THEOREM} ::"))
+    return [spec, hs]
+
+
+def _rename(text: str, mapping: dict[str, str]) -> str:
+    for old, new in mapping.items():
+        text = re.sub(rf"(?<![\w']){re.escape(old)}(?![\w'])", new, text)
+    return text
+
+
+def _blocks(lh: LhModule, cands: list[ProofCandidate], tag: str) -> list[explore.Block]:
+    sig = "\n".join(_theorem_signature(lh))
+    out = []
+    for i, c in enumerate(cands):
+        names = {THEOREM: f"hsxTry{tag}{i}", LEMMA: f"{LEMMA}{tag}{i}", ACC_LEMMA: f"{ACC_LEMMA}{tag}{i}"}
+        out.append(explore.Block(str(i), _rename(sig + "\n" + c.text, names)))
+    return out
+
+
+def _base_candidates(lh: LhModule) -> list[ProofCandidate]:
+    """The search's templates without library lemmas (those carry their library's text)."""
+    return [c for c in candidate_proofs(lh) if "+ lemmas" not in c.template
+            and not check_proof_text(c.text, protected_names=lh.protected_names)]
+
+
+def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
+    attempts: list[ProofAttempt] = []
+    status = "proof-failed"
+    base = _base_candidates(lh)
+    if not base:
+        return Outcome(None, attempts, status)
+
+    def alone(c: ProofCandidate) -> bool:
+        nonlocal status
+        t0 = time.monotonic()
+        out = run_prover(prover, lh.with_proof(c.text), proof=config.proof, limits=config.sandbox,
+                         cache_dir=config.toolchain.cache_dir, line_map=lh.line_map(c.text))
+        attempts.append(ProofAttempt(c.template, out.status, out.where and lh.unrename(out.where),
+                                     lh.unrename(out.message), round(time.monotonic() - t0, 3)))
+        status = out.status
+        return out.proved
+
+    if alone(base[0]):
+        return Outcome(base[0], attempts, status)
+    libraries = [("", "")] + [(lib.text, f" + lemmas ({lib.names})") for lib in libraries_for(lh)]
+    for prefix, label in libraries:
+        found = _batch(lh, prover, config, deadline, prefix, label, base[1:], attempts, alone)
+        if found is not None:
+            return Outcome(found, attempts, "proved")
+        if time.monotonic() > deadline:
+            return Outcome(None, attempts, status)
+    # Lemma discovery: the base library's lemmas stay available to the discovered ones.
+    base_prefix = libraries[-1][0] if len(libraries) > 1 else ""
+    log: list = []
+    found_lib = explore.discover(lh, prover, config, deadline, base_prefix=base_prefix, log=log)
+    if found_lib is None:
+        attempts.append(ProofAttempt("lemma discovery", "proof-failed",
+                                     message=f"no conjecture proved (batches: {log})"))
+        return Outcome(None, attempts, status)
+    prefix = (base_prefix + "\n" + found_lib.text).strip()
+    found = _batch(lh, prover, config, deadline, prefix, f" + lemmas ({found_lib.names})", base, attempts, alone)
+    return Outcome(found, attempts, "proved" if found else status)
+
+
+def _batch(lh, prover, config, deadline, prefix, label, cands, attempts, alone) -> ProofCandidate | None:
+    remaining = deadline - time.monotonic()
+    if remaining <= 5 or not cands:
+        return None
+    t0 = time.monotonic()
+    res = explore.check_batch(lh, prover, config, prefix, _blocks(lh, cands, "B"), timeout=remaining)
+    seconds = round(time.monotonic() - t0, 3)
+    winners = [c for i, c in enumerate(cands) if str(i) in res.proved]
+    attempts.append(ProofAttempt(f"batch of {len(cands)}{label}", "proved" if winners else "proof-failed",
+                                 message=f"{len(winners)} accepted in {res.runs} Liquid Haskell run(s)",
+                                 seconds=seconds))
+    for c in winners[:2]:
+        full = ProofCandidate(c.template + label, (prefix + "\n" + c.text).strip())
+        if alone(full):
+            return full
+    return None

@@ -1,0 +1,431 @@
+"""Lemma discovery by theory exploration: candidate equations over the functions in scope.
+
+Consumes an `LhModule`; produces `Conjecture`s, equations `lhs == rhs` between small terms
+built from the programs' functions, the constructors of their types and a few variables per
+type, that hold on every one of a few dozen seeded random inputs (QuickSpec's idea, as used by
+HipSpec: enumerate terms by size, group them by the values they take, and conjecture that the
+members of a group are equal; a term equal to a smaller one is not used to build bigger terms).
+Values come from `hsx.proof.evaluate` in-process.  The proof search (hsx/proof/explore.py)
+proves the conjectures it keeps with Liquid Haskell before any proof uses them, so a conjecture
+that only looks true costs a failed candidate, never a wrong verdict.
+
+Orientation: `lhs` is the bigger side and every variable of `rhs` occurs in `lhs`, so a proved
+conjecture can be declared a rewrite rule.  Conjectures whose left side an equation of its head
+function already rewrites (`plus Z n == n`) are left out: PLE knows them.
+
+About 430 lines: the term enumeration, its pruning by rewriting and the random values share one
+representation of terms, and are read together.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from hsx.haskell.hstypes import HsType, TCon, TFun, TList, TTuple, TVar, render, split_function, walk
+from hsx.haskell.tokens import tokenize
+from hsx.proof.equations import applicable, atoms, equations
+from hsx.proof.evaluate import Con, Evaluator, OutOfFuel, Tup, Unsupported
+from hsx.proof.lhmodule import LhModule
+
+INT = TCon("Int")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # Haskell, fully parenthesised arguments
+    type: HsType
+    size: int
+    variables: frozenset[str]
+    functions: frozenset[str]
+    tree: tuple = ()  # (symbol, *argument trees); a variable is (name,)
+
+
+@dataclass(frozen=True)
+class Conjecture:
+    lhs: Term
+    rhs: Term
+    types: tuple = ()  # (variable, type) for the variables of lhs
+
+    @property
+    def var_types(self) -> dict:
+        return dict(self.types)
+
+    @property
+    def variables(self) -> list[str]:
+        return sorted(self.lhs.variables, key=lambda v: int(v[4:]))
+
+    def text(self) -> str:
+        return f"{self.lhs.text} == {self.rhs.text}"
+
+
+@dataclass(frozen=True)
+class _Sym:
+    name: str  # function or constructor as written in terms
+    args: tuple[HsType, ...]
+    result: HsType
+    function: bool  # a program function (counts for relevance), not a constructor
+
+
+def _mono(t: HsType) -> HsType:
+    """Type variables read as Int: the values tested are Ints, the lemma is stated at the type
+    the function has (Liquid Haskell checks it there)."""
+    if isinstance(t, TVar):
+        return INT
+    if isinstance(t, TList):
+        return TList(_mono(t.elem))
+    if isinstance(t, TTuple):
+        return TTuple(tuple(_mono(x) for x in t.items))
+    if isinstance(t, TCon):
+        return TCon(t.name, tuple(_mono(x) for x in t.args))
+    return t
+
+
+def _symbols(lh: LhModule, skip: set[str]) -> list[_Sym]:
+    out = []
+    for name, f in lh.functions.items():
+        if name in skip or f.scheme is None or f.scheme.constraints or not equations(lh, name):
+            continue
+        args, res = split_function(f.scheme.body)
+        if not args or any(not isinstance(x, (TCon, TList, TTuple, TVar)) for x in list(args) + [res]):
+            continue
+        if any(isinstance(n, TFun) for a in args for n in walk(a)):
+            continue
+        out.append(_Sym(name, tuple(_mono(a) for a in args), _mono(res), True))
+    return out
+
+
+def _constructors(lh: LhModule, types: set[HsType]) -> list[_Sym]:
+    out = []
+    for t in types:
+        if isinstance(t, TList):
+            out += [_Sym("[]", (), t, False), _Sym(":", (t.elem, t), t, False)]
+        elif isinstance(t, TCon) and t.name in lh.data_types and not lh.data_types[t.name].params:
+            for c in lh.data_types[t.name].constructors:
+                out.append(_Sym(c.name, tuple(_mono(f) for f in c.fields), t, False))
+    return out
+
+
+def _render(sym: _Sym, args: list[Term]) -> str:
+    def p(a: Term) -> str:
+        return a.text if a.size == 1 and " " not in a.text else f"({a.text})"
+    if sym.name == ":":
+        return f"{p(args[0])} : {p(args[1]) if args[1].text != '[]' else '[]'}"
+    return " ".join([sym.name] + [p(a) for a in args]) if args else sym.name
+
+
+class _Values:
+    """Seeded random values of the module's types."""
+
+    def __init__(self, lh: LhModule, rng: random.Random) -> None:
+        self.lh, self.rng = lh, rng
+
+    def value(self, t: HsType, size: int):
+        r = self.rng
+        if t == INT:
+            return r.randint(0, 3)
+        if t == TCon("Bool"):
+            return r.random() < 0.5
+        if isinstance(t, TList):
+            return tuple(self.value(t.elem, size - 1) for _ in range(r.randint(0, max(0, size))))
+        if isinstance(t, TTuple):
+            return Tup(tuple(self.value(x, size) for x in t.items))
+        if isinstance(t, TCon) and t.name in self.lh.data_types:
+            cons = self.lh.data_types[t.name].constructors
+            base = [c for c in cons if not any(isinstance(f, TCon) and f.name == t.name for f in c.fields)]
+            rec = [c for c in cons if c not in base]
+            # Mostly recursive constructors while there is size left: `S (S (S Z))` as often as
+            # `Z`, so that conjectures about bigger values are tested.
+            c = r.choice(base if size <= 0 and base else rec if rec and r.random() < 0.7 else cons)
+            return Con(c.name, tuple(self.value(_mono(f), size - 1) for f in c.fields))
+        raise Unsupported(render(t))
+
+
+def conjectures(lh: LhModule, *, max_size: int = 6, samples: int = 24, max_terms: int = 1500,
+                seed: int = 0, vars_per_type: int = 2) -> list[Conjecture]:
+    """Equations that hold on `samples` random inputs, smallest first (see the docstring)."""
+    skip = {lh.entry_a, lh.entry_b}
+    # B's copy of a function A defines too (`plus_b`) enters terms only through the conjecture
+    # that it equals A's (`plus_b x y == plus x y`), which comes first: once proved, it rewrites
+    # every other occurrence.
+    copies = {b: a for a, b in lh.renamed_b.items() if b in lh.functions and a in lh.functions
+              and lh.functions[a].scheme == lh.functions[b].scheme and b not in skip}
+    syms = _symbols(lh, skip | set(copies))
+    if not syms:
+        return []
+    types: set[HsType] = {t for s in syms for t in s.args + (s.result,)} | set(map(_mono, lh.arg_types))
+    types |= {t.elem for t in types if isinstance(t, TList)}
+    # Constructors first: of two equal terms of one size, the constructor-headed one is kept as
+    # the representative (`S (plus n m)` rather than `plus n (S m)`), the right side of a rule.
+    syms = _constructors(lh, types) + syms
+    ev = Evaluator(lh, fuel=2000)
+    gen = _Values(lh, random.Random(seed))
+    variables: list[Term] = []
+    vtypes: dict[str, HsType] = {}
+    envs: list[dict] = [dict() for _ in range(samples)]
+    n = 0
+    for t in sorted(types, key=render):
+        if t == TCon("Bool") or isinstance(t, TTuple):
+            continue
+        for _ in range(vars_per_type):
+            n += 1
+            v = f"hsxV{n}"
+            variables.append(Term(v, t, 1, frozenset({v}), frozenset(), (v,)))
+            vtypes[v] = t
+            try:
+                for k, env in enumerate(envs):
+                    env[v] = gen.value(t, 1 + k % 7)
+            except Unsupported:
+                return []
+    reps: dict[tuple, Term] = {}  # (type, values) -> smallest term
+    by_size: dict[int, list[tuple[Term, tuple]]] = {1: []}
+    found: list[Conjecture] = []
+    rules = _Rules()
+
+    def add(term: Term, values: tuple) -> None:
+        key = (term.type, values)
+        rep = reps.get(key)
+        if rep is None:
+            reps[key] = term
+            by_size.setdefault(term.size, []).append((term, values))
+        elif term.functions and term.variables >= rep.variables and _useful(lh, term):
+            if not rules.redundant(term.tree, rep.tree):
+                found.append(Conjecture(term, rep, tuple((v, vtypes[v]) for v in sorted(term.variables))))
+
+    for v in variables:
+        add(v, tuple(env[v.text] for env in envs))
+    copied = _copies(lh, copies, variables, envs, ev)
+    total = 0
+    for size in range(1, max_size + 1):
+        for sym in syms:
+            if total > max_terms:
+                break
+            for args in _argument_tuples(sym.args, size - 1, by_size):
+                terms = [a for a, _ in args]
+                values = []
+                try:
+                    for k in range(samples):
+                        xs = tuple(vals[k] for _, vals in args)
+                        values.append(_apply(ev, sym, xs))
+                    if not all(_shallow(v) for v in values):
+                        continue  # too deep to compare without overflowing the stack (mult of mult)
+                except (Unsupported, OutOfFuel, RecursionError, TypeError, AttributeError, IndexError):
+                    continue
+                total += 1
+                add(Term(_render(sym, terms), sym.result, size, frozenset().union(*[a.variables for a in terms]),
+                         frozenset({sym.name} if sym.function else set()).union(*[a.functions for a in terms]),
+                         (sym.name, *[a.tree for a in terms])),
+                    tuple(values))
+    # Pruned again, the most general first: an instance found before its generalisation
+    # (`plus n (S n)` before `plus n (S m)`) follows from it.
+    final, out = _Rules(), list(copied)
+    for c in sorted(found, key=_order):
+        if not final.redundant(c.lhs.tree, c.rhs.tree):
+            out.append(c)
+    return out
+
+
+def _copies(lh: LhModule, copies: dict, variables: list[Term], envs: list[dict], ev) -> list[Conjecture]:
+    """`f_b v1 .. vn == f v1 .. vn` for B's copies that agree with A's on every sample."""
+    out = []
+    for b, a in sorted(copies.items()):
+        sym = next(iter(_symbols(lh, set(lh.functions) - {a})), None)
+        if sym is None:
+            continue
+        vs: list[Term] = []
+        for t in sym.args:
+            free = [v for v in variables if v.type == t and v not in vs]
+            if not free:
+                break
+            vs.append(free[0])
+        if len(vs) != len(sym.args):
+            continue
+        try:
+            same = all(ev.apply(b, tuple(env[v.text] for v in vs)) == ev.apply(a, tuple(env[v.text] for v in vs))
+                       for env in envs)
+        except (Unsupported, OutOfFuel, RecursionError, TypeError, AttributeError, IndexError):
+            continue
+        if not same:
+            continue
+        names = frozenset(v.text for v in vs)
+        args = " ".join(v.text for v in vs)
+        lhs = Term(f"{b} {args}", sym.result, 1 + len(vs), names, frozenset({b}), (b, *[v.tree for v in vs]))
+        rhs = Term(f"{a} {args}", sym.result, 1 + len(vs), names, frozenset({a}), (a, *[v.tree for v in vs]))
+        out.append(Conjecture(lhs, rhs, tuple((v.text, v.type) for v in vs)))
+    return out
+
+
+def _order(c: Conjecture):
+    return (c.lhs.size + c.rhs.size, -len(c.lhs.variables), c.lhs.text)
+
+
+class _Rules:
+    """The conjectures kept so far as rewrite rules, to drop a new one that follows from them
+    (its sides rewrite to one normal form): instances and consequences of smaller conjectures
+    add nothing (QuickSpec's pruning, with rewriting in place of congruence closure)."""
+
+    def __init__(self) -> None:
+        self.rules: list[tuple[tuple, tuple]] = []
+
+    def redundant(self, lhs: tuple, rhs: tuple) -> bool:
+        if self._normal(lhs) == self._normal(rhs):
+            return True
+        self.rules.append((lhs, rhs))
+        return False
+
+    def _normal(self, t: tuple, fuel: int = 200) -> tuple:
+        # Permutative rules (commutativity) only where no other rule applies: they only order
+        # arguments, and used first they can hide a redex (plus n (S m) -> plus (S m) n).
+        plain = [r for r in self.rules if not _permutative(*r)]
+        perm = [r for r in self.rules if _permutative(*r)]
+        for _ in range(fuel):
+            u = self._step(t, plain)
+            if u is None:
+                u = self._step(t, perm)
+            if u is None:
+                return t
+            t = u
+        return t
+
+    def _step(self, t: tuple, rules) -> tuple | None:
+        for i, child in enumerate(t[1:], 1):
+            u = self._step(child, rules)
+            if u is not None:
+                return t[:i] + (u,) + t[i + 1:]
+        for lhs, rhs in rules:
+            for a, b in ((lhs, rhs), (rhs, lhs)):
+                env: dict = {}
+                if _matches(a, t, env):
+                    u = _subst(b, env)
+                    # Only towards smaller terms (then smaller text), so rewriting stops.
+                    if (_size(u), repr(u)) < (_size(t), repr(t)):
+                        return u
+        return None
+
+
+def _permutative(lhs: tuple, rhs: tuple) -> bool:
+    return _size(lhs) == _size(rhs) and _shape(lhs) == _shape(rhs)
+
+
+def _shape(t: tuple) -> tuple:
+    return ("?",) if len(t) == 1 and t[0].startswith("hsxV") else (t[0], *map(_shape, t[1:]))
+
+
+def _matches(p: tuple, t: tuple, env: dict) -> bool:
+    if len(p) == 1 and p[0].startswith("hsxV"):
+        if p[0] in env:
+            return env[p[0]] == t
+        env[p[0]] = t
+        return True
+    return p[0] == t[0] and len(p) == len(t) and all(_matches(a, b, env) for a, b in zip(p[1:], t[1:]))
+
+
+def _subst(p: tuple, env: dict) -> tuple:
+    if len(p) == 1 and p[0] in env:
+        return env[p[0]]
+    return (p[0], *[_subst(a, env) for a in p[1:]])
+
+
+def _size(t: tuple) -> int:
+    return 1 + sum(_size(a) for a in t[1:])
+
+
+def _shallow(v, limit: int = 60) -> bool:
+    """Whether a value nests at most `limit` constructors deep (checked without recursion)."""
+    todo = [(v, 0)]
+    while todo:
+        x, d = todo.pop()
+        if d > limit:
+            return False
+        if isinstance(x, Con):
+            todo += [(a, d + 1) for a in x.args]
+        elif isinstance(x, (tuple, Tup)):
+            todo += [(a, d + 1) for a in (x.items if isinstance(x, Tup) else x)]
+    return True
+
+
+def _apply(ev: Evaluator, sym: _Sym, xs: tuple):
+    if not sym.function:
+        if sym.name == "[]":
+            return ()
+        if sym.name == ":":
+            return (xs[0],) + xs[1]
+        return Con(sym.name, xs)
+    return ev.apply(sym.name, xs)
+
+
+def _argument_tuples(types, budget: int, by_size):
+    """Every tuple of existing terms of the given types whose sizes add up to `budget`."""
+    if not types:
+        if budget == 0:
+            yield []
+        return
+    if budget < len(types):
+        return
+    first, rest = types[0], types[1:]
+    for s in range(1, budget - len(rest) + 1):
+        for term, values in by_size.get(s, []):
+            if term.type != first:
+                continue
+            for tail in _argument_tuples(rest, budget - s, by_size):
+                yield [(term, values)] + tail
+
+
+def _useful(lh: LhModule, term: Term) -> bool:
+    """False when an equation of the head function applies to the term as it stands (PLE
+    unfolds it without help)."""
+    toks = tokenize(term.text)
+    parts = atoms(toks)
+    if not parts or len(parts[0]) != 1 or parts[0][0].text not in lh.functions:
+        return True
+    return applicable(lh, parts[0][0].text, parts[1:]) is None
+
+
+def relevant(found: list[Conjecture], functions: set[str], limit: int) -> list[Conjecture]:
+    """Conjectures about the given functions, one per left side, smallest first."""
+    out, seen = [], set()
+    # B's copies first (`plus_b x y == plus x y`): every other proof may need them.
+    for c in sorted(found, key=lambda c: (not c.lhs.text.split()[0].endswith("_b"), _order(c))):
+        if not (c.lhs.functions | c.rhs.functions) <= functions or c.lhs.text in seen:
+            continue
+        seen.add(c.lhs.text)
+        out.append(c)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def reachable(lh: LhModule, roots: list[str]) -> set[str]:
+    """The functions the roots call, transitively (roots included)."""
+    out: set[str] = set()
+    todo = list(roots)
+    while todo:
+        f = todo.pop()
+        if f in out or f not in lh.functions:
+            continue
+        out.add(f)
+        # B's copy of A's function is rewritten to A's (see `conjectures`): A's is reachable too.
+        todo += [a for a, b in lh.renamed_b.items() if b == f]
+        for eq in equations(lh, f) or []:
+            for g, body in eq.rhs:
+                todo += [t.text for t in list(g or ()) + list(body) if t.text in lh.functions]
+    return out
+
+
+def call_positions(c: Conjecture, names) -> list[tuple[str, list[int]]]:
+    """(function, positions of its arguments among `names`) for every call in the conjecture
+    whose arguments are distinct variables: the recursions an induction can follow."""
+    out: list[tuple[str, list[int]]] = []
+
+    def visit(t: tuple) -> None:
+        args = t[1:]
+        if args and all(len(a) == 1 and a[0] in names for a in args) and len({a[0] for a in args}) == len(args):
+            site = (t[0], [list(names).index(a[0]) for a in args])
+            if site not in out:
+                out.append(site)
+        for a in args:
+            visit(a)
+
+    visit(c.lhs.tree)
+    visit(c.rhs.tree)
+    return out

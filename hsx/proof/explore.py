@@ -1,0 +1,200 @@
+"""Many proof candidates in one Liquid Haskell run, and lemma discovery when induction is stuck.
+
+Consumes an `LhModule`, the prover and the proof configuration; produces which candidates Liquid
+Haskell accepts (`check_batch`) and a `lemmas.Library` of discovered lemmas, each proved
+(`discover`).  Why batches: one run of the prover costs seconds of start-up and GHC work
+whatever the proof, while Liquid Haskell checks every top-level binder on its own and reports
+each failing one with its location; so dozens of candidate proofs (each under its own names)
+go into one module, and those with no error at their lines are accepted.  A run that fails in a
+way that cannot be attributed (a specification or compile error, a timeout) is split in halves.
+
+Lemma discovery (HipSpec's loop, on Liquid Haskell): conjecture equations over the functions the
+theorem reaches (hsx/proof/discovery.py, tested by evaluation), then prove them in rounds: each
+round tries every open conjecture with every induction scheme of hsx/proof/induction.py, using the
+lemmas of the earlier rounds as rewrite rules.  A conjecture is never a rewrite rule while it is
+being proved, so no proof depends on itself through another (the rounds are a stratification).
+Proved lemmas are cached per process, keyed by the text of the definitions they mention, and
+reused by later pairs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+
+from hsx.haskell.hstypes import TCon
+from hsx.proof import discovery
+from hsx.proof.induction import Goal, following, nested, structural
+from hsx.proof.lemmas import Library
+from hsx.proof.lhmodule import THEOREM, LhModule
+from hsx.proof.prover import run_prover
+
+MAX_BATCH = 24  # candidates per prover run
+ROUNDS = 2
+
+
+@dataclass(frozen=True)
+class Block:
+    key: str  # which candidate
+    text: str  # its proof text (its own names)
+
+
+@dataclass
+class BatchResult:
+    proved: set[str]
+    runs: int = 0
+    seconds: float = 0.0
+
+
+def check_batch(lh: LhModule, prover, config, prefix: str, blocks: list[Block], *, timeout: float,
+                result: BatchResult | None = None) -> BatchResult:
+    """Which blocks Liquid Haskell accepts, each checked beside `prefix` (proved lemmas)."""
+    result = result or BatchResult(set())
+    if not blocks or timeout <= 5:
+        return result
+    for i in range(0, len(blocks), MAX_BATCH):
+        _check(lh, prover, config, prefix, blocks[i:i + MAX_BATCH], timeout, result)
+    return result
+
+
+def _check(lh, prover, config, prefix, blocks, timeout, result) -> None:
+    head = prefix.rstrip() + "\n" if prefix.strip() else ""
+    spans: list[tuple[int, int, str]] = []
+    text = head
+    line = head.count("\n") + 1
+    # The theorem's signature is in the module and needs a binding; the batch's own candidates
+    # are other binders, so `equiv` gets the empty proof, whose failure is no candidate's.
+    stub = f"{THEOREM} {' '.join(lh.params)} = ()"
+    for b in blocks + [Block("\0stub", stub)]:
+        n = b.text.rstrip().count("\n") + 1
+        spans.append((line, line + n - 1, b.key))
+        text += b.text.rstrip() + "\n"
+        line += n
+    proof_cfg = dataclasses.replace(config.proof, timeout=max(10.0, timeout))
+    t0 = time.monotonic()
+    out = run_prover(prover, lh.with_proof(text), proof=proof_cfg, limits=config.sandbox,
+                     cache_dir=config.toolchain.cache_dir, line_map=lh.line_map(text))
+    result.runs += 1
+    result.seconds += time.monotonic() - t0
+    if out.proved:
+        result.proved |= {b.key for b in blocks}
+        return
+    bad_lines = [ln for f, ln in out.locations if f == "PROOF.hs"]
+    attributable = out.status in ("proof-failed", "termination") and out.locations and \
+        len(bad_lines) == len(out.locations) and all(ln >= spans[0][0] for ln in bad_lines)
+    if bad_lines and out.status in ("proof-failed", "termination") and min(bad_lines) < spans[0][0]:
+        return  # the shared lemmas themselves fail: no candidate can be accepted beside them
+    if attributable:
+        failed = {k for a, z, k in spans for ln in bad_lines if a <= ln <= z}
+        result.proved |= {b.key for b in blocks if b.key not in failed}
+        return
+    if len(blocks) > 1 and out.status != "timeout":
+        half = len(blocks) // 2
+        _check(lh, prover, config, prefix, blocks[:half], timeout, result)
+        _check(lh, prover, config, prefix, blocks[half:], timeout, result)
+
+
+# ------------------------------------------------------------------------------------------------
+# Lemma discovery
+
+# Lemmas proved in this process: key (definitions they mention, statement) -> lemma text
+_PROVED: dict[str, str] = {}
+
+
+def _key(lh: LhModule, c: discovery.Conjecture) -> str:
+    fs = sorted(c.lhs.functions | c.rhs.functions)
+    defs = "\n".join(d.text for f in fs for d in lh.functions[f].equations)
+    # B's copies differ from A's by `_b` only in the module: the key uses the module's names.
+    return hashlib.sha256(f"{defs}\n{fs}\n{c.text()}".encode()).hexdigest()
+
+
+def _goal(lh: LhModule, c: discovery.Conjecture, name: str) -> Goal:
+    vs = c.variables
+    types = []
+    for v in vs:
+        t = _type_of(c, v)
+        types.append(t)
+    eq = "<=>" if c.lhs.type == TCon("Bool") else "=="
+    return Goal(name, tuple(vs), tuple(types), f"{{ {c.lhs.text} {eq} {c.rhs.text} }}")
+
+
+def _type_of(c: discovery.Conjecture, v: str):
+    return c.var_types[v]
+
+
+def lemma_proofs(lh: LhModule, c: discovery.Conjecture, name: str) -> list[str]:
+    """Candidate proofs of a conjecture under `name`: the empty proof, induction on each
+    variable, nested on two, and following each function applied to its variables."""
+    g = _goal(lh, c, name)
+    out = [ "\n".join(g.signature("") + [f"{g.call({})} = ()"]) ]
+    n = len(g.names)
+    for k in range(n):
+        out.append(structural(lh, g, k))
+    for f, pos in discovery.call_positions(c, g.names):
+        out.append(following(lh, g, f, pos))
+    for j in range(n):
+        for k in range(j + 1, n):
+            out.append(nested(lh, g, j, k))
+    return list(dict.fromkeys(p for p in out if p))
+
+
+def _rename(text: str, old: str, new: str) -> str:
+    return re.sub(rf"(?<![\w']){re.escape(old)}(?![\w'])", new, text)
+
+
+def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, base_prefix: str = "",
+             log: list | None = None) -> Library | None:
+    """Proved lemmas about the functions the theorem reaches (see the docstring), or None."""
+    fs = discovery.reachable(lh, [lh.entry_a, lh.entry_b]) - {lh.entry_a, lh.entry_b}
+    if not fs:
+        return None
+    try:
+        found = discovery.relevant(discovery.conjectures(lh), fs, limit)
+    except RecursionError:  # values too deep to compare (a fast-growing function): no exploration
+        return None
+    proved: list[tuple[str, str]] = []  # (name, text) in the order proved
+    open_: list[tuple[int, discovery.Conjecture]] = []
+    for i, c in enumerate(found):
+        cached = _PROVED.get(_key(lh, c))
+        if cached is not None:
+            proved.append((f"hsxLemma{i}", _rename(cached, "hsxLemmaX", f"hsxLemma{i}")))
+        else:
+            open_.append((i, c))
+    for _ in range(ROUNDS):
+        if not open_ or time.monotonic() > deadline - 10:
+            break
+        prefix = (base_prefix + "\n" + _library_text(proved)).strip()
+        blocks = []
+        for i, c in open_:
+            for j, p in enumerate(lemma_proofs(lh, c, f"hsxLemma{i}xJ")):
+                # Checked as the rewrite rule it will be: Liquid Haskell treats the proof of a
+                # rewrite lemma differently (a lemma proved as a plain one failed as a rule).
+                name = f"hsxLemma{i}x{j}"
+                blocks.append(Block(f"{i}:{j}", f"{{-@ rewrite {name} @-}}\n" + _rename(p, f"hsxLemma{i}xJ", name)))
+        res = check_batch(lh, prover, config, prefix, blocks, timeout=deadline - time.monotonic())
+        if log is not None:
+            log.append((len(blocks), len(res.proved), res.runs, round(res.seconds, 1)))
+        done = set()
+        for i, c in open_:
+            wins = sorted((int(k.split(":")[1]) for k in res.proved if k.split(":")[0] == str(i)))
+            if not wins:
+                continue
+            j = wins[0]
+            text = next(b.text for b in blocks if b.key == f"{i}:{j}")
+            text = _rename(text, f"hsxLemma{i}x{j}", f"hsxLemma{i}")
+            proved.append((f"hsxLemma{i}", text))
+            _PROVED[_key(lh, c)] = _rename(text, f"hsxLemma{i}", "hsxLemmaX")
+            done.add(i)
+        if not done:
+            break
+        open_ = [(i, c) for i, c in open_ if i not in done]
+    if not proved:
+        return None
+    return Library(_library_text(proved), f"{len(proved)} discovered")
+
+
+def _library_text(proved: list[tuple[str, str]]) -> str:
+    return "\n".join(text for _, text in proved)

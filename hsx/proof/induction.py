@@ -1,0 +1,207 @@
+"""Induction schemes for a statement over several variables: on any argument, on two in lock-step
+following a function's own recursion, on two nested, with the hypothesis free in the others.
+
+Consumes an `LhModule` and a statement (`Goal`: variable names and types, the refinement, the
+lemma's name); produces lemma texts (signature with its termination metric, then equations) that
+Liquid Haskell checks.  Used for hsx's theorem (hsx/proof/search.py) and for the conjectured
+lemmas of lemma discovery (hsx/proof/explore.py).
+
+    structural(goal, k)      case split on variable k's constructors; the hypothesis at each
+                             recursive field, the other variables unchanged;
+    nested(goal, j, k)       case split on j, and on k inside each case of j; hypotheses at
+                             every combination of smaller j and k (an induction inside the step);
+    following(goal, f, pos)  functional induction: f's own equations, with f's arguments at the
+                             goal's variables `pos` (any order, any subset); each recursive call
+                             of f becomes a hypothesis at the same arguments, so the induction
+                             goes down two arguments at once where f does (`minus (S n) (S m) =
+                             minus n m`), and terminates for the reason f does.
+The hypothesis is the lemma itself, universally quantified: a call may pass any value for the
+variables the induction is not on (a generalised hypothesis); the templates pass them unchanged
+and PLE instantiates the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hsx.haskell.hstypes import HsType, TCon, render
+from hsx.haskell.tokens import tokenize
+from hsx.proof.equations import arg, calls, decreasing, equations, is_list, metric_for, render_tokens, unparen
+from hsx.proof.lhmodule import LhModule, rename_tokens
+
+
+@dataclass(frozen=True)
+class Goal:
+    name: str  # the lemma's name
+    names: tuple[str, ...]  # its variables
+    types: tuple[HsType, ...]
+    statement: str  # `{ lhs == rhs }`
+    context: str = ""  # class constraints, `C a => `
+
+    def signature(self, metric: str) -> list[str]:
+        binders = " -> ".join(f"{p}:{render(t, 1)}" for p, t in zip(self.names, self.types))
+        hs = " -> ".join([render(t, 1) for t in self.types] + ["Proof"])
+        arrow = f"{binders} -> " if binders else ""
+        return [f"{{-@ {self.name} :: {self.context}{arrow}{self.statement}{metric} @-}}",
+                f"{self.name} :: {self.context}{hs}"]
+
+    def call(self, replace: dict[int, str]) -> str:
+        return " ".join([self.name] + [replace.get(i, p) for i, p in enumerate(self.names)])
+
+
+def _constructors(lh: LhModule, t: HsType) -> list[tuple[str, list[tuple[str, bool]]]] | None:
+    """(pattern, [(field variable, recursive?)]) per constructor of an inductive type."""
+    if is_list(t):
+        return [("[]", []), ("(hsxH{k} : hsxT{k})", [("hsxH{k}", False), ("hsxT{k}", True)])]
+    if isinstance(t, TCon) and t.name in lh.data_types:
+        decl = lh.data_types[t.name]
+        out = []
+        for c in decl.constructors:
+            ys = [f"hsxF{{k}}_{i}" for i in range(1, len(c.fields) + 1)]
+            rec = [isinstance(f, TCon) and f.name == decl.name for f in c.fields]
+            pat = f"({ys[0]} {c.name} {ys[1]})" if c.infix else (f"({c.name} {' '.join(ys)})" if ys else c.name)
+            out.append((pat, list(zip(ys, rec))))
+        if not any(r for _, fs in out for _, r in fs):
+            return None
+        return out
+    return None
+
+
+def _metric(lh: LhModule, goal: Goal, k: int) -> str | None:
+    m = metric_for(lh, goal.types, goal.names, k)
+    return m or None
+
+
+def structural(lh: LhModule, goal: Goal, k: int) -> str | None:
+    cons = _constructors(lh, goal.types[k])
+    metric = _metric(lh, goal, k)
+    if cons is None or metric is None:
+        return None
+    lines = goal.signature(metric)
+    for pat, fields in cons:
+        p = pat.format(k=k)
+        hyps = [goal.call({k: v.format(k=k)}) for v, rec in fields if rec]
+        lines.append(f"{goal.call({k: p})} = {' &&& '.join(hyps) if hyps else '()'}")
+    return "\n".join(lines)
+
+
+def nested(lh: LhModule, goal: Goal, j: int, k: int) -> str | None:
+    """Case split on j, then on k; hypotheses at (smaller j, any k) and (same j, smaller k)."""
+    cj, ck = _constructors(lh, goal.types[j]), _constructors(lh, goal.types[k])
+    mj, mk = _metric(lh, goal, j), _metric(lh, goal, k)
+    if cj is None or ck is None or mj is None or mk is None:
+        return None
+    # Lexicographic metric: j first, then k.
+    metric = f"{mj[:-1]}, {mk.split('[', 1)[1]}"
+    lines = goal.signature(metric)
+    for pj, fj in cj:
+        for pk, fk in ck:
+            a, b = pj.format(k=j), pk.format(k=k)
+            hyps = [goal.call({j: v.format(k=j), k: b}) for v, rec in fj if rec]
+            hyps += [goal.call({j: a, k: v.format(k=k)}) for v, rec in fk if rec]
+            hyps += [goal.call({j: v.format(k=j), k: w.format(k=k)})
+                     for v, r1 in fj if r1 for w, r2 in fk if r2]
+            lines.append(f"{goal.call({j: a, k: b})} = {' &&& '.join(hyps) if hyps else '()'}")
+    return "\n".join(lines)
+
+
+def following(lh: LhModule, goal: Goal, f: str, positions: list[int]) -> str | None:
+    """Functional induction following f, whose i-th argument is the goal's variable positions[i]."""
+    eqs = equations(lh, f)
+    if not eqs or len(eqs[0].pats) != len(positions) or len(set(positions)) != len(positions):
+        return None
+    dec = decreasing(lh, f)
+    if dec is None:
+        return None
+    metric = _metric(lh, goal, positions[dec]) if goal.types[positions[dec]] != TCon("Int") else \
+        f" / [{goal.names[positions[dec]]}]"
+    if metric is None:
+        return None
+    others = set(goal.names) - {goal.names[p] for p in positions}
+    lines = goal.signature(metric)
+    for eq in eqs:
+        # The equation's own variables could capture the goal's other variables: rename them.
+        clash = {v: f"{v}'hsx" for v in eq.variables() if v in others}
+        pats = [rename_tokens(render_tokens(p), clash) for p in eq.pats]
+        head = goal.call({pos: pats[i] for i, pos in enumerate(positions)})  # patterns keep their brackets
+        rhs = []
+        for guard, body in eq.rhs:
+            toks = tokenize(rename_tokens(render_tokens(list(guard or ()) + list(body)), clash)) if (guard or body) else []
+            hyps = []
+            for args in calls(toks, f, len(positions)):
+                hyps.append(goal.call({pos: arg(args[i]) for i, pos in enumerate(positions)}))
+            proof = " &&& ".join(dict.fromkeys(hyps)) if hyps else "()"
+            g = rename_tokens(render_tokens(guard), clash) if guard else None
+            rhs.append((g, proof))
+        if len(rhs) == 1 and rhs[0][0] is None:
+            lines.append(f"{head} = {rhs[0][1]}")
+        else:
+            lines.append(head)
+            lines += [f"  | {g or 'otherwise'} = {p}" for g, p in rhs]
+    return "\n".join(lines)
+
+
+def call_sites(lh: LhModule, bodies: list[str], names: tuple[str, ...]) -> list[tuple[str, list[int]]]:
+    """(function, positions) for every call `f v1 .. vk` of a recursive function of the module
+    in the given expressions whose arguments are distinct variables among `names`."""
+    out: list[tuple[str, list[int]]] = []
+    for text in bodies:
+        toks = tokenize(text)
+        for f in lh.functions:
+            eqs = equations(lh, f)
+            if not eqs or not any(t.text == f for t in toks):
+                continue
+            n = len(eqs[0].pats)
+            for args in calls(toks, f, n):
+                vs = [render_tokens(unparen(a)) for a in args]
+                if all(v in names for v in vs) and len(set(vs)) == n:
+                    site = (f, [names.index(v) for v in vs])
+                    if site not in out:
+                        out.append(site)
+    return out
+
+
+def entry_call_sites(lh: LhModule) -> list[tuple[str, list[int]]]:
+    """`call_sites` in the entries' bodies, positions being the theorem's parameters (an entry
+    defined by one equation over plain variables, so that its variables are the parameters)."""
+    out: list[tuple[str, list[int]]] = []
+    for entry in (lh.entry_a, lh.entry_b):
+        eqs = equations(lh, entry)
+        if not eqs or len(eqs) != 1:
+            continue
+        names = tuple(render_tokens(p) for p in eqs[0].pats)
+        if len(names) != len(lh.params) or not all(n.isidentifier() for n in names):
+            continue
+        bodies = [render_tokens(list(g or ()) + list(b)) for g, b in eqs[0].rhs]
+        for site in call_sites(lh, bodies, names):
+            if site[0] not in (lh.entry_a, lh.entry_b) and site not in out:
+                out.append(site)
+    return out
+
+
+def theorem_goal(lh: LhModule, name: str) -> Goal:
+    """hsx's theorem restated as a lemma `name` over the parameters."""
+    from hsx.proof.lhmodule import constraint_context
+    call = " ".join(lh.params)
+    return Goal(name, tuple(lh.params), tuple(lh.arg_types),
+                f"{{ {lh.entry_a} {call} == {lh.entry_b} {call} }}", constraint_context(lh.scheme))
+
+
+def theorem_candidates(lh: LhModule, lemma: str, theorem: str) -> list[tuple[str, str]]:
+    """(template, proof text) of the schemes above for hsx's theorem: following each recursive
+    function the entries apply to parameters, and nested induction on each pair of arguments."""
+    g = theorem_goal(lh, lemma)
+    close = f"{theorem} {' '.join(lh.params)} = {lemma} {' '.join(lh.params)}"
+    out = []
+    for f, pos in entry_call_sites(lh):
+        text = following(lh, g, f, pos)
+        if text:
+            where = ", ".join(lh.params[p] for p in pos)
+            out.append((f"functional induction following {f} ({where})", text + "\n" + close))
+    n = len(lh.params)
+    for j in range(n):
+        for k in range(j + 1, n):
+            text = nested(lh, g, j, k)
+            if text:
+                out.append((f"nested induction on {lh.params[j]}, {lh.params[k]}", text + "\n" + close))
+    return out

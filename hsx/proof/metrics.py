@@ -1,0 +1,137 @@
+"""Termination metrics (`/ [..]`) that hsx states for the recursion people write.
+
+Consumes one recursive function of a program (its name in the module and in the source, GHC's
+type, its equations); produces a refined signature with a termination metric, or None when Liquid
+Haskell's default (the first argument with a size: an Int's value, a list's length) should do.
+hsx/proof/lhmodule.py asks this module after its own two cases (a recursive data type argument;
+counting down an Int that is not the first).  Read from the recursive calls, per argument:
+
+    counting up to a bound   `go i n = if i >= n then .. else .. go (i + 1) n`   -> / [n - i]
+    recursion on a - b       `f a b | a >= b = f (a - b) b`, b positive          -> / [a]
+    on a list, not first     `f k (x : xs) = .. f (k + x) xs`                     -> / [len xs]
+    two arguments in turn    each call shrinks one Int and keeps the other       -> / [a + b]
+
+A metric is only a claim: Liquid Haskell checks that it is non-negative and decreases at every
+recursive call, so a wrong guess fails termination (as the default would have), never soundness.
+"""
+
+from __future__ import annotations
+
+from hsx.haskell.hstypes import Scheme, TCon, TList, render, split_function
+from hsx.haskell.tokens import SourceError, tokenize
+
+_COMPARE = {"<", "<=", ">", ">=", "==", "/="}
+_STOP = {"if", "then", "else", "case", "of", "let", "in", "where", "do", "=", "|", "->"}
+
+
+def _group(toks, i):
+    """(tokens of the atom at i, next index) or (None, i)."""
+    if i >= len(toks):
+        return None, i
+    t = toks[i]
+    if t.text in ("(", "["):
+        depth = 0
+        for j in range(i, len(toks)):
+            depth += toks[j].text in ("(", "[")
+            depth -= toks[j].text in (")", "]")
+            if depth == 0:
+                return toks[i:j + 1], j + 1
+        return None, i
+    if t.kind in ("varid", "conid", "number") and t.text not in _STOP:
+        return [t], i + 1
+    return None, i
+
+
+def _atoms(toks, n):
+    out, i = [], 0
+    while len(out) < n:
+        a, i = _group(toks, i)
+        if a is None:
+            return None
+        out.append(a)
+    return out
+
+
+def _change(arg, k: int, names: list, pats: list) -> str:
+    """How a recursive call's argument relates to parameter k: same, dec, inc, struct, other."""
+    texts = [t.text for t in arg]
+    inner = texts[1:-1] if texts and texts[0] == "(" else texts
+    x = names[k]
+    if x is not None and texts == [x]:
+        return "same"
+    if len(texts) == 1 and len(pats[k]) > 1 and any(t.text == texts[0] and t.kind == "varid" for t in pats[k]):
+        return "struct"  # a variable bound inside the parameter's constructor pattern
+    if x is not None and len(inner) == 3 and inner[0] == x:
+        if inner[1] == "-" and (inner[2].isdigit() and int(inner[2]) > 0 or inner[2] in names):
+            return "dec"
+        if inner[1] == "+" and inner[2].isdigit() and int(inner[2]) > 0:
+            return "inc"
+    if x is not None and len(inner) == 5 and inner[0] == x and inner[1:4] in (["`", "div", "`"], ["`", "quot", "`"]):
+        return "dec" if inner[4].isdigit() and int(inner[4]) > 1 else "other"
+    return "other"
+
+
+def _compared(toks, a: str, b: str) -> bool:
+    """Whether the equation compares a with b (`a < b`, `b <= a`, ...)."""
+    texts = [t.text for t in toks]
+    return any(texts[i] in _COMPARE and {texts[i - 1], texts[i + 1]} == {a, b} for i in range(1, len(texts) - 1))
+
+
+def inferred_metric(source_name: str, scheme: Scheme, equations) -> str | None:
+    """The metric over y1 .. yn (the signature's binders), or None."""
+    args, _ = split_function(scheme.body)
+    n = len(args)
+    changes: list[list[str]] = []
+    bounds: set[tuple[int, int]] = set()
+    for eq in equations:
+        try:
+            toks = tokenize(eq.text)
+        except SourceError:
+            return None
+        if not toks or toks[0].text != source_name:
+            return None
+        pats = _atoms(toks[1:], n)
+        if pats is None:
+            return None
+        names = [p[0].text if len(p) == 1 and p[0].kind == "varid" and p[0].text != "_" else None for p in pats]
+        for j, t in enumerate(toks[1:], 1):
+            if t.kind == "varid" and t.text == source_name:
+                call = _atoms(toks[j + 1:], n)
+                if call is None:
+                    return None
+                changes.append([_change(call[k], k, names, pats) for k in range(n)])
+        bounds |= {(i, m) for i in range(n) for m in range(n)
+                   if i != m and names[i] and names[m] and _compared(toks, names[i], names[m])}
+    if not changes:
+        return None
+    ints = [k for k, t in enumerate(args) if t in (TCon("Int"), TCon("Integer"))]
+    lists = [k for k, t in enumerate(args) if isinstance(t, TList) or t == TCon("String")]
+    # A list argument other than the first that every call shrinks.
+    for k in lists:
+        if k > 0 and all(c[k] == "struct" for c in changes):
+            return f"len y{k + 1}"
+    # One Int argument every call shrinks (not the first Int: that is the default).
+    for k in ints:
+        if k != (ints[0] if ints else None) and all(c[k] == "dec" for c in changes):
+            return f"y{k + 1}"
+    # Counting up to a bound that stays.
+    for i in ints:
+        for m in ints:
+            if i != m and (i, m) in bounds and all(c[i] == "inc" and c[m] == "same" for c in changes):
+                return f"y{m + 1} - y{i + 1}"
+    # Two Int arguments in turn: every call shrinks one and keeps the other.
+    for a in ints:
+        for b in ints:
+            if a < b and all({c[a], c[b]} <= {"dec", "same"} and "dec" in (c[a], c[b]) for c in changes) \
+                    and any(c[a] == "same" for c in changes) and any(c[b] == "same" for c in changes):
+                return f"y{a + 1} + y{b + 1}"
+    return None
+
+
+def inferred_signature(name: str, source_name: str, scheme: Scheme, equations, context: str) -> str | None:
+    metric = inferred_metric(source_name, scheme, equations)
+    if metric is None:
+        return None
+    args, result = split_function(scheme.body)
+    binders = " -> ".join(f"y{j}:{render(a, 1)}" for j, a in enumerate(args, 1))
+    return f"{{-@ {name} :: {context}{binders} -> {render(result, 1)} / [{metric}] @-}}"

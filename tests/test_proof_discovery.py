@@ -1,0 +1,172 @@
+"""Lemma discovery and the induction schemes for inductive properties (hsx/proof/evaluate.py,
+discovery.py, induction.py, explore.py, auto.py).
+
+The first tests need no prover: the evaluator against hand-computed values, the conjectures
+theory exploration finds, the shapes of the induction schemes, and how a batch run's errors are
+attributed to candidates.  Tests marked `liquid` run the real Liquid Haskell.
+"""
+
+import pytest
+
+from hsx.config import load_config
+from hsx.haskell.source import parse_source
+from hsx.proof import explore
+from hsx.proof.discovery import conjectures, reachable, relevant
+from hsx.proof.evaluate import Con, Evaluator
+from hsx.proof.induction import theorem_candidates, theorem_goal
+from hsx.proof.lhmodule import PROOF_MARKER
+from hsx.proof.liquid import LhOutcome
+from hsx.proof.policy import check_proof_text
+from hsx.proof.stage import assemble
+from hsx.verdict import Verdict
+
+NAT = "data Nat = Z | S Nat\n\n"
+PLUS = "plus :: Nat -> Nat -> Nat\nplus Z m = m\nplus (S n) m = S (plus n m)\n\n"
+MINUS = "minus :: Nat -> Nat -> Nat\nminus Z _ = Z\nminus (S n) Z = S n\nminus (S n) (S m) = minus n m\n\n"
+APP = "app :: [Int] -> [Int] -> [Int]\napp [] ys = ys\napp (x : xs) ys = x : app xs ys\n\n"
+REV = APP + "rev :: [Int] -> [Int]\nrev [] = []\nrev (x : xs) = app (rev xs) [x]\n\n"
+TAKE = ("takeN :: Nat -> [Int] -> [Int]\ntakeN Z _ = []\ntakeN (S _) [] = []\n"
+        "takeN (S n) (x : xs) = x : takeN n xs\n\n")
+DROP = ("dropN :: Nat -> [Int] -> [Int]\ndropN Z xs = xs\ndropN (S _) [] = []\n"
+        "dropN (S n) (_ : xs) = dropN n xs\n\n")
+
+PLUS_COMM = (NAT + PLUS + "comm :: Nat -> Nat -> Nat\ncomm a b = plus a b\n",
+             NAT + PLUS + "comm :: Nat -> Nat -> Nat\ncomm a b = plus b a\n")
+MINUS_MINUS = (NAT + MINUS + PLUS + "mm :: Nat -> Nat -> Nat -> Nat\nmm i j k = minus (minus i j) k\n",
+               NAT + MINUS + PLUS + "mm :: Nat -> Nat -> Nat -> Nat\nmm i j k = minus i (plus j k)\n")
+TAKE_DROP = (NAT + APP + TAKE + DROP + "td :: Nat -> [Int] -> [Int]\ntd n xs = app (takeN n xs) (dropN n xs)\n",
+             NAT + "td :: Nat -> [Int] -> [Int]\ntd n xs = xs\n")
+REV_REV = (REV + "rr :: [Int] -> [Int]\nrr xs = rev (rev xs)\n", "rr :: [Int] -> [Int]\nrr xs = xs\n")
+
+
+def _types(src: str) -> dict[str, str]:
+    return {ln.split(" :: ")[0]: ln.split(" :: ")[1] for ln in src.splitlines() if " :: " in ln}
+
+
+def module(a: str, b: str, entry: str):
+    """hsx's theorem module for a pair whose functions all have signatures (no GHC needed)."""
+    shared = {"Nat"} if "data Nat" in a and "data Nat" in b else set()
+    return assemble(parse_source(a, "A.hs"), parse_source(b, "B.hs"), entry, entry, _types(a), _types(b),
+                    shared, "A.hs", "B.hs")
+
+
+def test_evaluator_runs_the_reflected_definitions():
+    lh = module(*TAKE_DROP, "td")
+    ev = Evaluator(lh)
+    two = Con("S", (Con("S", (Con("Z"),)),))
+    assert ev.apply("takeN", (two, (1, 2, 3))) == (1, 2)
+    assert ev.apply("dropN", (two, (1, 2, 3))) == (3,)
+    assert ev.apply(lh.entry_a, (two, (5, 6, 7))) == (5, 6, 7)
+    lh = module(*MINUS_MINUS, "mm")
+    assert Evaluator(lh).apply("minus", (two, Con("S", (Con("Z"),)))) == Con("S", (Con("Z"),))
+
+
+def test_theory_exploration_conjectures_the_lemmas_textbook_proofs_need():
+    lh = module(*PLUS_COMM, "comm")
+    found = [c.text() for c in relevant(conjectures(lh), reachable(lh, [lh.entry_a, lh.entry_b]), 12)]
+    assert "plus hsxV1 Z == hsxV1" in found
+    assert "plus hsxV1 (S hsxV2) == S (plus hsxV1 hsxV2)" in found
+    # Instances of a more general conjecture are pruned: `plus n (S Z) == S n` follows.
+    assert "plus hsxV1 (S Z) == S hsxV1" not in found
+    lh = module(*REV_REV, "rr")
+    found = [c.text() for c in conjectures(lh)]
+    assert "rev (app hsxV3 (hsxV1 : [])) == hsxV1 : (rev hsxV3)" in found
+    # Only true equations: every conjecture holds on the evaluator's own fresh inputs too.
+    assert all("rev hsxV3 == hsxV3" not in c for c in found)
+
+
+def test_induction_schemes_follow_the_recursion_on_two_arguments():
+    lh = module(*MINUS_MINUS, "mm")
+    by_name = dict(theorem_candidates(lh, "hsxInd", "equiv"))
+    lockstep = by_name["functional induction following minus (x1, x2)"]
+    assert "hsxInd (S n) (S m) x3 = hsxInd n m x3" in lockstep
+    assert "/ [hsxSizeNat_hsx x1]" in lockstep
+    nested = by_name["nested induction on x1, x2"]
+    assert "/ [hsxSizeNat_hsx x1, hsxSizeNat_hsx x2]" in nested  # lexicographic
+    for text in by_name.values():
+        assert check_proof_text(text, protected_names=lh.protected_names) == []
+    g = theorem_goal(lh, "hsxInd")
+    assert g.statement == "{ mm_hsx x1 x2 x3 == mm_b x1 x2 x3 }" or "mm" in g.statement
+
+
+def test_lemma_proofs_of_a_conjecture_pass_the_policy():
+    lh = module(*PLUS_COMM, "comm")
+    c = next(c for c in conjectures(lh) if c.text() == "plus hsxV1 (S hsxV2) == S (plus hsxV1 hsxV2)")
+    proofs = explore.lemma_proofs(lh, c, "hsxLemma0")
+    assert any("hsxLemma0 (S hsxF0_1) hsxV2 = hsxLemma0 hsxF0_1 hsxV2" in p for p in proofs)
+    for p in proofs:
+        assert check_proof_text(p, protected_names=lh.protected_names) == []
+
+
+def test_a_batch_accepts_the_candidates_without_errors_and_splits_unattributable_failures(monkeypatch):
+    """Errors at a candidate's lines reject that candidate only; an error that names no line
+    (a specification error) splits the batch until it is alone."""
+    lh = module(*PLUS_COMM, "comm")
+    runs = []
+
+    def fake(prover, text, *, proof, limits, cache_dir, line_map):
+        lines = text.split(PROOF_MARKER + "\n", 1)[1].split("\n")
+        runs.append(lines)
+        if any(ln.startswith("spec") for ln in lines):
+            return LhOutcome("spec-error", message="Cannot parse specification")
+        errs = tuple(("PROOF.hs", i) for i, ln in enumerate(lines, 1) if ln.startswith("bad"))
+        return LhOutcome("proof-failed", locations=errs) if errs else LhOutcome("proved")
+
+    monkeypatch.setattr(explore, "run_prover", fake)
+    blocks = [explore.Block("a", "good1 = ()"), explore.Block("b", "ok = ()\nbad2 = ()"),
+              explore.Block("c", "good3 = ()"), explore.Block("d", "spec1 = ()")]
+    res = explore.check_batch(lh, None, load_config(), "", blocks, timeout=100)
+    assert res.proved == {"a", "c"}
+    assert res.runs == len(runs) == 5  # all four; halves {a, b} and {c, d}; then c and d alone
+
+
+@pytest.mark.liquid
+@pytest.mark.parametrize("name,pair,entry,template", [
+    ("lock-step", MINUS_MINUS, "mm", "functional induction following minus"),
+    ("take-drop", TAKE_DROP, "td", "induction"),
+])
+def test_real_prover_proves_by_the_new_induction_schemes(real_prover, check, name, pair, entry, template):
+    r = check(*pair, entry_a=entry, entry_b=entry)
+    assert r.verdict == Verdict.EQUIVALENT, r.reason
+    assert template in r.proof.template
+
+
+@pytest.mark.liquid
+def test_real_prover_proves_discovered_lemmas_that_unlock_the_induction(real_prover, verifier, config):
+    """Theory exploration conjectures `minus_b x y == minus x y` (B's copy) and facts about
+    minus; Liquid Haskell proves them in batches; beside them the lock-step induction goes
+    through, and the whole text is accepted again as a given proof, lemmas first."""
+    import time
+
+    from hsx.proof.induction import theorem_candidates
+    from hsx.proof.prover import run_prover
+    from hsx.verify.pipeline import PairRequest
+
+    lh = verifier.lh_module(PairRequest(*MINUS_MINUS, entry_a="mm", entry_b="mm"))
+    lib = explore.discover(lh, real_prover, config, time.monotonic() + 240)
+    assert lib is not None and "{ minus_b hsxV1 hsxV2 == minus hsxV1 hsxV2 }" in lib.text
+    assert "{-@ rewrite hsxLemma" in lib.text
+    lockstep = dict(theorem_candidates(lh, "hsxInd", "equiv"))["functional induction following minus (x1, x2)"]
+    text = lib.text + "\n" + lockstep
+    out = run_prover(real_prover, lh.with_proof(text), proof=config.proof, limits=config.sandbox,
+                     cache_dir=config.toolchain.cache_dir)
+    assert out.proved, out.message
+
+
+@pytest.mark.liquid
+def test_real_prover_accepts_the_shown_proof_again_as_a_given_proof(real_prover, check):
+    r = check(*MINUS_MINUS, entry_a="mm", entry_b="mm")
+    assert r.verdict == Verdict.EQUIVALENT, r.reason
+    again = check(*MINUS_MINUS, entry_a="mm", entry_b="mm", proof=r.proof.text)
+    assert again.verdict == Verdict.EQUIVALENT, again.reason
+    assert again.proof.template == "given"
+
+
+@pytest.mark.liquid
+def test_real_prover_accepts_the_inferred_metric_for_counting_up(real_prover, check):
+    """`/ [y2 - y1]` (hsx/proof/metrics.py): without it Liquid Haskell's default metric (the
+    first Int argument, which grows) fails termination and nothing can be proved."""
+    up = "countUp :: Int -> Int -> Int\ncountUp i n = if i >= n then 0 else 1 + countUp (i + 1) n\n"
+    r = check(up, up.replace("if i >= n then 0 else 1 + countUp (i + 1) n",
+                             "if n <= i then 0 else countUp (i + 1) n + 1"))
+    assert r.verdict == Verdict.EQUIVALENT, r.reason
