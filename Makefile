@@ -87,6 +87,12 @@ liquid: $(APT_STAMP)
 	@scripts/setup/build_liquid.sh || { if [ -n "$(REQUIRE_PROVER)" ]; then \
 	  echo "liquid: the prover is required here (CI / HSX_REQUIRE_PROVER)" >&2; exit 1; fi; }
 
+# The same script in the same environment as `make liquid`, resolving the pinned plan only
+# (seconds): tests/test_toolchain.py runs it with an empty XDG_CACHE_HOME.
+.PHONY: liquid-dry-run
+liquid-dry-run:
+	@scripts/setup/build_liquid.sh --dry-run
+
 # The toolchain hsx will use: GHC, helper, prover and z3, with versions and paths.
 doctor: venv
 	$(HSX) doctor

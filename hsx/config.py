@@ -266,12 +266,17 @@ class SamplingConfig:
     max_new_tokens: int = setting(2048, "Token budget of one answer; longer answers are cut off (truncated)",
                                   low=1)
     batch_size: int = setting(16, "Prompts per generate() call", low=1)
+    tensor_parallel_size: int = setting(1, "vllm: GPUs one model is split over (vLLM's tensor parallelism); it "
+                                           "must divide the model's attention heads", low=1)
 
     def __post_init__(self) -> None:
         if self.backend not in ("transformers", "vllm"):
             # The word "unknown" as make_generator says it (hsx/models/generation.py).
             raise ConfigError(f"unknown sampling.backend {_toml(self.backend)}: use \"transformers\" or \"vllm\"")
         _check(self, "sampling")
+        if self.tensor_parallel_size > 1 and self.backend != "vllm":
+            raise ConfigError(f"sampling.tensor_parallel_size = {self.tensor_parallel_size} needs sampling.backend "
+                              f"\"vllm\" (the transformers backend runs on one device)")
 
 
 @dataclass(frozen=True)
@@ -335,7 +340,7 @@ class AliceConfig:
 
 @dataclass(frozen=True)
 class HsxConfig:
-    """The whole configuration: the sections below, and `jobs`."""
+    """The whole configuration: the sections below, `jobs` and `ray`."""
     search: SearchConfig = field(default_factory=SearchConfig)
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
     toolchain: ToolchainConfig = field(default_factory=ToolchainConfig)
@@ -348,6 +353,9 @@ class HsxConfig:
     alice: AliceConfig = field(default_factory=AliceConfig)
     jobs: int = setting(0, "Parallel workers for batches (verify --batch, datasets, evaluation); "
                            "0: one per core", low=0)
+    ray: str = setting("", "Verify batches (verify --batch, dataset build's validation, self-play's referee) on a Ray cluster: "
+                           "\"auto\" (the cluster this machine belongs to) or its address host:port; empty: the "
+                           "local pool (pip install '.[ray]'; hsx/verify/cluster.py)")
 
     def __post_init__(self) -> None:
         _check(self, "")

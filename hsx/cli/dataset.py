@@ -62,15 +62,18 @@ def dataset() -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling and inputs.")
 @_test_option
 @_jobs_option
+@click.option("--ray", "ray_address", metavar="ADDRESS", help=help_text("ray"))
 @_config_option
 def build_command(source, out, limit, max_read, split, inputs_per_program, batch_size, seed, test_fraction,
-                  jobs, config_path) -> None:
+                  jobs, ray_address, config_path) -> None:
     """Translate Python items to Haskell with the model and keep the programs that validate."""
     from hsx.data.build import BuildOptions, build
     from hsx.data.files import DatasetError, counts_table
     from hsx.verify.pipeline import Verifier
 
     config = _config(config_path, jobs)
+    if ray_address is not None:
+        config = dataclasses.replace(config, ray=ray_address)
     try:
         options = BuildOptions(source=source, out=Path(out), limit=limit, max_read=max_read, split=split,
                                inputs_per_program=inputs_per_program, test_fraction=test_fraction,

@@ -61,6 +61,9 @@ def _config(path: str | None, jobs: int | None = None, **search) -> HsxConfig:
 @click.option("--proof", "proof_path", type=click.Path(exists=True, dir_okay=False),
               help="PROOF.hs: equations of equiv, helper lemmas and functions (no theorem).")
 @click.option("--no-proof", is_flag=True, help="Skip the proof stage (counterexample search only).")
+@click.option("--show-proof", is_flag=True,
+              help="Print the accepted PROOF.hs (lemmas first) after the verdict; "
+                   "`hsx verify A B --proof FILE` re-checks it on its own.")
 @click.option("--show-lh-module", is_flag=True,
               help="Print the Liquid Haskell module hsx assembles, with the place for the proof.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (schema in README).")
@@ -68,9 +71,10 @@ def _config(path: str | None, jobs: int | None = None, **search) -> HsxConfig:
               help="JSONL file of pairs to verify.")
 @click.option("--out", type=click.Path(dir_okay=False), help="JSONL results file for --batch (resumable).")
 @click.option("--jobs", type=int, help=help_text("jobs"))
+@click.option("--ray", "ray_address", metavar="ADDRESS", help=help_text("ray"))
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config.")
 def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeout, budget, proof_path,
-           no_proof, show_lh_module, as_json, batch_file, out, jobs, config_path) -> None:
+           no_proof, show_proof, show_lh_module, as_json, batch_file, out, jobs, ray_address, config_path) -> None:
     """Check whether Haskell programs A and B are equivalent.
 
     Exit codes: 0 equivalent, 1 inequivalent, 2 unknown, 3 error.
@@ -79,6 +83,10 @@ def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeo
                      budget=budget)
     if no_proof:
         config = config.with_proof(enabled=False)
+    if ray_address is not None:
+        if not batch_file:
+            raise click.UsageError("--ray fans out a --batch; one pair runs here")
+        config = dataclasses.replace(config, ray=ray_address)
     if batch_file:
         if a or b or inputs:
             raise click.UsageError("--batch takes no A/B files or --input")
@@ -120,7 +128,14 @@ def verify(a, b, inputs, entry, entry_a, entry_b, tests, depth, seed, eval_timeo
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:
-        print_result(result, a, b)
+        # With --show-proof, stdout carries the proof file alone (the verdict goes to stderr).
+        print_result(result, a, b, err_console if show_proof else None)
+    if show_proof and not as_json:
+        if result.proof and result.proof.text and result.verdict == Verdict.EQUIVALENT:
+            click.echo("-- PROOF.hs (accepted by Liquid Haskell)")
+            click.echo(result.proof.text.rstrip("\n"))
+        else:
+            err_console.print("no accepted proof to show")
     sys.exit(result.exit_code)
 
 
@@ -128,8 +143,8 @@ STYLE = {Verdict.EQUIVALENT: "bold green", Verdict.INEQUIVALENT: "bold red",
          Verdict.UNKNOWN: "bold yellow", Verdict.ERROR: "bold magenta"}
 
 
-def print_result(r: Result, a: str, b: str) -> None:
-    c = console
+def print_result(r: Result, a: str, b: str, out=None) -> None:
+    c = out or console
     kind = f" ({r.error_kind.value})" if r.error_kind else ""
     c.print(f"[{STYLE[r.verdict]}]{r.verdict.value}[/]{kind}  [dim](exit {r.exit_code})[/dim]")
     if r.entry_a and r.entry_b:
@@ -174,12 +189,24 @@ def print_result(r: Result, a: str, b: str) -> None:
 @click.option("--name", help="Run name under the runs directory [a timestamp].")
 @click.option("--resume", "resume_dir", type=click.Path(exists=True, file_okay=False),
               help="Continue an interrupted run from its directory.")
-def selfplay(config_path, name, resume_dir) -> None:
+@click.option("--plan", "plan_only", is_flag=True,
+              help="Print what one iteration will do and need (prompts, tokens, training steps, GPU memory, "
+                   "time) and exit; nothing runs.  Exit 1 when it cannot fit the GPU.")
+@click.option("--gpu-memory", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="With --plan: GiB of the GPU to plan for [the GPU found, if any].")
+@click.option("--device", default=None,
+              help="With --plan: the device whose measured throughputs estimate the time, e.g. H100 "
+                   "[the GPU found, or cpu].")
+@click.option("--ray", "ray_address", metavar="ADDRESS", help=help_text("ray"))
+def selfplay(config_path, name, resume_dir, plan_only, gpu_memory, device, ray_address) -> None:
     """Run verified self-play: Alice writes variants, the verifier referees, Bob judges."""
     from hsx.config import config_from_dict
     from hsx.runs import read_json
     from hsx.selfplay.loop import run_selfplay
 
+    if plan_only:
+        from hsx.selfplay.plan import print_plan
+        raise SystemExit(print_plan(_config(config_path), gpu_memory, device))
     if resume_dir:
         run_dir = Path(resume_dir)
         config = config_from_dict(read_json(run_dir / "config.json"))
@@ -189,6 +216,8 @@ def selfplay(config_path, name, resume_dir) -> None:
         run_dir = Path(config.selfplay.runs_dir) / (name or _time.strftime("run-%Y%m%d-%H%M%S"))
         if (run_dir / "config.json").exists():
             raise click.UsageError(f"{run_dir} exists: use --resume {run_dir} or another --name")
+    if ray_address is not None:  # where the referee runs, not what it decides: a resume may change it
+        config = dataclasses.replace(config, ray=ray_address)
     if config.model.base == "tiny":
         err_console.print("[bold yellow]smoke run[/bold yellow]: the tiny model built in code; "
                           "its outputs exercise the pipeline and are not results")

@@ -175,23 +175,19 @@ def _validate(verifier: Verifier, options: BuildOptions, candidates: list[dict],
     if not todo:
         return
 
-    def one(c: dict) -> dict:
-        # Each item's inputs are seeded by its id, so they do not depend on the order or the resume.
-        seed = options.seed * 1_000_003 + int(hashlib.sha256(c["id"].encode()).hexdigest()[:6], 16)
-        status, detail, ev, rows = validate_candidate(verifier, c["id"], c["code"],
-                                                      inputs=options.inputs_per_program, seed=seed)
-        record = {"id": c["id"], "status": status, "detail": detail[:2000], "program": None}
-        if status == "ok":
-            assert ev is not None
-            record["program"] = program_from_evaluation(
-                id=f"ocihsx-{code_hash(c['code'])}", code=c["code"], rows=rows, evaluation=ev,
-                tags=("opinstruct-hsx",), source=f"{OPENCODEINSTRUCT}:{c['id']}").to_json()
-        return record
+    if verifier.config.ray:  # on the Ray cluster's workers, each with its own helper; item order
+        from hsx.verify.cluster import map_on_cluster
+        with progress_bar(console) as progress:
+            task = progress.add_task("validate", total=len(todo))
+            for record in map_on_cluster(verifier.config, _validate_one, [(c, options) for c in todo]):
+                log.append(record)
+                progress.advance(task)
+        return
 
     with progress_bar(console) as progress, \
             concurrent.futures.ThreadPoolExecutor(max_workers=verifier.config.worker_count()) as pool:
         task = progress.add_task("validate", total=len(todo))
-        futures = [pool.submit(one, c) for c in todo]
+        futures = [pool.submit(_validate_one, verifier, (c, options)) for c in todo]
         try:
             for f in concurrent.futures.as_completed(futures):
                 log.append(f.result())
@@ -200,6 +196,22 @@ def _validate(verifier: Verifier, options: BuildOptions, candidates: list[dict],
             for f in futures:
                 f.cancel()
             raise
+
+
+def _validate_one(verifier: Verifier, item: tuple[dict, BuildOptions]) -> dict:
+    """One candidate's validation record (module-level: it also runs on Ray workers)."""
+    c, options = item
+    # Each item's inputs are seeded by its id, so they do not depend on the order or the resume.
+    seed = options.seed * 1_000_003 + int(hashlib.sha256(c["id"].encode()).hexdigest()[:6], 16)
+    status, detail, ev, rows = validate_candidate(verifier, c["id"], c["code"],
+                                                  inputs=options.inputs_per_program, seed=seed)
+    record = {"id": c["id"], "status": status, "detail": detail[:2000], "program": None}
+    if status == "ok":
+        assert ev is not None
+        record["program"] = program_from_evaluation(
+            id=f"ocihsx-{code_hash(c['code'])}", code=c["code"], rows=rows, evaluation=ev,
+            tags=("opinstruct-hsx",), source=f"{OPENCODEINSTRUCT}:{c['id']}").to_json()
+    return record
 
 
 def _build_card(summary: dict, options: BuildOptions) -> str:

@@ -82,7 +82,11 @@ def load_base_model(model_path: str, model: ModelConfig, *, quantize: bool):
     extra = {"gguf_file": model.gguf_file} if model.gguf_file else {}
     kwargs: dict = {"dtype": dtype, **extra}
     if cuda:
-        kwargs["device_map"] = {"": torch.cuda.current_device()}
+        # One whole model per process: under `accelerate launch` (hsx.models.distributed) each
+        # process on its own GPU; accelerate's state is only touched where CUDA is, because the
+        # first PartialState fixes the distributed mode for the process.
+        from accelerate import PartialState
+        kwargs["device_map"] = {"": PartialState().local_process_index}
     if quantize:
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=dtype)
@@ -262,8 +266,11 @@ class VLLMGenerator:
             lora_args = {"enable_lora": True, "max_loras": len(adapters), "max_lora_rank": rank}
         # Full precision (config.model.dtype), not NF4: the GPU is free while generating, and
         # vLLM is fastest unquantized.  The adapters were trained against the NF4 base (QLoRA).
-        self._llm = LLM(model=model_path, dtype=config.model.dtype,
-                        max_model_len=config.model.max_seq_len, **lora_args)
+        tp = config.sampling.tensor_parallel_size
+        if tp > 1:
+            _check_heads(model_path, tp)
+        self._llm = LLM(model=model_path, dtype=config.model.dtype, max_model_len=config.model.max_seq_len,
+                        tensor_parallel_size=tp, **lora_args)
 
     def generate(self, conversations: list[list[Message]], *, n: int, adapter: str | None,
                  seed: int) -> list[list[Generation]]:
@@ -301,6 +308,17 @@ class VLLMGenerator:
         self.close()
 
 
+def _check_heads(model_path: str, tp: int) -> None:
+    """Says early, in hsx's words, what vLLM would refuse after minutes of start-up."""
+    from hsx.models.memory import UnknownArchitecture, check_tensor_parallel, load_architecture
+
+    try:
+        arch = load_architecture(model_path)
+    except UnknownArchitecture:
+        return  # a model hsx has no config for: vLLM checks it itself
+    check_tensor_parallel(arch, tp)
+
+
 def make_generator(config: HsxConfig, model_path: str,
                    adapters: dict[str, str] | None = None) -> Generator:
     """The backend named by `config.sampling.backend`, with `adapters` (name -> directory) loaded."""
@@ -313,8 +331,10 @@ def make_generator(config: HsxConfig, model_path: str,
         except ImportError as e:
             # `make setup` installs vLLM on CUDA machines (the gpu extra); where it could not be
             # installed, the run goes on with batched transformers generation rather than stopping.
+            tp = config.sampling.tensor_parallel_size
             print(f"vLLM is not available ({e}); generating with batched transformers instead "
-                  f"(pip install '.[gpu]' for vLLM)", file=sys.stderr)
+                  f"(pip install '.[gpu]' for vLLM){f', on one device, not {tp}' if tp > 1 else ''}",
+                  file=sys.stderr)
             return TransformersGenerator(model_path, config, adapters)
         return VLLMGenerator(model_path, config, adapters)
     raise ValueError(f"unknown sampling.backend {backend!r}: use \"transformers\" or \"vllm\"")

@@ -147,6 +147,11 @@ def train_adapter(examples: list[dict], *, model_path: str, out_dir: Path, confi
                 f"model.max_seq_len={config.model.max_seq_len}; raise it in the config")
         output = trainer.train()
         seconds = time.monotonic() - started
+        if not trainer.is_world_process_zero():
+            # Data parallel (hsx.models.distributed): every process holds the same adapter, and
+            # the first one writes it.
+            return TrainResult(adapter_dir=out_dir, steps=output.global_step,
+                               train_loss=float(output.training_loss), seconds=seconds, examples=len(examples))
         adapter = work / "adapter"
         trainer.model.save_pretrained(str(adapter))
         result = TrainResult(adapter_dir=out_dir, steps=output.global_step,

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Callable
 
 from rich.console import Console
+from rich.markup import escape
 
 from hsx.agents import parsing, prompts
 from hsx.config import HsxConfig, to_dict
@@ -54,10 +55,11 @@ from hsx.selfplay import transform
 from hsx.selfplay.alice import Alice
 from hsx.selfplay.curriculum import Curriculum, promotion_rows
 from hsx.selfplay.heldout import HeldOut
-from hsx.selfplay.outcomes import diverging_input, iteration_metrics, progress_bar
+from hsx.selfplay.outcomes import diverging_input, iteration_metrics, progress_bar, run_summary
 from hsx.selfplay.selection import pair_difficulty, select_training_data
 from hsx.verdict import Result
 from hsx.verify.pipeline import Verifier
+from hsx.verify.syntax import syntax_reader
 
 GeneratorFactory = Callable[[HsxConfig, str, dict[str, str]], Generator]
 
@@ -100,9 +102,11 @@ class SelfPlay:
         saved = self.run_dir / "config.json"
         if not saved.exists():
             write_json(saved, to_dict(self.config))
+        prover_note = None
         try:
             locate_prover(self.config.toolchain, self.config.sandbox)
         except ProverMissing as e:
+            prover_note = f"the prover is missing ({e})"
             self.console.print(f"[yellow]prover missing[/yellow]: SEQ attempts will be counted as "
                                f"prover-missing ({e})")
         # The transformation Alice's SINQ candidates carry no input: hsx's search must find one,
@@ -120,6 +124,8 @@ class SelfPlay:
                     continue
                 self._iteration(k, state, verifier)
         self._close_generator()
+        for line in run_summary(self.run_dir, sp.iterations, prover_note):
+            self.console.print(escape(line), highlight=False)
         return self.run_dir
 
     # -- one iteration ----------------------------------------------------------------------
@@ -215,17 +221,8 @@ class SelfPlay:
         same node shapes (hsx.selfplay.transform.token_syntax), said once."""
         if self._syntax is not None:
             return self._syntax
-        cache: dict[str, dict] = {}
-
-        def ghc(text: str) -> dict:
-            if text not in cache:
-                cache[text] = self._verifier._helper().syntax(text).raw
-            return cache[text]
         try:
-            probe = ghc("f :: Int -> Int\nf x = x + 1\n")
-            if not any(n.get("node") == "op" for n in probe.get("nodes", [])):
-                raise ValueError("no op node in the answer")
-            self._syntax = ghc
+            self._syntax = syntax_reader(self._verifier)
         except Exception as e:  # noqa: BLE001 - any reason the op cannot serve: fall back, say so
             self.console.print(f"[yellow]transformations locate nodes with hsx's tokenizer[/yellow]: the "
                                f"helper's syntax op is not available ({type(e).__name__}: {e})")
