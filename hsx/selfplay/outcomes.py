@@ -139,7 +139,8 @@ def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list
     training examples of each label and his held-out accuracy beside the majority-label baseline;
     then what made the run weaker than configured (no prover: no SEQ, a one-sided held-out
     split), so that it is the last thing a user reads, not only a line at the start."""
-    lines = ["iteration  SEQ  SINQ  Bob examples (YES/NO)  held-out: base -> adapter (majority baseline)"]
+    # Fits 80 columns: rich wraps wider lines when stderr is not a terminal.
+    lines = ["iter  SEQ  SINQ  Bob examples YES/NO  held-out: base -> adapter (majority)"]
     for k in range(iterations):
         path = run_dir / f"iter_{k}" / "metrics.json"
         if not path.exists():
@@ -153,9 +154,9 @@ def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list
         if held:
             measure = (f"{held['base']['accuracy']:.2f} -> {held['current']['accuracy']:.2f} "
                        f"({held['majority_baseline']:.2f}, {held['pairs']} pairs)")
-        lines.append(f"{k:>9}  {out.get('verified-seq', 0):>3}  {out.get('verified-sinq', 0):>4}  "
-                     f"{sel.get('bob_examples', 0):>4} ({labels.get('YES', 0)}/{labels.get('NO', 0)})"
-                     f"{'':>11}  {measure}")
+        counts = f"{sel.get('bob_examples', 0)}: {labels.get('YES', 0)}/{labels.get('NO', 0)}"
+        lines.append(f"{k:>4}  {out.get('verified-seq', 0):>3}  {out.get('verified-sinq', 0):>4}  "
+                     f"{counts:<19}  {measure}")
     split = run_dir / "heldout" / "split.json"
     if prover_note:
         lines.append(f"SEQ was off: {prover_note}; no pair was proved equivalent, Bob saw no YES example")
