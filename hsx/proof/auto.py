@@ -63,6 +63,17 @@ def _base_candidates(lh: LhModule) -> list[ProofCandidate]:
             and not check_proof_text(c.text, protected_names=lh.protected_names)]
 
 
+def check_candidate(lh: LhModule, prover, config, c: ProofCandidate) -> tuple[ProofAttempt, bool]:
+    """One candidate checked alone by Liquid Haskell: the attempt (in the programs' own names)
+    and whether it was accepted.  The given proof and every candidate the search accepts go
+    through here."""
+    t0 = time.monotonic()
+    out = run_prover(prover, lh.with_proof(c.text), proof=config.proof, limits=config.sandbox,
+                     cache_dir=config.toolchain.cache_dir, line_map=lh.line_map(c.text))
+    return (ProofAttempt(c.template, out.status, out.where and lh.unrename(out.where), lh.unrename(out.message),
+                         round(time.monotonic() - t0, 3)), out.proved)
+
+
 def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
     attempts: list[ProofAttempt] = []
     status = "proof-failed"
@@ -72,13 +83,10 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
 
     def alone(c: ProofCandidate) -> bool:
         nonlocal status
-        t0 = time.monotonic()
-        out = run_prover(prover, lh.with_proof(c.text), proof=config.proof, limits=config.sandbox,
-                         cache_dir=config.toolchain.cache_dir, line_map=lh.line_map(c.text))
-        attempts.append(ProofAttempt(c.template, out.status, out.where and lh.unrename(out.where),
-                                     lh.unrename(out.message), round(time.monotonic() - t0, 3)))
-        status = out.status
-        return out.proved
+        attempt, proved = check_candidate(lh, prover, config, c)
+        attempts.append(attempt)
+        status = attempt.status
+        return proved
 
     if alone(base[0]):
         return Outcome(base[0], attempts, status)

@@ -23,9 +23,9 @@ from hsx.haskell.tokens import SourceError
 from hsx.proof import auto
 from hsx.proof.lhmodule import RESERVED_SUFFIX, THEOREM, LhModule, assemble_lh_module
 from hsx.proof.policy import check_proof_text
-from hsx.proof.prover import ProverMissing, locate_prover, run_prover
+from hsx.proof.prover import ProverMissing, locate_prover
 from hsx.proof.search import ProofCandidate
-from hsx.verdict import OverflowSearch, ProofAttempt, ProofRecord
+from hsx.verdict import OverflowSearch, ProofRecord
 
 
 def proof_violations(proof: str, a: HaskellSource, b: HaskellSource) -> list[sandbox.Violation]:
@@ -78,24 +78,11 @@ def prove(proof: str | None, lh: LhModule, config: HsxConfig, *, machine_integer
             return record("proved", template=found.candidate.template, text=lh.unrename(found.candidate.text),
                           prover=prover.version, attempts=tuple(found.attempts))
         return record(found.status, prover=prover.version, attempts=tuple(found.attempts))
-    candidates = [ProofCandidate("given", lh.given_proof(proof))]
-    attempts: list[ProofAttempt] = []
-    status = "prover-missing"  # no candidate at all (the search always proposes one)
-    for c in candidates:
-        if time.monotonic() > deadline:
-            attempts.append(ProofAttempt(c.template, "skipped", message="proof search budget spent"))
-            continue
-        t0 = time.monotonic()
-        outcome = run_prover(prover, lh.with_proof(c.text), proof=config.proof, limits=config.sandbox,
-                             cache_dir=config.toolchain.cache_dir, line_map=lh.line_map(c.text))
-        attempts.append(ProofAttempt(c.template, outcome.status, outcome.where and lh.unrename(outcome.where),
-                                     lh.unrename(outcome.message), round(time.monotonic() - t0, 3)))
-        status = outcome.status
-        if outcome.proved:
-            # In the programs' own names, so that it can be given back as PROOF.hs.
-            text = proof if proof is not None else lh.unrename(c.text)
-            return record(status, template=c.template, text=text, prover=prover.version, attempts=tuple(attempts))
-    return record(status, prover=prover.version, attempts=tuple(attempts))
+    attempt, proved = auto.check_candidate(lh, prover, config, ProofCandidate("given", lh.given_proof(proof)))
+    if proved:
+        # The text as given, in the programs' own names, so that it can be given back as PROOF.hs.
+        return record(attempt.status, template="given", text=proof, prover=prover.version, attempts=(attempt,))
+    return record(attempt.status, prover=prover.version, attempts=(attempt,))
 
 
 def summarize(proof: ProofRecord) -> str:

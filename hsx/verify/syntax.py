@@ -17,21 +17,15 @@ from hsx.verify.pipeline import Verifier
 _PROBE = "f :: Int -> Int\nf x = x + 1\n"
 
 
-def read_syntax(verifier: Verifier, text: str) -> SyntaxTree:
-    """One source read by GHC's parser, through the helper of the calling thread.  Raises
-    HelperFailure when the helper cannot answer (for example one built for another GHC)."""
-    return verifier.syntax(text)
-
-
 def syntax_reader(verifier: Verifier) -> SyntaxFn:
-    """A cached `read_syntax`, checked once on a known source: raises HelperFailure, or
+    """A cached `Verifier.syntax`, checked once on a known source: raises HelperFailure, or
     ValueError when the answer lacks the nodes the transformations need, so that a caller can
     fall back to hsx's tokenizer (hsx.selfplay.syntax_tree.token_syntax) and say why."""
     cache: dict[str, SyntaxTree] = {}
 
     def ghc(text: str) -> SyntaxTree:
         if text not in cache:
-            cache[text] = read_syntax(verifier, text)
+            cache[text] = verifier.syntax(text)
         return cache[text]
 
     if not any(isinstance(n, OpNode) for n in ghc(_PROBE).nodes):
