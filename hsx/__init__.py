@@ -2,7 +2,9 @@
 
 The packages follow the data flow; each imports only from the ones listed before it:
 
-    config, verdict, runs   the typed config; the verdict records every stage passes on; run files
+    settings, config, verdict, runs, records
+               declaring config keys; the typed config; the verdict records every stage passes on;
+               run files; self-play's records
     haskell/   Haskell programs: reading them, their types, harness modules, the helper, the sandbox
     proof/     Liquid Haskell: hsx's theorem module, the proof-text policy, the proof search, the prover
     verify/    the verdict pipeline: a pair of programs in, an equivalent/inequivalent/unknown verdict out

@@ -10,104 +10,21 @@ raises `ConfigError` naming `section.key`, the bad value and what is allowed), t
 (`help_text("search.budget")`) and the reference docs/CONFIG.md, which
 `python -m hsx.config > docs/CONFIG.md` writes and tests/test_config.py keeps in sync.
 
-It is longer than the other modules on purpose: every key of every section, with its help text
-and bounds, is read in this one file.
+The machinery of those declarations (checking a value, describing a key) is hsx.settings;
+every key of every section, with its help text and bounds, is here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import inspect
-import json
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
 
-
-class ConfigError(ValueError):
-    pass
-
-
-def setting(default: Any, help: str, *, choices: tuple = (), low: float | None = None,
-            high: float | None = None, above: float | None = None, nonempty: bool = False,
-            check: Callable[[Any], bool] | None = None, allowed: str = "") -> Any:
-    """A config field: its default, its help text and the values it accepts.
-
-    `choices` are the allowed values (of each element, for a list); `low` and `high` are
-    inclusive bounds and `above` an exclusive lower bound; `nonempty` rejects "" and [].  A rule
-    that these cannot say is a `check` predicate with its `allowed` description.
-    """
-    return field(default=default, metadata={"help": help, "choices": choices, "low": low, "high": high,
-                                            "above": above, "nonempty": nonempty, "check": check,
-                                            "allowed": allowed})
-
-
-def _toml(value: Any) -> str:
-    """A value as it is written in a TOML file."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, (tuple, list)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return repr(value)
-
-
-def _allowed(f: dataclasses.Field) -> str:
-    """What a field accepts, in words (messages and docs)."""
-    m = f.metadata
-    if m["allowed"]:
-        return m["allowed"]
-    listed = f.type.startswith("tuple")
-    words = []
-    if m["choices"]:
-        words.append(("a list of " if listed else "one of ") + ", ".join(_toml(c) for c in m["choices"]))
-    lo, hi, above = m["low"], m["high"], m["above"]
-    if above is not None and hi is not None:
-        words.append(f"in ({above:g}, {hi:g}]")
-    elif lo is not None and hi is not None:
-        words.append(f"in [{lo:g}, {hi:g}]")
-    elif above is not None:
-        words.append(f"above {above:g}")
-    elif lo is not None:
-        words.append(f"at least {lo:g}")
-    if m["nonempty"]:
-        words.append("not empty" if words else ("a non-empty list" if listed else "a non-empty string"))
-    return ", ".join(words) or "any"
-
-
-def _accepts(m: dict, value: Any) -> bool:
-    if m["check"] is not None:
-        return m["check"](value)
-    if m["nonempty"] and not value:
-        return False
-    for v in value if isinstance(value, tuple) else (value,):
-        if m["choices"] and v not in m["choices"]:
-            return False
-        # Written as "in range" tests, so that NaN fails them.
-        if m["low"] is not None and not v >= m["low"]:
-            return False
-        if m["high"] is not None and not v <= m["high"]:
-            return False
-        if m["above"] is not None and not v > m["above"]:
-            return False
-    return True
-
-
-def _key(section: str, name: str) -> str:
-    return f"{section}.{name}" if section else name
-
-
-def _check(obj: Any, section: str) -> None:
-    """Raises ConfigError for the first field of `obj` outside what its `setting` accepts."""
-    for f in dataclasses.fields(obj):
-        if "help" not in f.metadata:
-            continue  # a section of HsxConfig: checked by its own __post_init__
-        value = getattr(obj, f.name)
-        if not _accepts(f.metadata, value):
-            raise ConfigError(f"{_key(section, f.name)} must be {_allowed(f)}; got {_toml(value)}")
+from hsx.settings import ConfigError, Setting, check_fields, setting, settings, toml_value
 
 
 SEARCH_STRATEGIES = ("enumerate", "boundary", "mined", "structure", "random", "overflow", "plain")
@@ -143,7 +60,7 @@ class SearchConfig:
                                      above=0)
 
     def __post_init__(self) -> None:
-        _check(self, "search")
+        check_fields(self, "search")
 
 
 @dataclass(frozen=True)
@@ -166,7 +83,7 @@ class SandboxConfig:
                                       "growth)", low=1)
 
     def __post_init__(self) -> None:
-        _check(self, "sandbox")
+        check_fields(self, "sandbox")
 
 
 @dataclass(frozen=True)
@@ -179,7 +96,7 @@ class ProofConfig:
     cache: bool = setting(True, "Reuse prover results keyed by module text and prover version")
 
     def __post_init__(self) -> None:
-        _check(self, "proof")
+        check_fields(self, "proof")
 
 
 @dataclass(frozen=True)
@@ -197,7 +114,7 @@ class ToolchainConfig:
     cache_dir: str = setting("", "Proof cache directory; empty: $XDG_CACHE_HOME/hsx or ~/.cache/hsx")
 
     def __post_init__(self) -> None:
-        _check(self, "toolchain")
+        check_fields(self, "toolchain")
 
 
 @dataclass(frozen=True)
@@ -219,7 +136,7 @@ class ModelConfig:
                                      "context length", low=1)
 
     def __post_init__(self) -> None:
-        _check(self, "model")
+        check_fields(self, "model")
 
 
 @dataclass(frozen=True)
@@ -233,7 +150,7 @@ class LoraConfig:
         "Modules of the base model that get an adapter", nonempty=True)
 
     def __post_init__(self) -> None:
-        _check(self, "lora")
+        check_fields(self, "lora")
 
 
 @dataclass(frozen=True)
@@ -250,7 +167,7 @@ class TrainingConfig:
                              check=lambda v: v == -1 or v >= 1, allowed="-1 or at least 1")
 
     def __post_init__(self) -> None:
-        _check(self, "training")
+        check_fields(self, "training")
 
 
 @dataclass(frozen=True)
@@ -272,8 +189,8 @@ class SamplingConfig:
     def __post_init__(self) -> None:
         if self.backend not in ("transformers", "vllm"):
             # The word "unknown" as make_generator says it (hsx/models/generation.py).
-            raise ConfigError(f"unknown sampling.backend {_toml(self.backend)}: use \"transformers\" or \"vllm\"")
-        _check(self, "sampling")
+            raise ConfigError(f"unknown sampling.backend {toml_value(self.backend)}: use \"transformers\" or \"vllm\"")
+        check_fields(self, "sampling")
         if self.tensor_parallel_size > 1 and self.backend != "vllm":
             raise ConfigError(f"sampling.tensor_parallel_size = {self.tensor_parallel_size} needs sampling.backend "
                               f"\"vllm\" (the transformers backend runs on one device)")
@@ -313,7 +230,7 @@ class SelfPlayConfig:
                                         "only (CPU)", choices=("reason", "short"))
 
     def __post_init__(self) -> None:
-        _check(self, "selfplay")
+        check_fields(self, "selfplay")
         if self.target_low > self.target_high:
             raise ConfigError(f"selfplay.target_low ({self.target_low:g}) must not exceed "
                               f"selfplay.target_high ({self.target_high:g})")
@@ -335,7 +252,7 @@ class AliceConfig:
     candidates: int = setting(2, "transform: candidate Q's proposed per program and round", low=1)
 
     def __post_init__(self) -> None:
-        _check(self, "alice")
+        check_fields(self, "alice")
 
 
 @dataclass(frozen=True)
@@ -358,9 +275,9 @@ class HsxConfig:
                            "local pool (pip install '.[ray]'; hsx/verify/cluster.py)")
 
     def __post_init__(self) -> None:
-        _check(self, "")
+        check_fields(self, "")
         if self.sampling.backend == "vllm" and self.model.gguf_file:
-            raise ConfigError(f"model.gguf_file ({_toml(self.model.gguf_file)}) needs sampling.backend "
+            raise ConfigError(f"model.gguf_file ({toml_value(self.model.gguf_file)}) needs sampling.backend "
                               f"\"transformers\": vLLM does not load GGUF files here")
 
     def with_proof(self, **changes) -> "HsxConfig":
@@ -371,6 +288,14 @@ class HsxConfig:
 
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
+
+
+def derive_seed(seed: int, *stream: str | int) -> int:
+    """The seed of one named random stream of a run (`derive_seed(seed, "alice", k, r)`), from the
+    run's seed.  A hash of the names, so that two streams never share a seed the way arithmetic
+    such as `seed * 1000 + k * 10 + r` lets them once a count passes 10."""
+    digest = hashlib.sha256("/".join(str(x) for x in (seed, *stream)).encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
 def _build(cls, values: dict, where: str):
@@ -436,26 +361,10 @@ def to_dict(config: HsxConfig) -> dict:
 
 # -- help texts: one source for --help and docs/CONFIG.md ----------------------------------------
 
-@dataclass(frozen=True)
-class Setting:
-    """One key as the docs and the CLI describe it."""
-    key: str  # "search.budget", or "jobs" at the top level
-    type: str
-    default: Any
-    help: str
-    allowed: str
-
-
 def _sections() -> list[tuple[str, type]]:
     """("", HsxConfig) for the top-level keys, then each section in declaration order."""
     return [("", HsxConfig)] + [(f.name, f.default_factory) for f in dataclasses.fields(HsxConfig)
                                 if "help" not in f.metadata]
-
-
-def settings(section_cls: type, section: str) -> list[Setting]:
-    return [Setting(_key(section, f.name), "list of str" if f.type.startswith("tuple") else f.type, f.default,
-                    f.metadata["help"], _allowed(f))
-            for f in dataclasses.fields(section_cls) if "help" in f.metadata]
 
 
 def describe(key: str) -> Setting:
@@ -472,7 +381,7 @@ def describe(key: str) -> Setting:
 def help_text(key: str) -> str:
     """A CLI option's help for the config key it overrides, e.g. `help_text("search.budget")`."""
     s = describe(key)
-    return f"{s.help} [config {s.key}; default {_toml(s.default)}]."
+    return f"{s.help} [config {s.key}; default {toml_value(s.default)}]."
 
 
 def reference() -> str:
@@ -487,7 +396,7 @@ def reference() -> str:
         lines += [inspect.cleandoc(cls.__doc__ or ""), ""]
         lines += ["| key | type | default | allowed | meaning |", "| --- | --- | --- | --- | --- |"]
         for s in settings(cls, section):
-            cells = [f"`{s.key.rpartition('.')[2]}`", s.type, f"`{_toml(s.default)}`", s.allowed, s.help]
+            cells = [f"`{s.key.rpartition('.')[2]}`", s.type, f"`{toml_value(s.default)}`", s.allowed, s.help]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         lines.append("")
     return "\n".join(lines)

@@ -13,7 +13,8 @@ import pytest
 
 from hsx.verdict import ErrorKind, Verdict
 from hsx.verify import batch
-from hsx.verify.pipeline import MAX_DECLARATION_TOKENS, MAX_SOURCE_BYTES, MAX_SOURCE_TOKENS, PairRequest
+from hsx.verify.checks import MAX_DECLARATION_TOKENS, MAX_SOURCE_BYTES, MAX_SOURCE_TOKENS
+from hsx.verify.pipeline import PairRequest
 
 GOOD_A = "f :: Int -> Int\nf x = x\n"
 GOOD_B = "f :: Int -> Int\nf x = abs x\n"

@@ -10,7 +10,7 @@ import pytest
 from hsx.agents.parsing import parse_bob
 from hsx.config import SelfPlayConfig
 from hsx.pool.programs import Program
-from hsx.runs import AliceAnswer, PairRecord
+from hsx.records import AliceAnswer, PairRecord
 from hsx.selfplay.curriculum import Curriculum, promotion_rows
 from hsx.selfplay.selection import (BIN_LABELS, difficulty_bin, pair_difficulty, proportional_quotas,
                                     select_training_data)

@@ -29,7 +29,8 @@ from hsx.data.validate import validate_candidate
 from hsx.models.generation import Generation
 from hsx.pool.programs import Program, load_pool
 from hsx.pool.validate import validate_program
-from hsx.runs import PairRecord, Verification, read_jsonl, write_json, write_jsonl
+from hsx.records import PairRecord, Verification
+from hsx.runs import read_jsonl, write_json, write_jsonl
 from hsx.verdict import Counterexample, Outcome, ProofRecord, Result, Verdict
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dataset"
@@ -336,12 +337,11 @@ def _synthetic_run(root: Path, name: str, config, seed: int) -> Path:
                                 Outcome("exception", exception="ErrorCall", message="boom")))
             bob.append(PairRecord(pair_id, "seq" if seq else "sinq", 2.0 * j, [], "", program_id=p.id,
                                   q=p.code + "\n-- variant\n", inputs=None if seq else ("(-1)",),
-                                  verification=Verification(pair_id, True, "verified", result.verdict.value, "r",
-                                                            result)))
+                                  verification=Verification(pair_id, True, "verified", "r", result)))
         # A record whose verdict does not match its kind is not a verified pair.
         bad = Result(Verdict.UNKNOWN, "r", id=f"pair-{k}-bad")
         bob.append(dataclasses.replace(bob[0], id=f"pair-{k}-bad", kind="sinq", verification=Verification(
-            f"pair-{k}-bad", False, "non-diverging", "unknown", "r", bad)))
+            f"pair-{k}-bad", False, "non-diverging", "r", bad)))
         write_jsonl(run / f"iter_{k}" / "bob.jsonl", [b.to_json() for b in bob])
     (run / "iter_2").mkdir()  # an iteration that stopped before Bob
     return run

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from hsx.agents import prompts
-from hsx.agents.parsing import AliceAnswer, ParseFailure, parse_alice, parse_bob, same_program, strip_think
+from hsx.agents.parsing import ParsedAnswer, ParseFailure, parse_alice, parse_bob, same_program, strip_think
 from hsx.pool.programs import Program
 from hsx.proof.lhmodule import PROOF_MARKER
 
@@ -44,13 +44,13 @@ def fence(label, body):
 
 def test_parse_sinq_answer():
     text = "Q drops the zero check.\n\n" + fence("haskell", Q) + "\n\n" + fence("input", "7\n(-2)")
-    assert parse_alice(text, "sinq", 2) == AliceAnswer("sinq", Q, inputs=("7", "(-2)"))
+    assert parse_alice(text, "sinq", 2) == ParsedAnswer("sinq", Q, inputs=("7", "(-2)"))
 
 
 def test_parse_seq_answer():
     proof = "equiv n d = ()"
     text = fence("haskell", Q) + "\n" + fence("proof", proof)
-    assert parse_alice(text, "seq", 2) == AliceAnswer("seq", Q, proof=proof + "\n")
+    assert parse_alice(text, "seq", 2) == ParsedAnswer("seq", Q, proof=proof + "\n")
 
 
 def test_think_blocks_are_ignored():

@@ -71,6 +71,15 @@ def test_input_expressions_are_checked():
     assert sandbox.check_expression("{-# OPTIONS_GHC -fplugin=X #-} 1", "--input 1")
 
 
+def test_input_expressions_may_use_the_programs_qualifiers():
+    # `M` is whatever the programs import as M; unknown qualifiers are judged as module names.
+    qualifiers = [("M", "Data.Map"), ("U", "System.IO.Unsafe")]
+    assert sandbox.check_expression("M.fromList [(1, 2)] M.! 1", "--input 1", qualifiers) == []
+    assert sandbox.check_expression("M.fromList [(1, 2)] M.! 1", "--input 1")  # M alone is no module
+    bad = sandbox.check_expression("U.unsafePerformIO (pure 1)", "--input 1", qualifiers)
+    assert {v.construct for v in bad} >= {"unsafePerformIO", "System.IO.Unsafe"}
+
+
 def test_safe_haskell_is_a_second_line_of_defence(check):
     # Data.Map is allowed by the list, but a module GHC marks unsafe would still be refused by
     # GHC because hsx compiles user code with {-# LANGUAGE Safe #-}: simulate a gap in the list

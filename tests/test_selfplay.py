@@ -23,9 +23,9 @@ from pathlib import Path
 from hsx.agents import prompts
 from hsx.config import config_from_dict, load_config
 from hsx.models.generation import Generation, make_generator
-from hsx.proof.lhmodule import rename_tokens
 from hsx.proof.liquid import STATUSES
 from hsx.proof.prover import ProverMissing, locate_prover
+from hsx.proof.renaming import rename_tokens
 from hsx.runs import read_json, read_jsonl, write_json
 from hsx.selfplay.heldout import balance_labels
 from hsx.selfplay.loop import run_selfplay

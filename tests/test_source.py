@@ -33,6 +33,15 @@ def test_tokens_skip_comments_and_keep_pragmas():
     assert [t.kind for t in tokenize("x = y --> z")][-2] == "varsym"
 
 
+def test_qualified_operators_are_one_token():
+    # Haskell 2010's qvarsym/qconsym: `M.!` is the operator `!` of the module M, not `M` then `.!`.
+    toks = tokenize("m M.! k; a Data.Map.\\\\ b; f Prelude.. g; x NE.:| xs; [LT ..GT]; T.pack.show")
+    qualified = [(t.kind, t.qualifier, t.unqualified) for t in toks if t.qualifier]
+    assert qualified == [("qvarsym", "M", "!"), ("qvarsym", "Data.Map", "\\\\"), ("qvarsym", "Prelude", "."),
+                         ("qconsym", "NE", ":|"), ("qvarid", "T", "pack")]
+    assert [t.text for t in toks][-3:] == ["T.pack", ".", "show"]
+
+
 def test_declarations_and_entry():
     src = parse_source(SRC, "s.hs")
     assert src.module_name == "Shapes"

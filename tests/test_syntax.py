@@ -226,7 +226,7 @@ def test_both_readers_give_one_tree_type_and_a_renamed_field_is_an_error(helper)
 def test_requests_and_statuses_are_typed():
     limits = Limits.of(SearchConfig())
     assert set(limits.json()) == {"seed", "tests", "max_size", "depth", "enum_cap", "eval_timeout_ms",
-                                  "budget_ms", "max_shrinks", "strategies"}
+                                  "budget_ms", "max_shrinks", "render_cap", "strategies"}
     req = RunRequest("check", Path("/d"), ("A.hs",), "H.job", limits).json()
     assert req["op"] == "check" and req["dir"] == "/d" and req["limits"]["strategies"] == list(limits.strategies)
     with pytest.raises(ValueError):
@@ -336,3 +336,18 @@ def test_verify_functions_without_signatures_with_guards_and_where_helpers(check
     r = check(CLAMP.format(bound=50), CLAMP.format(bound=60))
     assert r.verdict == Verdict.INEQUIVALENT, r.reason
     assert r.entry_a.name == "clamp" and r.tested_type == "Integer -> Integer"  # bound defaults to Integer
+
+
+def test_the_helper_has_no_limits_of_its_own(toolchain):
+    """Every `limits` field is required (protocol 3): a request without one is a bad request
+    that names it, so no helper default can drift from hsx/config.py."""
+    import subprocess
+    limits = Limits.of(SearchConfig()).json()
+    del limits["render_cap"]
+    line = json.dumps({"id": 1, "op": "check", "dir": "/nonexistent", "modules": [], "job": "H.job",
+                       "limits": limits})
+    args = [str(toolchain.helper)] + [a for db in toolchain.package_dbs for a in ("--package-db", str(db))]
+    out = subprocess.run(args, input=line + "\n", capture_output=True, text=True, timeout=60).stdout
+    hello, answer = (json.loads(x) for x in out.splitlines()[:2])
+    assert hello["protocol"] == 3
+    assert answer["status"] == "bad-request" and "render_cap" in answer["message"]

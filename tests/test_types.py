@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hsx.haskell import sandbox
-from hsx.haskell.harness import Signature, UnsupportedType, check_supported
+from hsx.haskell.testable import Signature, UnsupportedType, check_supported
 from hsx.haskell.hstypes import TCon, TFun, TList, parse_type
 from hsx.haskell.libtypes import LIBRARY_TYPES, Scope, resolve
 from hsx.haskell.source import parse_source
@@ -173,6 +173,16 @@ def test_comparison_function_argument(check):
          "srt c = reverse . sortBy (flip c)\n")
     r = check(a, b)
     assert r.verdict == Verdict.INEQUIVALENT and r.counterexample.inputs[0].startswith("\\")
+
+
+def test_given_input_may_use_the_programs_qualifiers(check):
+    """`--input` may write what the programs write: `M.fromList`, and qualified operators."""
+    head = "import qualified Data.Map as M\nlook :: M.Map Int Int -> Int -> Int\n"
+    r = check(head + "look m k = M.findWithDefault 0 k m\n",
+              head + "look m k = if M.member k m then m M.! k else 1\n",
+              inputs=("M.fromList [(1, 2)]", "M.fromList [(3, 4)] M.! 3"))
+    assert r.verdict == Verdict.INEQUIVALENT and r.confirmed, r.reason
+    assert (r.counterexample.left.value, r.counterexample.right.value) == ("0", "1")
 
 
 def test_equal_maps_built_differently_are_the_same(check):

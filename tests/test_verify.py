@@ -223,6 +223,20 @@ def test_given_diverging_input(check):
     assert r.tried.given_inputs == 1
 
 
+def test_each_run_of_a_pair_loads_its_own_harness(verifier):
+    """The helper keeps a pair's programs loaded from one request to the next (GHC skips a module
+    whose file it has seen), so every harness written for the pair has a new module name: the
+    second check must run the second set of inputs, never the first harness again."""
+    req = PairRequest(a_source="f :: Int -> Int\nf x = x * 2\n", b_source="f :: Int -> Int\nf x = x + 2\n")
+    with verifier._prepare(req, {}) as pair:
+        first = verifier._run(pair, [("2",), ("5",)], "check")
+        second = verifier._run(pair, [("7",)], "check")
+        files = sorted(p.name for p in pair.jobdir.iterdir() if p.name.startswith("HsxHarness"))
+    assert [(o.left.value, o.right.value) for o in first.outputs] == [("4", "4"), ("10", "7")]
+    assert [(o.left.value, o.right.value) for o in second.outputs] == [("14", "9")]
+    assert len(files) == 2
+
+
 def test_given_non_diverging_input_is_unknown(check):
     r = check("f :: Int -> Int\nf x = abs x\n", "f :: Int -> Int\nf x = x\n", inputs=("5",))
     assert r.verdict == UNK

@@ -14,6 +14,7 @@ import qualified Data.ByteString.Char8 as BC
 import qualified Data.ByteString.Lazy.Char8 as BL
 import Data.List (intercalate)
 import qualified Data.Map.Strict as Map
+import qualified GHC
 import Hsx.Exception (attempt, describe, finally)
 import Hsx.Runtime (Job, checkJob, sampleJob, searchJob)
 import Language.Haskell.Interpreter
@@ -99,6 +100,11 @@ perform rid env op = case op of
 
 -- | Loads the given module files (and nothing else: the search path is the request's own
 -- directory) and brings every one of them into scope qualified by its own name.
+--
+-- hint's 'loadModules' first unloads everything (and reloads its support module twice), so the
+-- check of a pair, which loads the two programs again next to its harness, would compile them a
+-- second time.  Setting GHC's targets directly keeps a module whose source is unchanged (GHC's
+-- own recompilation check), and unloads the modules of earlier pairs, which are no longer targets.
 load :: FilePath -> [FilePath] -> Interpreter ()
 load dir files = do
   set [searchPath := [dir]]
@@ -106,19 +112,34 @@ load dir files = do
   -- error.  hint 0.9 with GHC 9.0 does not collect GHC's messages (GHC prints them to stderr),
   -- so stderr is captured into a file in the request's directory while the modules load.
   let captured = dir </> "ghc-messages.txt"
-  result <- withStderrTo captured (attempt (loadModules (map (dir </>) files)))
+  result <- withStderrTo captured (attempt (loadTargets (map (dir </>) files)))
   case result of
-    Right () -> pure ()
+    Right True -> pure ()
+    Right False -> compileError captured Nothing
     Left e -> case fromException e of
       Just (WontCompile errs) | any (not . null . errMsg) errs -> throwM (WontCompile errs)
-      Just err -> do
-        printed <- liftIO (readFile captured)
-        _ <- liftIO (evaluate (length printed))
-        throwM (WontCompile [GhcError (if null printed then "could not load the modules: " ++ errorText err
-                                       else printed)])
+      Just err -> compileError captured (Just (errorText err))
       Nothing -> throwM e
   names <- getLoadedModules
-  setImportsQ (("Prelude", Nothing) : ("Hsx.Runtime", Nothing) : [(m, Just m) | m <- names])
+  runGhc (GHC.setContext (plain "Prelude" : plain "Hsx.Runtime" : [qualified m | m <- names]))
+  where
+    plain m = GHC.IIDecl (GHC.simpleImportDecl (GHC.mkModuleName m))
+    qualified m = GHC.IIDecl ((GHC.simpleImportDecl (GHC.mkModuleName m)) {GHC.ideclQualified = GHC.QualifiedPre})
+
+-- | Makes the files GHC's targets and loads them; False when GHC rejected one.
+loadTargets :: [FilePath] -> Interpreter Bool
+loadTargets paths = runGhc $ do
+  targets <- mapM (\p -> GHC.guessTarget p Nothing) paths
+  GHC.setTargets targets
+  GHC.succeeded <$> GHC.load GHC.LoadAllTargets
+
+-- | Fails the request with what GHC printed while loading (or, when it printed nothing, why).
+compileError :: FilePath -> Maybe String -> Interpreter a
+compileError captured why = do
+  printed <- liftIO (readFile captured)
+  _ <- liftIO (evaluate (length printed))
+  throwM (WontCompile [GhcError (if null printed then "could not load the modules" ++ maybe "" (": " ++) why
+                                 else printed)])
 
 -- | Runs an action with the process's stderr handle pointing at a file.
 withStderrTo :: FilePath -> Interpreter a -> Interpreter a

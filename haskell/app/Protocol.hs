@@ -18,7 +18,7 @@ module Protocol
   , encodeReply
   ) where
 
-import Data.Aeson ((.:), (.:?), (.!=), (.=))
+import Data.Aeson ((.:), (.=))
 import qualified Data.Aeson as J
 import qualified Data.Aeson.Types as J
 import qualified Data.ByteString.Lazy.Char8 as BL
@@ -28,7 +28,7 @@ import System.Info (fullCompilerVersion)
 import Data.Version (showVersion)
 
 protocolVersion :: Int
-protocolVersion = 2
+protocolVersion = 3
 
 -- ---------------------------------------------------------------------------------------------
 -- Requests
@@ -70,20 +70,19 @@ parseRequest line = J.eitherDecode line >>= J.parseEither request
     run mode o = do
       lim <- o .: "limits" >>= limits
       Run mode <$> o .: "dir" <*> o .: "modules" <*> o .: "job" <*> pure lim
-    -- The defaults are SearchConfig's in hsx/config.py, which is their source: the Python
-    -- client always sends these fields, so the defaults only serve hand-written requests.
-    -- render_cap has no config.py field and is never sent; 4000 is the helper's own.
+    -- Every field is required: the client sends all of them (hsx/config.py's SearchConfig is
+    -- their one source), so the helper has no defaults of its own to drift from it.
     limits = J.withObject "limits" $ \o -> Limits
       <$> o .: "seed"
-      <*> o .:? "tests" .!= 0
-      <*> o .:? "max_size" .!= 30
-      <*> o .:? "depth" .!= 4
-      <*> o .:? "enum_cap" .!= 2000
+      <*> o .: "tests"
+      <*> o .: "max_size"
+      <*> o .: "depth"
+      <*> o .: "enum_cap"
       <*> o .: "eval_timeout_ms" `times` 1000
       <*> o .: "budget_ms" `times` 1000
-      <*> o .:? "max_shrinks" .!= 100
-      <*> o .:? "render_cap" .!= 4000
-      <*> o .:? "strategies" .!= ["enumerate", "boundary", "mined", "structure", "random"]
+      <*> o .: "max_shrinks"
+      <*> o .: "render_cap"
+      <*> o .: "strategies"
     times p k = fmap (* k) p
 
 -- ---------------------------------------------------------------------------------------------
@@ -140,10 +139,10 @@ report rep = J.object
   , "cpu_ms" .= repCpuMillis rep
   ]
   where
-    row (input, l, r) = J.object ["input" .= input, "left" .= outcome l, "right" .= outcome r]
+    row (inputs, l, r) = J.object ["inputs" .= inputs, "left" .= outcome l, "right" .= outcome r]
 
 outcome :: Outcome -> J.Value
 outcome (Value v) = J.object ["kind" .= ("value" :: String), "value" .= v]
-outcome (Raised k m) = J.object ["kind" .= ("exception" :: String), "exception" .= k, "message" .= m]
-outcome TimedOut = J.object ["kind" .= ("timeout" :: String)]
+outcome (Exception k m) = J.object ["kind" .= ("exception" :: String), "exception" .= k, "message" .= m]
+outcome Timeout = J.object ["kind" .= ("timeout" :: String)]
 outcome (Resource m) = J.object ["kind" .= ("resource" :: String), "message" .= m]

@@ -1,7 +1,7 @@
 """Reading model answers back: Alice's program, input or proof, and Bob's verdict.
 
 Consumes raw completions (reasoning models wrap their thoughts in `<think>...</think>`); produces
-`AliceAnswer` or `ParseFailure` for Alice, and True/False/None for Bob.  The formats are the ones
+`ParsedAnswer` or `ParseFailure` for Alice, and True/False/None for Bob.  The formats are the ones
 hsx/agents/prompts.py asks for, through the same constants.  Rules:
 
 * think blocks are removed first: every `<think>...</think>`; a `</think>` with no opening tag
@@ -34,7 +34,9 @@ Q_LABELS = (Q_LABEL, "hs")  # ```hs is a common spelling of the same thing
 
 
 @dataclass(frozen=True)
-class AliceAnswer:
+class ParsedAnswer:
+    """Alice's answer text read as Q plus her diverging input or her proof (the record of the
+    answer in a run is hsx.records.AliceAnswer)."""
     kind: str  # seq | sinq
     q_code: str
     inputs: tuple[str, ...] | None = None  # SINQ: one Haskell expression per argument
@@ -93,7 +95,7 @@ def _last(blocks: list[tuple[str, str]], labels: tuple[str, ...]) -> str | None:
     return found[-1] if found else None
 
 
-def parse_alice(text: str, kind: str, arity: int) -> AliceAnswer | ParseFailure:
+def parse_alice(text: str, kind: str, arity: int) -> ParsedAnswer | ParseFailure:
     """Alice's answer for a SEQ ("seq") or SINQ ("sinq") task on an entry of `arity` arguments."""
     if kind not in ("seq", "sinq"):
         raise ValueError(f"kind must be 'seq' or 'sinq', got {kind!r}")
@@ -111,13 +113,13 @@ def parse_alice(text: str, kind: str, arity: int) -> AliceAnswer | ParseFailure:
         if len(lines) != arity:
             return ParseFailure(f"the {FENCE}{INPUT_LABEL} block has {len(lines)} non-empty line(s), but the "
                                 f"entry takes {arity} argument(s): write one Haskell expression per argument")
-        return AliceAnswer("sinq", q_code, inputs=tuple(lines))
+        return ParsedAnswer("sinq", q_code, inputs=tuple(lines))
     proof = _last(blocks, (PROOF_LABEL,))
     if proof is None:
         return ParseFailure(f"no {FENCE}{PROOF_LABEL} block with the proof")
     if not proof.strip():
         return ParseFailure(f"the {FENCE}{PROOF_LABEL} block is empty")
-    return AliceAnswer("seq", q_code, proof=proof.strip("\n") + "\n")
+    return ParsedAnswer("seq", q_code, proof=proof.strip("\n") + "\n")
 
 
 _MARKER = re.compile(re.escape(ANSWER_MARKER.rstrip(":")) + r"\s*:", re.IGNORECASE)
@@ -208,5 +210,5 @@ def same_program(p_code: str, q_code: str) -> bool:
     return True
 
 
-__all__ = ["AliceAnswer", "ParseFailure", "fenced_blocks", "parse_alice", "parse_bob", "same_program",
+__all__ = ["ParsedAnswer", "ParseFailure", "fenced_blocks", "parse_alice", "parse_bob", "same_program",
            "strip_think"]

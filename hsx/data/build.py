@@ -33,14 +33,14 @@ from rich.console import Console
 
 from hsx.config import HsxConfig, to_dict
 from hsx.data.files import (LAYOUT, PROGRAM_COLUMNS, SPLITS, DatasetError, code_hash, front_matter,
-                            markdown_counts, progress_bar, split_programs, stage_dir, write_dataset)
+                            markdown_counts, split_programs, stage_dir, write_dataset)
 from hsx.data.sources import OPENCODEINSTRUCT, SOURCE_LICENSE, PythonItem, read_records, select_items
-from hsx.data.translate import GeneratorFactory, extract_code, translate
+from hsx.data.translate import extract_code, translate
 from hsx.data.validate import validate_candidate
-from hsx.models.generation import make_generator
+from hsx.models.generation import GeneratorFactory, make_generator
 from hsx.pool.programs import Program
 from hsx.pool.validate import program_from_evaluation
-from hsx.runs import JsonlLog, read_json, read_jsonl, write_json, write_jsonl
+from hsx.runs import JsonlLog, progress_bar, read_json, read_jsonl, write_json, write_jsonl
 from hsx.verify.pipeline import Verifier
 
 # Where each rejection reason stops a candidate (for the per-stage counts).

@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 from typing import Sequence
 
-from rich.console import Console
 from rich.table import Table
 
 from hsx.pool.programs import Program, normalized_code
@@ -153,10 +152,6 @@ def counts_table(title: str, counts: dict[str, int], rejections: dict[str, int] 
     return table
 
 
-def progress_bar(console: Console):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=True)
 
 
 def stage_dir(out: Path) -> Path:

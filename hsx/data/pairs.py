@@ -1,7 +1,7 @@
 """Export: the verified pairs of self-play runs as a dataset.
 
 Consumes self-play run directories (`config.json`, and per iteration `selected.jsonl` and
-`bob.jsonl`, read as `hsx.runs.PairRecord`s); produces one flat record per verified pair
+`bob.jsonl`, read as `hsx.records.PairRecord`s); produces one flat record per verified pair
 (`PAIR_COLUMNS`: P, Q, the label, the proof or the counterexample, each side's output rendered by
 `Outcome.describe`) and writes them, split by P, with their card (`hsx.data.files`).
 """
@@ -15,8 +15,8 @@ from typing import Sequence
 from hsx.data.files import (LAYOUT, SPLITS, DatasetError, code_hash, front_matter, markdown_counts, split_of,
                             write_dataset)
 from hsx.pool.programs import Program
-from hsx.runs import PairRecord, read_json, read_jsonl
-from hsx.verdict import Verdict
+from hsx.records import PairRecord
+from hsx.runs import read_json, read_jsonl
 
 
 PAIR_COLUMNS = {"id": "string", "run": "string", "iteration": "int64", "pair_id": "string", "p_id": "string",
@@ -53,7 +53,7 @@ def collect_pairs(run_dirs: Sequence[Path]) -> tuple[list[dict], dict[str, int]]
             selected = {p["id"]: Program.from_json(p) for p in read_jsonl(it / "selected.jsonl")}
             for b in (PairRecord.from_json(d) for d in read_jsonl(it / "bob.jsonl")):
                 v = b.verification
-                wanted = Verdict.EQUIVALENT if b.kind == "seq" else Verdict.INEQUIVALENT
+                wanted = b.kind.wanted
                 if not b.verified or v is None or not v.ok or v.result.verdict != wanted:
                     skipped["not verified"] += 1
                     continue

@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from hsx.data.files import (LAYOUT, PROGRAM_COLUMNS, SPLITS, code_hash, front_matter, markdown_counts,
-                            progress_bar, split_programs, stage_dir, write_dataset)
+                            split_programs, stage_dir, write_dataset)
 from hsx.data.sources import OPINSTRUCT_HSX, SOURCE_LICENSE, read_records
 from hsx.data.validate import OUTCOME_REASON, rejection_reason
 from hsx.haskell import sandbox
@@ -23,7 +23,7 @@ from hsx.haskell.source import parse_source
 from hsx.haskell.tokens import SourceError, top_level_parts
 from hsx.pool.programs import Program
 from hsx.pool.validate import program_from_evaluation
-from hsx.runs import JsonlLog
+from hsx.runs import JsonlLog, progress_bar
 from hsx.verdict import ErrorKind, Result
 from hsx.verify.pipeline import Verifier
 

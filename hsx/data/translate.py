@@ -8,18 +8,15 @@ reads the Haskell program out of an answer.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 from rich.console import Console
 
 from hsx.agents import parsing, prompts
 from hsx.config import HsxConfig
-from hsx.data.files import progress_bar
 from hsx.data.sources import PythonItem
-from hsx.models.generation import Generator
-from hsx.runs import JsonlLog
+from hsx.models.generation import GeneratorFactory
+from hsx.runs import JsonlLog, progress_bar
 
-GeneratorFactory = Callable[[HsxConfig, str, dict[str, str]], Generator]
 
 
 def translate(config: HsxConfig, items: list[PythonItem], log_path: Path, factory: GeneratorFactory,

@@ -7,8 +7,8 @@ common monomorphic signature; produces module texts:
   (deriving clauses merged), so that A's `Tree` and B's `Tree` are one type;
 * `HsxA_<tag>`, `HsxB_<tag>`: each file's own declarations, compiled with Safe Haskell, with
   `{-# LINE #-}` pragmas so GHC's messages point at the user's file and line;
-* `HsxInputs_<tag>` (Safe): the inputs to check, from `--input` or a printed counterexample;
-* `HsxHarness_<tag>`: the `Job` for Hsx.Runtime, with generated QuickCheck, SmallCheck,
+* `HsxInputs_<tag>_<run>` (Safe): the inputs to check, from `--input` or a printed counterexample;
+* `HsxHarness_<tag>_<run>`: the `Job` for Hsx.Runtime, with generated QuickCheck, SmallCheck,
   comparison and printing instances for the user's data types.
 
 The harness imports everything qualified, so no user name can clash with hsx's.  The literals it
@@ -22,11 +22,10 @@ from dataclasses import dataclass
 
 from hsx.haskell.datatypes import DataDecl
 from hsx.haskell.hints import Mined, hints_record
+from hsx.haskell.instances import instances
 from hsx.haskell.hstypes import HsType, TCon, TFun, render, split_function, walk
-from hsx.haskell.libtypes import BY_NAME, modules_of, resolve, scope_of
-from hsx.haskell.testable import (BASE_CONSTRUCTORS, BASE_TYPES, KEY_CLASSES, KEY_TYPE,  # noqa: F401
-                                  MAX_ARITY, Signature, UnsupportedType, check_supported,
-                                  proof_gap, qualified)
+from hsx.haskell.libtypes import modules_of, resolve, scope_of
+from hsx.haskell.testable import KEY_TYPE, Signature, qualified
 from hsx.haskell.source import Decl, HaskellSource
 from hsx.haskell.tokens import SourceError
 
@@ -37,6 +36,10 @@ class PairModules:
     files: dict[str, str]  # file name -> text
     shared: dict[str, DataDecl]  # shared data types by name
     shared_names: frozenset[str]  # every type name declared in the shared module
+    # The qualifiers either program imports (`M` for `import qualified Data.Map as M`): an
+    # input may use them, as the programs do.  (alias, module) pairs; one alias may name two
+    # modules when the files disagree, and GHC then reports an ambiguous input.
+    qualifiers: tuple[tuple[str, str], ...] = ()
 
     @property
     def types_module(self) -> str | None:
@@ -143,7 +146,12 @@ def assemble(a: HaskellSource, b: HaskellSource, tag: str, a_label: str, b_label
     shared_names = frozenset(shared)
     scope = scope_of(a)
     decls = {n: _resolved(ta[n].data, scope) for n in shared if ta[n].data is not None}
-    return PairModules(tag, files, decls, shared_names)
+    return PairModules(tag, files, decls, shared_names, input_qualifiers(a, b))
+
+
+def input_qualifiers(a: HaskellSource, b: HaskellSource) -> tuple[tuple[str, str], ...]:
+    """(qualifier, module) for every qualified name the two programs can write."""
+    return tuple(sorted({(alias, module) for src in (a, b) for alias, module in scope_of(src).qualifiers.items()}))
 
 
 def _resolved(decl: DataDecl, scope) -> DataDecl:
@@ -228,102 +236,11 @@ def _given(t: HsType, x: str) -> str:
     return x
 
 
-def _instances(decl: DataDecl) -> str:
-    params = decl.params
-    head = f"T.{decl.name}" if not params else f"(T.{decl.name} {' '.join(params)})"
-
-    def ctx(cls: str, extra: str = "") -> str:
-        items = ([extra] if extra else []) + [f"{cls} {p}" for p in params]
-        return f"({', '.join(items)}) => " if items else ""
-
-    def pattern(c, var: str) -> str:
-        names = [f"{var}{i}" for i in range(1, len(c.fields) + 1)]
-        if c.infix:
-            return f"({names[0]} T.{c.name} {names[1]})"
-        return f"(T.{c.name}{''.join(' ' + n for n in names)})"
-
-    def con_ref(c) -> str:
-        return f"(T.{c.name})" if c.infix else f"T.{c.name}"
-
-    def recursive(t: HsType) -> bool:
-        return any(isinstance(n, TCon) and n.name == decl.name for n in walk(t))
-
-    def is_base(c) -> bool:
-        return not any(isinstance(n, TCon) and n.name not in BASE_TYPES and n.name not in BASE_CONSTRUCTORS
-                       and n.name not in BY_NAME for f in c.fields for n in walk(f))
-
-    cons = decl.constructors
-    bases = [c for c in cons if is_base(c)] or list(cons)
-
-    def gen(c) -> str:
-        if not c.fields:
-            return f"P.pure {con_ref(c)}"
-        fields = " P.<*> ".join("Q.resize (n `P.div` 2) Q.arbitrary" for _ in c.fields)
-        return f"({con_ref(c)} P.<$> {fields})"
-
-    lines = [f"instance {ctx('Q.Arbitrary')}Q.Arbitrary {head} where",
-             "  arbitrary = Q.sized (\\n -> if n P.<= 0",
-             f"    then Q.oneof [{', '.join(gen(c) for c in bases)}]",
-             f"    else Q.oneof [{', '.join(gen(c) for c in cons)}])",
-             "  shrink v = case v of"]
-    for c in cons:
-        xs = [f"x{i}" for i in range(1, len(c.fields) + 1)]
-        subterms = [x for x, f in zip(xs, c.fields) if recursive(f) and isinstance(f, TCon) and f.name == decl.name]
-        alts = [f"[{', '.join(subterms)}]"] if subterms else []
-        for i, x in enumerate(xs):
-            rebuilt = " ".join(("y" if j == i else xj) for j, xj in enumerate(xs))
-            alts.append(f"[{con_ref(c)} {rebuilt} | y <- Q.shrink {x}]")
-        lines.append(f"    {pattern(c, 'x')} -> {' P.++ '.join(alts) if alts else '[]'}")
-
-    def series(c) -> str:
-        if not c.fields:
-            return f"P.pure {con_ref(c)}"
-        return f"S.decDepth ({con_ref(c)} P.<$> {' S.<~> '.join('S.series' for _ in c.fields)})"
-
-    def aim(c) -> str:
-        if not c.fields:
-            return f"P.pure {con_ref(c)}"
-        k = len(c.fields)
-        # The spine (the field that gets the depth) is one of the recursive fields.
-        spines = [j for j, f in enumerate(c.fields, 1) if recursive(f)] or list(range(1, k + 1))
-        fields = " P.<*> ".join(f"R.aimField h n spine {j}" for j in range(1, k + 1))
-        return f"(Q.elements {spines} P.>>= \\spine -> {con_ref(c)} P.<$> {fields})"
-
-    flat = [c for c in cons if not any(recursive(f) for f in c.fields)] or list(cons)
-    deep = [c for c in cons if any(recursive(f) for f in c.fields)] or list(cons)
-    lines += [f"instance {ctx('R.Aim')}R.Aim {head} where",
-              "  aim h = Q.sized (\\n -> R.aimSized h",
-              f"    [{', '.join(aim(c) for c in flat)}]",
-              f"    [{', '.join(aim(c) for c in deep)}])"]
-
-    alternatives = " S.\\/ ".join(series(c) for c in cons)
-    lines += [f"instance {ctx('S.Serial m', 'P.Monad m')}S.Serial m {head} where",
-              f"  series = {alternatives}"]
-
-    lines.append(f"instance {ctx('R.Same')}R.Same {head} where")
-    for c in cons:
-        conj = " P.&& ".join(f"R.same x{i} y{i}" for i in range(1, len(c.fields) + 1)) or "P.True"
-        lines.append(f"  same {pattern(c, 'x')} {pattern(c, 'y')} = {conj}")
-    if len(cons) > 1:
-        lines.append("  same _ _ = P.False")
-
-    lines.append(f"instance {ctx('R.Render')}R.Render {head} where")
-    for c in cons:
-        if not c.fields:
-            name = f"({c.name})" if c.infix else c.name
-            lines.append(f"  renderPrec _ {pattern(c, 'x')} = P.showString \"{name}\"")
-            continue
-        name = f"({c.name})" if c.infix else c.name
-        parts = " P.. P.showChar ' ' P.. ".join(f"R.renderPrec 11 x{i}" for i in range(1, len(c.fields) + 1))
-        lines.append(f"  renderPrec d {pattern(c, 'x')} = P.showParen (d P.> 10) "
-                     f"(P.showString \"{name} \" P.. {parts})")
-    return "\n".join(lines)
-
-
-def harness_module(mods: PairModules, entry_a: str, entry_b: str, sig: Signature,
+def harness_module(mods: PairModules, run: int, entry_a: str, entry_b: str, sig: Signature,
                    needed_types: list[str], with_inputs: bool, mined: Mined = Mined()) -> tuple[str, str]:
-    """Returns (file name, text) of the harness that defines `job`."""
-    module = f"HsxHarness_{mods.tag}"
+    """Returns (file name, text) of the harness that defines `job`: the pair's `run`th, which
+    imports the `run`th inputs module when `with_inputs`."""
+    module = f"HsxHarness_{mods.tag}_{run}"
     n = sig.arity
     xs = [f"x{i}" for i in range(1, n + 1)]
     pat = xs[0] if n == 1 else "(" + ", ".join(xs) + ")"
@@ -340,7 +257,7 @@ def harness_module(mods: PairModules, entry_a: str, entry_b: str, sig: Signature
     if mods.types_module:
         imports.append(f"import qualified {mods.types_module} as T")
     if with_inputs:
-        imports.append(f"import qualified HsxInputs_{mods.tag} as I")
+        imports.append(f"import qualified HsxInputs_{mods.tag}_{run} as I")
     library = _library_imports(mods, sig, needed_types)
     functions = any(isinstance(t, TFun) for t in sig.args)
     if library or functions:
@@ -361,7 +278,7 @@ def harness_module(mods: PairModules, entry_a: str, entry_b: str, sig: Signature
         f"module {module} (job) where",
         *imports,
         "",
-        *[_instances(mods.shared[t]) for t in needed_types],
+        *[instances(mods.shared[t]) for t in needed_types],
         "",
         f"type Args = {args_t}",
         "",
@@ -383,14 +300,20 @@ def harness_module(mods: PairModules, entry_a: str, entry_b: str, sig: Signature
     return f"{module}.hs", text
 
 
-def inputs_module(mods: PairModules, sig: Signature, inputs: list[tuple[str, ...]]) -> tuple[str, str]:
+def inputs_module(mods: PairModules, run: int, sig: Signature, inputs: list[tuple[str, ...]]) -> tuple[str, str]:
     """A Safe module holding the inputs as Haskell expressions, typed by the signature.  Each
     expression gets a LINE pragma so that GHC's complaints name `--input N`."""
-    module = f"HsxInputs_{mods.tag}"
+    module = f"HsxInputs_{mods.tag}_{run}"
     lines = ["{-# LANGUAGE Safe #-}", f"module {module} (hsxInputs) where"]
     if mods.types_module:
         lines.append(f"import {mods.types_module}")
     lines += _library_imports(mods, sig, [n for n in mods.shared])
+    # Qualified only: an input may write `M.fromList`, and no unqualified name of the programs'
+    # imports can change what a printed counterexample (`Data.Map.fromList ...`) means.
+    qualified = [f"import qualified {module}" + (f" as {alias}" if alias != module else "")
+                 for alias, module in mods.qualifiers]
+    # Any explicit import of Prelude turns off the implicit one, which the inputs rely on.
+    lines += qualified + (["import Prelude"] if any(m == "Prelude" for _, m in mods.qualifiers) else [])
     args_t = _args_type(sig, qualify=False)
     lines += [f"hsxInputs :: [{args_t}]", "hsxInputs ="]
     rows = []

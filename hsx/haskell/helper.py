@@ -6,7 +6,7 @@ produces typed answers (`Types`, `Report`, `CompileFailure`), and for one source
 `SyntaxTree` (hsx/haskell/syntax.py: what GHC's parser reads in it; `read_source` turns it into a
 `HaskellSource`).  A reply's `status` is one of the closed set `Status`.  One `Helper` owns one sandboxed
 helper process and is used by one thread at a time; it restarts the process after a crash, a
-timeout, or `restart_after` requests.  The protocol is documented in haskell/README.md (version 2).
+timeout, or `restart_after` requests.  The protocol is documented in haskell/README.md (version 3).
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ from hsx.haskell.syntax import SyntaxTree, syntax_tree_from_json
 from hsx.haskell.toolchain import Toolchain
 from hsx.verdict import Counterexample, Outcome
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
+# Printed values are cut to this many characters: a counterexample that prints longer is not
+# one a user re-runs by pasting, and the reply stays small.
+RENDER_CAP = 4000
 
 
 class HelperFailure(RuntimeError):
@@ -84,7 +87,7 @@ def _outcome(o: dict) -> Outcome:
 
 
 def _row(r: dict) -> Counterexample:
-    return Counterexample(tuple(r["input"]), _outcome(r["left"]), _outcome(r["right"]))
+    return Counterexample(tuple(r["inputs"]), _outcome(r["left"]), _outcome(r["right"]))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -119,6 +122,7 @@ class Limits:
     eval_timeout_ms: int
     budget_ms: int
     max_shrinks: int
+    render_cap: int
     strategies: tuple[str, ...]
 
     @classmethod
@@ -126,7 +130,7 @@ class Limits:
         return cls(seed=search.seed, tests=search.tests, max_size=search.max_size, depth=search.depth,
                    enum_cap=search.enum_cap, eval_timeout_ms=int(search.eval_timeout * 1000),
                    budget_ms=int(search.budget * 1000), max_shrinks=search.max_shrinks,
-                   strategies=tuple(search.strategies))
+                   render_cap=RENDER_CAP, strategies=tuple(search.strategies))
 
     def json(self) -> dict:
         return {**dataclasses.asdict(self), "strategies": list(self.strategies)}

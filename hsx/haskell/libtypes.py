@@ -1,5 +1,5 @@
 """The library types hsx can test, in one list: containers, Text, Ratio, NonEmpty, Natural and
-the fixed-width integers (the Prelude's own types are `harness.BASE_TYPES`).
+the fixed-width integers (the Prelude's own types are `testable.BASE_TYPES`).
 
 Consumes types as GHC prints them (`Data.Map.Internal.Map [Char] Int`) or as a user wrote them
 in a synonym or a data field (`M.Map String Int`, with `import qualified Data.Map.Strict as M`);

@@ -44,6 +44,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from typing import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,18 +201,24 @@ def check_source(src: HaskellSource) -> list[Violation]:
     return sorted(out, key=lambda v: v.line)
 
 
-def check_expression(text: str, label: str) -> list[Violation]:
-    """Policy for a standalone expression (a `--input` value or a model's diverging input)."""
+def check_expression(text: str, label: str, qualifiers: Iterable[tuple[str, str]] = ()) -> list[Violation]:
+    """Policy for a standalone expression (a `--input` value or a model's diverging input).
+    `qualifiers` are the (alias, module) pairs the programs import: `M.fromList` is judged by the
+    module `M` stands for."""
+    modules: dict[str, list[str]] = {}
+    for alias, module in qualifiers:
+        modules.setdefault(alias, []).append(module)
     tokens = tokenize(text)
     out = _token_violations(tokens, label)
     for t in tokens:
         if t.kind == "pragma":
             continue
-        if t.kind in ("qvarid", "qconid"):
-            module = t.text.rsplit(".", 1)[0]
-            v = _module_violation(module, t.line, label)
-            if v:
-                out.append(v)
+        if t.kind in ("qvarid", "qconid", "qvarsym", "qconsym"):
+            module = t.qualifier or ""
+            for target in modules.get(module, [module]):
+                v = _module_violation(target, t.line, label)
+                if v:
+                    out.append(v)
         if t.text in ("import", "module"):
             out.append(Violation(t.text, t.line, f"'{t.text}' is not allowed in an expression", label))
     return out

@@ -30,14 +30,31 @@ KEYWORDS = frozenset({
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # varid conid qvarid qconid varsym consym special string char number pragma annotation
+    kind: str  # varid conid qvarid qconid varsym consym qvarsym qconsym special string char number
+    #            pragma annotation
     text: str
     line: int  # 1-based
     col: int  # 1-based
 
+    @property
+    def qualifier(self) -> str | None:
+        """The module part of a qualified name or operator (`Data.Map` of `Data.Map.!`)."""
+        if self.kind in ("qvarid", "qconid"):
+            return self.text.rsplit(".", 1)[0]
+        if self.kind in ("qvarsym", "qconsym"):
+            return _QUALIFIED_OP.match(self.text).group(1)  # type: ignore[union-attr]
+        return None
+
+    @property
+    def unqualified(self) -> str:
+        """The name without its module: `!` of `Data.Map.!`, `lookup` of `M.lookup`."""
+        q = self.qualifier
+        return self.text[len(q) + 1:] if q is not None else self.text
+
 
 _SYMBOL_CHARS = set("!#$%&*+./<=>?@\\^|-~:")
 _ID = re.compile(r"(?:[A-Z][\w']*\.)*[A-Za-z_][\w']*")
+_QUALIFIED_OP = re.compile(r"((?:[A-Z][\w']*\.)*[A-Z][\w']*)\.([!#$%&*+./<=>?@\\^|\-~:]+)")
 _NUM = re.compile(
     r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?")
 
@@ -90,6 +107,12 @@ def tokenize(text: str) -> list[Token]:
                 tokens.append(Token("char", m.group(0), line, col))
                 advance(len(m.group(0)))
                 continue
+        m = _QUALIFIED_OP.match(text, i) if ch.isupper() else None
+        if m:  # `M.!`, `Data.Map.\\`, `Prelude..` (Haskell 2010's qvarsym and qconsym)
+            op = m.group(2)
+            tokens.append(Token("qconsym" if op.startswith(":") else "qvarsym", m.group(0), line, col))
+            advance(len(m.group(0)))
+            continue
         m = _ID.match(text, i)
         if m and (ch.isalpha() or ch == "_"):
             word = m.group(0)

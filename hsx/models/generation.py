@@ -28,7 +28,7 @@ import gc
 import sys
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Callable, Protocol
 
 from hsx.config import HsxConfig, ModelConfig
 
@@ -54,6 +54,11 @@ class Generator(Protocol):
     def close(self) -> None:
         """Frees the model (and the GPU); the generator cannot be used afterwards."""
         ...
+
+
+# What makes a Generator for (config, base model path, adapters by name): `make_generator`, or a
+# test's stand-in for the hub.  Self-play and the dataset translation both take one.
+GeneratorFactory = Callable[[HsxConfig, str, dict[str, str]], Generator]
 
 
 def release_gpu() -> None:

@@ -42,12 +42,12 @@ import dataclasses
 import fcntl
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from hsx.haskell.tokens import SourceError, tokenize
+from hsx.runs import write_atomic
 
 REFLECTABLE_VALUES = ("true", "false", "unknown")
 TEAM_SOURCE = "hsx-team"
@@ -178,20 +178,6 @@ def _record_line(program: Program) -> str:
     return json.dumps(program.to_json(), ensure_ascii=False) + "\n"
 
 
-def _write_atomic(target: Path, text: str) -> None:
-    """A temporary file renamed over `target`, so that a reader never sees half a pool."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # a data file, readable like any other (mkstemp makes it 0600)
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @contextlib.contextmanager
 def _pool_lock(directory: Path) -> Iterator[None]:
     """Serializes writers of one pool directory (two `hsx programs add` at once would otherwise
@@ -214,7 +200,7 @@ def save_pool_records(path: str | Path, programs: Iterable[Program]) -> None:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ValueError(f"duplicate program ids: {', '.join(dupes)}")
-    _write_atomic(Path(path), "".join(_record_line(p) for p in programs))
+    write_atomic(Path(path), "".join(_record_line(p) for p in programs))
 
 
 def rewrite_pool_file(path: str | Path, replacements: dict[str, Program]) -> int:
@@ -234,7 +220,7 @@ def rewrite_pool_file(path: str | Path, replacements: dict[str, Program]) -> int
                 lines[i] = _record_line(replacements[pid])
                 replaced += 1
         if replaced:
-            _write_atomic(target, "".join(lines))
+            write_atomic(target, "".join(lines))
     return replaced
 
 
@@ -248,7 +234,7 @@ def append_program(pool_file: str | Path, program: Program) -> None:
         old = target.read_text() if target.exists() else ""
         if old and not old.endswith("\n"):
             old += "\n"
-        _write_atomic(target, old + _record_line(program))
+        write_atomic(target, old + _record_line(program))
 
 
 def refuse_duplicate(directory: Path, id: str, code: str, entry: str | None) -> None:

@@ -15,6 +15,7 @@ text is one a person can pass to `hsx verify A B --proof FILE`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from dataclasses import dataclass
@@ -63,12 +64,17 @@ def _base_candidates(lh: LhModule) -> list[ProofCandidate]:
             and not check_proof_text(c.text, protected_names=lh.protected_names)]
 
 
-def check_candidate(lh: LhModule, prover, config, c: ProofCandidate) -> tuple[ProofAttempt, bool]:
+def check_candidate(lh: LhModule, prover, config, c: ProofCandidate,
+                    deadline: float | None = None) -> tuple[ProofAttempt, bool]:
     """One candidate checked alone by Liquid Haskell: the attempt (in the programs' own names)
     and whether it was accepted.  The given proof and every candidate the search accepts go
-    through here."""
+    through here; the search's stop at its `deadline` (a given proof gets `proof.timeout`)."""
     t0 = time.monotonic()
-    out = run_prover(prover, lh.with_proof(c.text), proof=config.proof, limits=config.sandbox,
+    proof = config.proof
+    if deadline is not None:
+        left = max(explore.MIN_RUN_SECONDS, deadline - t0)
+        proof = dataclasses.replace(proof, timeout=min(proof.timeout, left))
+    out = run_prover(prover, lh.with_proof(c.text), proof=proof, limits=config.sandbox,
                      cache_dir=config.toolchain.cache_dir, line_map=lh.line_map(c.text))
     return (ProofAttempt(c.template, out.status, out.where and lh.unrename(out.where), lh.unrename(out.message),
                          round(time.monotonic() - t0, 3)), out.proved)
@@ -83,7 +89,7 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
 
     def alone(c: ProofCandidate) -> bool:
         nonlocal status
-        attempt, proved = check_candidate(lh, prover, config, c)
+        attempt, proved = check_candidate(lh, prover, config, c, deadline)
         attempts.append(attempt)
         status = attempt.status
         return proved

@@ -27,6 +27,7 @@ from hsx.haskell.tokens import tokenize
 from hsx.proof.equations import applicable, atoms, equations
 from hsx.proof.evaluate import Con, Evaluator, OutOfFuel, Tup, Unsupported
 from hsx.proof.lhmodule import LhModule
+from hsx.proof.rewriting import Rules
 
 INT = TCon("Int")
 
@@ -180,7 +181,7 @@ def conjectures(lh: LhModule, *, max_size: int = 6, samples: int = 24, max_terms
     reps: dict[tuple, Term] = {}  # (type, values) -> smallest term
     by_size: dict[int, list[tuple[Term, tuple]]] = {1: []}
     found: list[Conjecture] = []
-    rules = _Rules()
+    rules = Rules()
 
     def add(term: Term, values: tuple) -> None:
         key = (term.type, values)
@@ -218,7 +219,7 @@ def conjectures(lh: LhModule, *, max_size: int = 6, samples: int = 24, max_terms
                     tuple(values))
     # Pruned again, the most general first: an instance found before its generalisation
     # (`plus n (S n)` before `plus n (S m)`) follows from it.
-    final, out = _Rules(), list(copied)
+    final, out = Rules(), list(copied)
     for c in sorted(found, key=_order):
         if not final.redundant(c.lhs.tree, c.rhs.tree):
             out.append(c)
@@ -257,77 +258,6 @@ def _copies(lh: LhModule, copies: dict, variables: list[Term], envs: list[dict],
 
 def _order(c: Conjecture):
     return (c.lhs.size + c.rhs.size, -len(c.lhs.variables), c.lhs.text)
-
-
-class _Rules:
-    """The conjectures kept so far as rewrite rules, to drop a new one that follows from them
-    (its sides rewrite to one normal form): instances and consequences of smaller conjectures
-    add nothing (QuickSpec's pruning, with rewriting in place of congruence closure)."""
-
-    def __init__(self) -> None:
-        self.rules: list[tuple[tuple, tuple]] = []
-
-    def redundant(self, lhs: tuple, rhs: tuple) -> bool:
-        if self._normal(lhs) == self._normal(rhs):
-            return True
-        self.rules.append((lhs, rhs))
-        return False
-
-    def _normal(self, t: tuple, fuel: int = 200) -> tuple:
-        # Permutative rules (commutativity) only where no other rule applies: they only order
-        # arguments, and used first they can hide a redex (plus n (S m) -> plus (S m) n).
-        plain = [r for r in self.rules if not _permutative(*r)]
-        perm = [r for r in self.rules if _permutative(*r)]
-        for _ in range(fuel):
-            u = self._step(t, plain)
-            if u is None:
-                u = self._step(t, perm)
-            if u is None:
-                return t
-            t = u
-        return t
-
-    def _step(self, t: tuple, rules) -> tuple | None:
-        for i, child in enumerate(t[1:], 1):
-            u = self._step(child, rules)
-            if u is not None:
-                return t[:i] + (u,) + t[i + 1:]
-        for lhs, rhs in rules:
-            for a, b in ((lhs, rhs), (rhs, lhs)):
-                env: dict = {}
-                if _matches(a, t, env):
-                    u = _subst(b, env)
-                    # Only towards smaller terms (then smaller text), so rewriting stops.
-                    if (_size(u), repr(u)) < (_size(t), repr(t)):
-                        return u
-        return None
-
-
-def _permutative(lhs: tuple, rhs: tuple) -> bool:
-    return _size(lhs) == _size(rhs) and _shape(lhs) == _shape(rhs)
-
-
-def _shape(t: tuple) -> tuple:
-    return ("?",) if len(t) == 1 and t[0].startswith("hsxV") else (t[0], *map(_shape, t[1:]))
-
-
-def _matches(p: tuple, t: tuple, env: dict) -> bool:
-    if len(p) == 1 and p[0].startswith("hsxV"):
-        if p[0] in env:
-            return env[p[0]] == t
-        env[p[0]] = t
-        return True
-    return p[0] == t[0] and len(p) == len(t) and all(_matches(a, b, env) for a, b in zip(p[1:], t[1:]))
-
-
-def _subst(p: tuple, env: dict) -> tuple:
-    if len(p) == 1 and p[0] in env:
-        return env[p[0]]
-    return (p[0], *[_subst(a, env) for a in p[1:]])
-
-
-def _size(t: tuple) -> int:
-    return 1 + sum(_size(a) for a in t[1:])
 
 
 def _shallow(v, limit: int = 60) -> bool:

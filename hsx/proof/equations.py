@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from hsx.haskell.hstypes import TCon, TList
 from hsx.haskell.tokens import SourceError, Token, split_top, tokenize
-from hsx.proof.lhmodule import LhModule, rename_tokens
+from hsx.proof.lhmodule import LhModule
+from hsx.proof.renaming import rename_tokens
 
 _KEYWORDS = {"if", "then", "else", "case", "of", "let", "in", "where", "do", "otherwise"}
 

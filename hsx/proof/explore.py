@@ -49,18 +49,27 @@ class BatchResult:
     seconds: float = 0.0
 
 
+# A Liquid Haskell run given less time than this is not started: loading the module alone takes
+# a few seconds, so it could only time out.
+MIN_RUN_SECONDS = 5.0
+
+
 def check_batch(lh: LhModule, prover, config, prefix: str, blocks: list[Block], *, timeout: float,
                 result: BatchResult | None = None) -> BatchResult:
-    """Which blocks Liquid Haskell accepts, each checked beside `prefix` (proved lemmas)."""
+    """Which blocks Liquid Haskell accepts, each checked beside `prefix` (proved lemmas), all
+    within `timeout` seconds: every run, the splitting of a failed batch included, gets only
+    what is left of it."""
     result = result or BatchResult(set())
-    if not blocks or timeout <= 5:
-        return result
+    deadline = time.monotonic() + timeout
     for i in range(0, len(blocks), MAX_BATCH):
-        _check(lh, prover, config, prefix, blocks[i:i + MAX_BATCH], timeout, result)
+        _check(lh, prover, config, prefix, blocks[i:i + MAX_BATCH], deadline, result)
     return result
 
 
-def _check(lh, prover, config, prefix, blocks, timeout, result) -> None:
+def _check(lh, prover, config, prefix, blocks, deadline, result) -> None:
+    remaining = deadline - time.monotonic()
+    if not blocks or remaining <= MIN_RUN_SECONDS:
+        return
     head = prefix.rstrip() + "\n" if prefix.strip() else ""
     spans: list[tuple[int, int, str]] = []
     text = head
@@ -73,7 +82,7 @@ def _check(lh, prover, config, prefix, blocks, timeout, result) -> None:
         spans.append((line, line + n - 1, b.key))
         text += b.text.rstrip() + "\n"
         line += n
-    proof_cfg = dataclasses.replace(config.proof, timeout=max(10.0, timeout))
+    proof_cfg = dataclasses.replace(config.proof, timeout=min(config.proof.timeout, remaining))
     t0 = time.monotonic()
     out = run_prover(prover, lh.with_proof(text), proof=proof_cfg, limits=config.sandbox,
                      cache_dir=config.toolchain.cache_dir, line_map=lh.line_map(text))
@@ -93,8 +102,8 @@ def _check(lh, prover, config, prefix, blocks, timeout, result) -> None:
         return
     if len(blocks) > 1 and out.status != "timeout":
         half = len(blocks) // 2
-        _check(lh, prover, config, prefix, blocks[:half], timeout, result)
-        _check(lh, prover, config, prefix, blocks[half:], timeout, result)
+        _check(lh, prover, config, prefix, blocks[:half], deadline, result)
+        _check(lh, prover, config, prefix, blocks[half:], deadline, result)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from hsx.haskell.hstypes import HsType, TCon, render
 from hsx.haskell.tokens import tokenize
 from hsx.proof.equations import arg, calls, decreasing, equations, is_list, metric_for, render_tokens, unparen
-from hsx.proof.lhmodule import LhModule, rename_tokens
+from hsx.proof.lhmodule import LhModule
+from hsx.proof.renaming import rename_tokens
 
 
 @dataclass(frozen=True)

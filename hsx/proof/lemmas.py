@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from hsx.haskell.hstypes import TCon, TList, render, split_function
 from hsx.haskell.tokens import tokenize
 from hsx.proof.equations import arity, decreasing, metric_for, recursive
-from hsx.proof.lhmodule import LhModule, constraint_context, rename_tokens
+from hsx.proof.lhmodule import LhModule, constraint_context
+from hsx.proof.renaming import rename_tokens
 from hsx.proof.shapes import shaped_equations
 
 

@@ -31,11 +31,12 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from hsx.haskell.datatypes import Constructor, DataDecl
-from hsx.haskell.hstypes import HsType, Scheme, TCon, map_type, render, render_scheme, split_function, walk
+from hsx.haskell.datatypes import DataDecl
+from hsx.haskell.hstypes import HsType, Scheme, TCon, render, render_scheme, split_function, walk
 from hsx.haskell.source import Decl, HaskellSource
 from hsx.haskell.tokens import SourceError, tokenize
 from hsx.proof.metrics import inferred_signature
+from hsx.proof.renaming import rename_data, rename_everywhere, rename_scheme, rename_tokens, strip_annotations
 
 THEOREM = "equiv"
 RESERVED_SUFFIX = "_hsx"
@@ -161,75 +162,6 @@ class _Writer:
             self.origins.append((origin[0], origin[1] + i) if origin else None)
 
 
-def rename_tokens(text: str, renaming: dict[str, str]) -> str:
-    """Renames identifiers (not inside strings or comments) in a piece of Haskell."""
-    if not renaming:
-        return text
-    lines = text.split("\n")
-    # Rewrite right to left within each line so earlier columns stay valid.
-    by_line: dict[int, list] = {}
-    for t in tokenize(text):
-        if t.kind in ("varid", "conid") and t.text in renaming:
-            by_line.setdefault(t.line, []).append(t)
-    for line_no, toks in by_line.items():
-        line = lines[line_no - 1]
-        for t in sorted(toks, key=lambda t: t.col, reverse=True):
-            start = t.col - 1
-            line = line[:start] + renaming[t.text] + line[start + len(t.text):]
-        lines[line_no - 1] = line
-    return "\n".join(lines)
-
-
-def rename_everywhere(text: str, renaming: dict[str, str]) -> str:
-    """`rename_tokens`, and inside `{-@ ... @-}` annotations too."""
-    if not renaming:
-        return text
-    try:
-        tokens = tokenize(text)
-    except SourceError:
-        return text  # the policy reports unreadable text; nothing to rename
-    starts = [0]
-    for line in text.split("\n"):
-        starts.append(starts[-1] + len(line) + 1)
-    out = text
-    for t in sorted((t for t in tokens if t.kind == "annotation"), key=lambda t: (t.line, t.col), reverse=True):
-        at = starts[t.line - 1] + t.col - 1
-        close = 3 if t.text.endswith("@-}") else 2
-        body = rename_tokens(t.text[3:len(t.text) - close], renaming)
-        out = out[:at] + t.text[:3] + body + t.text[len(t.text) - close:] + out[at + len(t.text):]
-    return rename_tokens(out, renaming)
-
-
-def _rename_scheme(scheme: Scheme, renaming: dict[str, str]) -> Scheme:
-    def f(t: HsType) -> HsType:
-        return TCon(renaming[t.name], t.args) if isinstance(t, TCon) and t.name in renaming else t
-    return Scheme(tuple((c, map_type(t, f)) for c, t in scheme.constraints), map_type(scheme.body, f))
-
-
-def _rename_data(d: DataDecl, renaming: dict[str, str]) -> DataDecl:
-    def f(t: HsType) -> HsType:
-        return TCon(renaming[t.name], t.args) if isinstance(t, TCon) and t.name in renaming else t
-    return dataclasses.replace(d, name=renaming.get(d.name, d.name), constructors=tuple(
-        Constructor(renaming.get(c.name, c.name), tuple(map_type(x, f) for x in c.fields), c.infix)
-        for c in d.constructors))
-
-
-def strip_annotations(text: str) -> str:
-    """Blanks every `{-@ ... @-}` annotation (keeping line structure).  Program text is untrusted:
-    its annotations could switch checking off (`ignore`, `assume`, `lazy`, LIQUID options) or
-    re-specify functions, so only hsx's own annotations reach Liquid Haskell."""
-    lines = text.split("\n")
-    for t in tokenize(text):
-        if t.kind != "annotation":
-            continue
-        body = t.text.split("\n")
-        for i, part in enumerate(body):
-            row = t.line - 1 + i
-            start = t.col - 1 if i == 0 else 0
-            lines[row] = lines[row][:start] + " " * len(part) + lines[row][start + len(part):]
-    return "\n".join(lines)
-
-
 def _defined_names(src: HaskellSource) -> set[str]:
     names: set[str] = set()
     for d in src.decls:
@@ -250,8 +182,8 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
     # The theorem's own name too: in a proof, `equiv` always means the theorem.
     renamed = {n: n + RESERVED_SUFFIX
                for n in sorted((_defined_names(a) | _defined_names(b)) & (LH_RESERVED | {THEOREM}))}
-    schemes_a = {n: _rename_scheme(s, renamed) for n, s in schemes_a.items()}
-    schemes_b = {n: _rename_scheme(s, {**renamed, **renamed_b}) for n, s in schemes_b.items()}
+    schemes_a = {n: rename_scheme(s, renamed) for n, s in schemes_a.items()}
+    schemes_b = {n: rename_scheme(s, {**renamed, **renamed_b}) for n, s in schemes_b.items()}
 
     w = _Writer()
     w.add('{-@ LIQUID "--reflection" @-}\n{-@ LIQUID "--ple" @-}')
@@ -284,7 +216,7 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
                 if side == "B":
                     continue  # kept once, from A
                 if d.data is not None:
-                    data_types[renamed.get(d.data.name, d.data.name)] = _rename_data(d.data, renamed)
+                    data_types[renamed.get(d.data.name, d.data.name)] = rename_data(d.data, renamed)
             if d.kind == "binding":
                 name = d.names[0]
                 module_name = renaming.get(name, name)

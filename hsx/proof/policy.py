@@ -149,8 +149,8 @@ def _annotation_signature(toks: list[Token], keyword: str | None, rest: list[Tok
 
 
 def _code_violations(tok: Token) -> list[ProofViolation]:
-    name = tok.text.rsplit(".", 1)[-1] if tok.kind in ("qvarid", "qconid") else tok.text
-    if tok.kind not in ("varid", "qvarid", "conid", "qconid", "varsym") or name not in _FORBIDDEN_IDENTIFIERS:
+    name = tok.unqualified
+    if tok.kind not in ("varid", "qvarid", "conid", "qconid", "varsym", "qvarsym") or name not in _FORBIDDEN_IDENTIFIERS:
         return []
     return [ProofViolation(name, tok.line, f"line {tok.line}: `{name}` {_FORBIDDEN_IDENTIFIERS[name]}")]
 

@@ -30,6 +30,7 @@ from hsx.config import ProofConfig, SandboxConfig, ToolchainConfig
 from hsx.haskell import sandbox
 from hsx.proof.lhmodule import MODULE_NAME, THEOREM
 from hsx.proof.liquid import LhOutcome, classify_lh_output
+from hsx.runs import write_atomic
 
 LIQUID_VERSION = "0.9.0.2.1"
 LIQUID_GHC_VERSION = "9.0.2"
@@ -149,8 +150,5 @@ def run_prover(prover: Prover, module_text: str, *, proof: ProofConfig, limits: 
     output = r.stdout.decode("utf-8", "replace")
     outcome = classify_lh_output(output, r.returncode, theorem=THEOREM, line_map=line_map, source=module_text)
     if cache is not None and outcome.status not in ("timeout", "prover-missing"):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps(dataclasses.asdict(outcome)))
-        os.replace(tmp, cache)  # atomic: concurrent workers never read half a file
+        write_atomic(cache, json.dumps(dataclasses.asdict(outcome)))  # concurrent workers never read half
     return outcome

@@ -50,13 +50,13 @@ from hsx.proof import lemmas
 from hsx.proof.induction import theorem_candidates
 from hsx.proof.equations import (arg, arity, atoms, calls, decreasing, equations, is_list, metric_for, recursive,
                                  render_tokens, unparen)
-from hsx.proof.lhmodule import THEOREM, LhModule, constraint_context, rename_tokens
+from hsx.proof.lhmodule import THEOREM, LhModule, constraint_context
 from hsx.proof.metrics import inferred_metric
+from hsx.proof.renaming import rename_tokens
 from hsx.proof.shapes import shaped_equations
 
 LEMMA = "hsxInd"
 ACC_LEMMA = "hsxAcc"
-ACC_OPERATORS = ("+", "*", "&&", "||")
 
 
 @dataclass(frozen=True)

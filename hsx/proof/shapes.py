@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from hsx.haskell.tokens import SourceError, Token, split_top, tokenize
 from hsx.proof.equations import (Equation, applicable, arg, arity, calls, equations, render_tokens, substitute,
                                  unparen)
-from hsx.proof.lhmodule import LhModule, rename_tokens
+from hsx.proof.lhmodule import LhModule
+from hsx.proof.renaming import rename_tokens
 
 MAX_SPLITS = 3  # case splits added at one leaf: 2^3 copies of the leaf at most
 # Names a condition may use besides the leaf's variables and the programs' functions.

@@ -3,7 +3,7 @@
 Consumes the iteration's programs, the `[selfplay]` and `[alice]` config, Alice herself (the model,
 through the loop's generator, or the transformations of hsx/selfplay/transform.py) and the two
 verifiers; produces per repair round r `alice_r<r>.jsonl` (every prompt and raw answer, parsed)
-and `verify_r<r>.jsonl` (each candidate's `hsx.runs.Verification`), and returns the verified
+and `verify_r<r>.jsonl` (each candidate's `hsx.records.Verification`), and returns the verified
 candidates.  A round's files that exist are read back, so a resumed run does not redo them.
 """
 
@@ -18,11 +18,12 @@ from typing import Callable
 from rich.console import Console
 
 from hsx.agents import parsing, prompts
-from hsx.config import HsxConfig
+from hsx.config import HsxConfig, derive_seed
 from hsx.pool.programs import Program
-from hsx.runs import AliceAnswer, JsonlLog, Verification, read_answers, write_jsonl
+from hsx.records import AliceAnswer, Verification, read_answers
+from hsx.runs import JsonlLog, progress_bar, write_jsonl
 from hsx.selfplay import transform
-from hsx.selfplay.outcomes import classify, progress_bar
+from hsx.selfplay.outcomes import classify
 from hsx.haskell.syntax import SyntaxFn
 from hsx.verdict import Result
 from hsx.verify.pipeline import PairRequest, Verifier
@@ -137,7 +138,7 @@ class Alice:
         pids = sorted(p for p in pending if sources[p] == "model")
         outs = self.generate(f"alice round {r}", [pending[pid][0] for pid in pids], n=1,
                               adapters=adapters, agent="alice",
-                              seed=self.config.selfplay.seed * 1000 + self.k * 10 + r) if pids else []
+                              seed=derive_seed(self.config.selfplay.seed, "alice", self.k, r)) if pids else []
         for pid, samples in zip(pids, outs):
             p = self.programs[pid]
             g = samples[0]

@@ -18,13 +18,14 @@ from typing import Callable
 from rich.console import Console
 
 from hsx.agents import parsing
-from hsx.config import SelfPlayConfig
+from hsx.config import SelfPlayConfig, derive_seed
 from hsx.eval import statistics
+from hsx.haskell.syntax import SyntaxFn
 from hsx.pool.programs import Program, load_pool
-from hsx.runs import JsonlLog, Verification, read_json, read_jsonl, write_json, write_jsonl
+from hsx.records import PairKind, Verification
+from hsx.runs import JsonlLog, progress_bar, read_json, read_jsonl, write_json, write_jsonl
 from hsx.selfplay import transform
-from hsx.selfplay.outcomes import classify, diverging_input, progress_bar
-from hsx.selfplay.syntax_tree import SyntaxFn
+from hsx.selfplay.outcomes import classify, diverging_input
 from hsx.verify.pipeline import PairRequest, Verifier
 
 # (progress label, pairs as (P, Q) code, adapters, seed) -> (Bob's conversations, his k samples of each)
@@ -125,12 +126,12 @@ class HeldOut:
         same seed for the base model and for every adapter, so sample j of a pair is paired."""
         if path.exists():
             return [r["correct"] for r in read_jsonl(path)]
-        _, outs = self.ask_bob(label, [(p["p"], p["q"]) for p in pairs], adapters, self.config.seed * 1000 + 999)
+        _, outs = self.ask_bob(label, [(p["p"], p["q"]) for p in pairs], adapters, derive_seed(self.config.seed, "heldout", "bob"))
         records = []
         for pair, samples in zip(pairs, outs):
             judged = [parsing.parse_bob(s.text) for s in samples]
             records.append({"id": pair["id"], "kind": pair["kind"], "judged": judged,
-                            "correct": [j is not None and j == (pair["kind"] == "seq") for j in judged],
+                            "correct": [j is not None and j == PairKind(pair["kind"]).label for j in judged],
                             "completions": [s.text for s in samples]})
         write_jsonl(path, records)
         return [r["correct"] for r in records]

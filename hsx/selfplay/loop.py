@@ -5,10 +5,10 @@ pool; produces `runs/<name>/`, one `iter_<k>/` per iteration:
 
     selected.jsonl         the programs P chosen by the curriculum
     alice_r<r>.jsonl       every Alice prompt and raw answer of repair round r, parsed
-                           (hsx.runs.AliceAnswer)
-    verify_r<r>.jsonl      the verifier's result for every candidate of round r (hsx.runs.Verification)
+                           (hsx.records.AliceAnswer)
+    verify_r<r>.jsonl      the verifier's result for every candidate of round r (hsx.records.Verification)
     bob.jsonl              every verified pair with Bob's k judgements, parsed, and its difficulty
-                           (hsx.runs.PairRecord)
+                           (hsx.records.PairRecord)
     train_alice.jsonl      the selected training examples (prompt-completion chat format)
     train_bob.jsonl
     adapters/{alice,bob}/  the QLoRA adapters trained in this iteration
@@ -38,30 +38,29 @@ import dataclasses
 import random
 import time
 from pathlib import Path
-from typing import Callable
 
 from rich.console import Console
 from rich.markup import escape
 
 from hsx.agents import parsing, prompts
-from hsx.config import HsxConfig, to_dict
-from hsx.models.generation import Generator, make_generator
+from hsx.config import HsxConfig, derive_seed, to_dict
+from hsx.models.generation import Generator, GeneratorFactory, make_generator
 from hsx.models.tinymodel import resolve_base_model
 from hsx.models.training import NoTrainableExamples, train_adapter
 from hsx.pool.programs import Program, load_pool
 from hsx.proof.prover import ProverMissing, locate_prover
-from hsx.runs import BobJudgement, PairRecord, Verification, read_json, read_jsonl, write_json, write_jsonl
+from hsx.records import BobJudgement, PairKind, PairRecord, Verification
+from hsx.runs import progress_bar, read_json, read_jsonl, write_json, write_jsonl
 from hsx.selfplay import transform
 from hsx.selfplay.alice import Alice
 from hsx.selfplay.curriculum import Curriculum, promotion_rows
 from hsx.selfplay.heldout import HeldOut
-from hsx.selfplay.outcomes import diverging_input, iteration_metrics, progress_bar, run_summary
+from hsx.selfplay.outcomes import diverging_input, iteration_metrics, run_summary
 from hsx.selfplay.selection import pair_difficulty, select_training_data
 from hsx.verdict import Result
 from hsx.verify.pipeline import Verifier
 from hsx.verify.syntax import syntax_reader
 
-GeneratorFactory = Callable[[HsxConfig, str, dict[str, str]], Generator]
 
 
 @dataclasses.dataclass
@@ -204,7 +203,7 @@ class SelfPlay:
             for start in range(0, len(conversations), size):
                 batch = conversations[start:start + size]
                 out += gen.generate(batch, n=n, adapter=agent if agent in adapters else None,
-                                    seed=seed * 100003 + start)
+                                    seed=derive_seed(seed, "batch", start))
                 progress.advance(task, len(batch))
         return out
 
@@ -240,9 +239,9 @@ class SelfPlay:
         records = []
         if verified:
             convs, outs = self._ask_bob("bob", [(it.programs[a.program_id].code, a.q) for a, _ in verified],
-                                        adapters, self.config.selfplay.seed * 1000 + it.k * 10 + 7)
+                                        adapters, derive_seed(self.config.selfplay.seed, "bob", it.k))
             for (a, v), conv, samples in zip(verified, convs, outs):
-                label = a.kind == "seq"  # YES for an equivalent pair
+                label = PairKind(a.kind).label  # YES for an equivalent pair
                 judgements = []
                 for s in samples:
                     judged = parsing.parse_bob(s.text)

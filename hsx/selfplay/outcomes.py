@@ -1,7 +1,7 @@
 """Self-play's outcomes: each candidate's verifier result classified, and the counts of an iteration.
 
 Consumes `hsx.verdict.Result`s and an iteration's files (`alice_r<r>.jsonl`, `verify_r<r>.jsonl`,
-and its `hsx.runs.PairRecord`s); produces `hsx.runs.Verification`s (`classify`) and the iteration's
+and its `hsx.records.PairRecord`s); produces `hsx.records.Verification`s (`classify`) and the iteration's
 metrics (`iteration_metrics`: outcomes, proofs, Bob's accuracy, difficulties, tokens, and the
 yield per Alice and per transformation), which hsx/selfplay/report.py plots.
 """
@@ -12,10 +12,8 @@ import collections
 from pathlib import Path
 from typing import Sequence
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from hsx.runs import PairRecord, Verification, read_answers, read_json, read_jsonl
+from hsx.records import PairKind, PairRecord, Verification, read_answers
+from hsx.runs import read_json, read_jsonl
 from hsx.verdict import Result, Verdict
 
 BINS = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10.01))
@@ -23,8 +21,8 @@ BINS = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10.01))
 
 def classify(res: Result, kind: str) -> Verification:
     """One verifier result as a self-play outcome: ok only for the verdict the kind needs."""
-    want = Verdict.EQUIVALENT if kind == "seq" else Verdict.INEQUIVALENT
-    ok = res.verdict == want
+    kind = PairKind(kind)
+    ok = res.verdict == kind.wanted
     if ok:
         outcome = f"verified-{kind}"
     elif res.verdict == Verdict.ERROR:
@@ -37,7 +35,7 @@ def classify(res: Result, kind: str) -> Verification:
         status = res.proof.status if res.proof else "no-proof"
         outcome = "prover-missing" if status == "prover-missing" else f"proof:{status}"
     assert res.id is not None  # every request carries its candidate's id
-    return Verification(res.id, ok, outcome, res.verdict.value, res.reason[:1500], res)
+    return Verification(res.id, ok, outcome, res.reason[:1500], res)
 
 
 def read_verifications(path: Path) -> dict[str, Verification]:
@@ -125,13 +123,9 @@ def _yields_by_source(it_dir: Path, repair_rounds: int) -> dict:
     return {"sources": {k: dict(v) for k, v in sorted(by_source.items())}, "transforms": dict(sorted(per.items()))}
 
 
-def progress_bar(console: Console) -> Progress:
-    """The progress bar of every self-play stage (transient: the console keeps only summaries)."""
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True)
 
 
-__all__ = ["classify", "diverging_input", "iteration_metrics", "progress_bar", "read_verifications"]
+__all__ = ["classify", "diverging_input", "iteration_metrics", "read_verifications"]
 
 
 def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list[str]:

@@ -1,9 +1,9 @@
 """What every rewrite of the transformation Alice reads, and the editing helpers they share.
 
 Consumes a program's text, its `SyntaxTree` (hsx/haskell/syntax.py: the helper's `syntax` op
-answer, or hsx/selfplay/syntax_tree.py's `token_syntax`) and its entry; produces `Program`, which the rewrites
+answer, or hsx/selfplay/syntax_tree.py's `token_syntax`) and its entry; produces `Rewritable`, which the rewrites
 in rewrites_inequivalent.py, rewrites_equivalent.py and rewrites_definitions.py take, and the
-helpers they use to read spans and write new text: span edits (`apply_edits`, `Program.replace`),
+helpers they use to read spans and write new text: span edits (`apply_edits`, `Rewritable.replace`),
 parenthesising (`paren`), a function's clauses, a signature's argument types, fresh names.
 """
 
@@ -20,8 +20,8 @@ N = TypeVar("N", bound=SyntaxNode)
 
 
 @dataclass(frozen=True)
-class Program:
-    """One program as the rewrites see it.  Each rewrite takes a Program and yields every variant
+class Rewritable:
+    """One program as the rewrites see it.  Each rewrite takes a Rewritable and yields every variant
     it can make: (site description, new text)."""
     text: str
     tree: SyntaxTree
@@ -88,7 +88,7 @@ def _safe_tokens(s: str) -> list[Token] | None:
 
 
 
-def function_groups(p: Program) -> list[list[MatchNode]]:
+def function_groups(p: Rewritable) -> list[list[MatchNode]]:
     """The clauses (match nodes) of each top-level function, in order."""
     groups: dict[str, list[MatchNode]] = {}
     for b in p.bindings():
@@ -97,7 +97,7 @@ def function_groups(p: Program) -> list[list[MatchNode]]:
     return [g for g in groups.values() if g]
 
 
-def clause_text(p: Program, m: MatchNode) -> tuple[int, int, str]:
+def clause_text(p: Rewritable, m: MatchNode) -> tuple[int, int, str]:
     """A clause's whole lines: (start, end) offsets and text."""
     start = p.t.offset(m.span[0], 1)
     end = p.t.offset(m.span[2], m.span[3])
@@ -128,7 +128,7 @@ def arg_types(sig: str) -> list[str] | None:
 
 
 
-def tokens_in(p: Program, span: Span) -> list[tuple[Token, Span]]:
+def tokens_in(p: Rewritable, span: Span) -> list[tuple[Token, Span]]:
     """The tokens of a span with their own spans."""
     line0, col0 = span[0], span[1]
     out = []
@@ -140,7 +140,7 @@ def tokens_in(p: Program, span: Span) -> list[tuple[Token, Span]]:
 
 
 
-def fresh_name(p: Program, base: str) -> str:
+def fresh_name(p: Rewritable, base: str) -> str:
     names = {t.text for t in tokenize(p.text)}
     name, k = base, 1
     while name in names:
@@ -149,5 +149,5 @@ def fresh_name(p: Program, base: str) -> str:
     return name
 
 
-def rename_tokens(p: Program, span: Span, old: str, new: str) -> list[tuple[Span, str]]:
+def rename_tokens(p: Rewritable, span: Span, old: str, new: str) -> list[tuple[Span, str]]:
     return [(s, new) for tok, s in tokens_in(p, span) if tok.kind == "varid" and tok.text == old]

@@ -1,6 +1,6 @@
 """The likely-equivalent (SEQ) rewrites of the transformation Alice that add or remove a definition.
 
-Consumes a `Program` (hsx/selfplay/rewrites.py); each rewrite yields every variant it can make,
+Consumes a `Rewritable` (hsx/selfplay/rewrites.py); each rewrite yields every variant it can make,
 as (site description, new text): introduce-helper (the entry defined through a new helper),
 inline-helper (a one-use helper replaced by its body), accumulator (a tail-recursive helper with
 an accumulator).  The SEQ rewrites inside one definition are in rewrites_equivalent.py.
@@ -13,12 +13,12 @@ from typing import Iterator
 
 from hsx.haskell.syntax import CallNode, OpNode, Span
 from hsx.haskell.tokens import tokenize
-from hsx.selfplay.rewrites import (Program, apply_edits, arg_types, fresh_name, paren, rename_tokens,
+from hsx.selfplay.rewrites import (Rewritable, apply_edits, arg_types, fresh_name, paren, rename_tokens,
                                    tokens_in)
 from hsx.selfplay.syntax_tree import SourceText, Tokens
 
 
-def introduce_helper(p: Program):
+def introduce_helper(p: Rewritable):
     sig = p.signature(p.entry)
     binds = p.bindings(p.entry)
     if sig is None or len(sig.names) != 1 or not binds:
@@ -38,7 +38,7 @@ def introduce_helper(p: Program):
     yield f"{p.entry} defined through a new helper {go}", new
 
 
-def inline_helper(p: Program):
+def inline_helper(p: Rewritable):
     for b in p.bindings():
         name = b.names[0]
         clauses = p.matches(name)
@@ -73,7 +73,7 @@ def inline_helper(p: Program):
         yield f"helper {name} inlined", new
 
 
-def _call_sites(p: Program, name: str, arity: int) -> list[tuple[Span, list[str]]]:
+def _call_sites(p: Rewritable, name: str, arity: int) -> list[tuple[Span, list[str]]]:
     """`name a1 .. an` with atomic arguments, found by tokens (the `call` node stands in)."""
     ts = Tokens(p.text)
     out = []
@@ -104,7 +104,7 @@ def _render_subst(body: str, subst: dict[str, str]) -> Iterator[str]:
     yield body[pos:]
 
 
-def accumulator(p: Program):
+def accumulator(p: Rewritable):
     """`f .. = e op f args` (op + or *) with base cases `f .. = b` becomes a tail-recursive helper
     with an accumulator: fAcc acc .. = fAcc (acc op e) args, fAcc acc .. = acc op b, and
     f x1 .. xn = fAcc unit x1 .. xn."""

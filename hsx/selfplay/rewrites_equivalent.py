@@ -1,6 +1,6 @@
 """The likely-equivalent (SEQ) rewrites of the transformation Alice that stay inside a definition.
 
-Consumes a `Program` (hsx/selfplay/rewrites.py); each rewrite yields every variant it can make,
+Consumes a `Rewritable` (hsx/selfplay/rewrites.py); each rewrite yields every variant it can make,
 as (site description, new text): guards-to-if, if-to-guards, if-to-case, commute, reassociate,
 double-to-sum, sum-to-double, merge-clauses, split-clauses, rename-bound.  The SEQ rewrites that
 add or remove a definition are in hsx/selfplay/rewrites_definitions.py.  "Likely": the proof
@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from hsx.haskell.syntax import IfNode, MatchNode, OpNode, Span
 from hsx.haskell.tokens import KEYWORDS, tokenize
-from hsx.selfplay.rewrites import (Program, at_line, clause_text, fresh_name, function_groups, paren, rename_tokens,
+from hsx.selfplay.rewrites import (Rewritable, at_line, clause_text, fresh_name, function_groups, paren, rename_tokens,
                                    tokens_in)
 
 COMMUTATIVE = ("+", "*")
 ASSOCIATIVE = ("+", "*", "++", "&&", "||")
 
 
-def guards_to_if(p: Program):
+def guards_to_if(p: Rewritable):
     for m in p.nodes(MatchNode):
         guards, rhs = m.guards, m.rhs
         if len(rhs) < 2 or any(len(g) != 1 for g in guards):
@@ -35,7 +35,7 @@ def guards_to_if(p: Program):
         yield f"{at_line(guards[0][0])}: guards of {m.name} as if/else", p.text[:bar] + expr + p.text[end:]
 
 
-def if_to_guards(p: Program):
+def if_to_guards(p: Rewritable):
     for m in p.nodes(MatchNode):
         if len(m.rhs) != 1 or m.guards[0]:
             continue
@@ -52,14 +52,14 @@ def if_to_guards(p: Program):
         yield f"{at_line(r)}: if of {m.name} as guards", new
 
 
-def if_to_case(p: Program):
+def if_to_case(p: Rewritable):
     for n in p.nodes(IfNode):
         cond, a, b = (p.t.of(s).strip() for s in (n.cond, n.then, n.else_))
         yield f"{at_line(n.span)}: if as case", \
             p.replace((n.span, f"(case {cond} of {{ True -> {a}; False -> {b} }})"))
 
 
-def commute(p: Program):
+def commute(p: Rewritable):
     for n in p.nodes(OpNode):
         if n.op not in COMMUTATIVE or n.span[0] != n.span[2]:
             continue
@@ -71,7 +71,7 @@ def commute(p: Program):
             p.replace((n.span, f"{paren(rhs)} {op} {paren(lhs)}"))
 
 
-def reassociate(p: Program):
+def reassociate(p: Rewritable):
     ops = [n for n in p.nodes(OpNode) if n.op in ASSOCIATIVE and n.span[0] == n.span[2]]
     for outer in ops:
         for inner in ops:
@@ -89,7 +89,7 @@ def reassociate(p: Program):
             yield f"{at_line(outer.span)}: {outer.op} re-associated", p.replace((outer.span, f"({new})"))
 
 
-def double_to_sum(p: Program):
+def double_to_sum(p: Rewritable):
     for n in p.nodes(OpNode):
         if n.op != "*":
             continue
@@ -101,7 +101,7 @@ def double_to_sum(p: Program):
         yield f"{at_line(n.span)}: {lhs} * {rhs} as a sum", p.replace((n.span, f"({e} + {e})"))
 
 
-def sum_to_double(p: Program):
+def sum_to_double(p: Rewritable):
     for n in p.nodes(OpNode):
         if n.op != "+":
             continue
@@ -112,7 +112,7 @@ def sum_to_double(p: Program):
 
 
 
-def merge_clauses(p: Program):
+def merge_clauses(p: Rewritable):
     for clauses in function_groups(p):
         if len(clauses) < 2:
             continue
@@ -141,7 +141,7 @@ def merge_clauses(p: Program):
 _LAYOUT_WORDS = {"of", "let", "where", "do"}
 
 
-def _case_alternatives(p: Program, rhs: Span) -> tuple[str, list[tuple[str, str]]] | None:
+def _case_alternatives(p: Rewritable, rhs: Span) -> tuple[str, list[tuple[str, str]]] | None:
     """`case v of` alternatives `pat -> body` laid out in one block, each unguarded and with no
     `where`, where the case is the whole right-hand side: (v, [(pattern, body)]), else None."""
     toks = tokens_in(p, rhs)
@@ -189,7 +189,7 @@ def _case_alternatives(p: Program, rhs: Span) -> tuple[str, list[tuple[str, str]
     return toks[1][0].text, alts
 
 
-def split_clauses(p: Program):
+def split_clauses(p: Rewritable):
     """`f a1 .. v .. an = case v of { pi -> ei }` (v a plain argument variable) becomes one clause
     per alternative, `f a1 .. pi .. an = ei`, with `v@pi` where ei still uses v and the `where`
     bindings repeated under each clause.  Nothing is proposed where that could change meaning:
@@ -255,7 +255,7 @@ def split_clauses(p: Program):
 
 
 
-def rename_bound(p: Program):
+def rename_bound(p: Rewritable):
     for m in p.nodes(MatchNode):
         for pat in m.patterns:
             for tok, _ in tokens_in(p, pat):

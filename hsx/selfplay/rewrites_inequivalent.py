@@ -1,6 +1,6 @@
 """The likely-inequivalent (SINQ) rewrites of the transformation Alice.
 
-Consumes a `Program` (hsx/selfplay/rewrites.py); each rewrite yields every variant it can make,
+Consumes a `Rewritable` (hsx/selfplay/rewrites.py); each rewrite yields every variant it can make,
 as (site description, new text): swap-operator (+/-, </<=, >/>=, &&/||, div/quot, mod/rem),
 constant+1, constant-1, move-base-case, flip-guard, drop-guard, swap-if-branches, swap-arguments,
 skip-element, repeat-element.  "Likely": the verifier's counterexample search decides.
@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 
 from hsx.haskell.syntax import IfNode, LiteralNode, MatchNode, OpNode
-from hsx.selfplay.rewrites import Program, arg_types, at_line, clause_text, function_groups, paren, tokens_in
+from hsx.selfplay.rewrites import Rewritable, arg_types, at_line, clause_text, function_groups, paren, tokens_in
 
 OPERATOR_SWAPS = {"+": "-", "-": "+", "<": "<=", "<=": "<", ">": ">=", ">=": ">", "&&": "||", "||": "&&",
                   "div": "quot", "quot": "div", "mod": "rem", "rem": "mod"}
 
 
-def swap_operator(p: Program):
+def swap_operator(p: Rewritable):
     for n in p.nodes(OpNode):
         new = OPERATOR_SWAPS.get(n.op)
         if new is None:
@@ -28,7 +28,7 @@ def swap_operator(p: Program):
 
 
 def constant(delta: int):
-    def transform(p: Program):
+    def transform(p: Rewritable):
         for n in p.nodes(LiteralNode):
             if n.kind != "integer":
                 continue
@@ -39,7 +39,7 @@ def constant(delta: int):
 
 
 
-def move_base_case(p: Program):
+def move_base_case(p: Rewritable):
     for clauses in function_groups(p):
         if len(clauses) < 2:
             continue
@@ -52,7 +52,7 @@ def move_base_case(p: Program):
         yield f"{at_line(a.span)}: first clause of {a.name} moved after the second", new
 
 
-def flip_guard(p: Program):
+def flip_guard(p: Rewritable):
     for m in p.nodes(MatchNode):
         for gs in m.guards:
             for g in gs:
@@ -62,7 +62,7 @@ def flip_guard(p: Program):
                 yield f"{at_line(g)}: guard {text} negated", p.replace((g, f"not ({text})"))
 
 
-def drop_guard(p: Program):
+def drop_guard(p: Rewritable):
     for m in p.nodes(MatchNode):
         guards, rhs = m.guards, m.rhs
         if len(rhs) < 2 or any(not g for g in guards):
@@ -78,14 +78,14 @@ def drop_guard(p: Program):
             yield f"{at_line(guards[i][0])}: guard {p.t.of(guards[i][0]).strip()} dropped", new
 
 
-def swap_if(p: Program):
+def swap_if(p: Rewritable):
     for n in p.nodes(IfNode):
         a, b = p.t.of(n.then), p.t.of(n.else_)
         yield f"{at_line(n.span)}: if branches swapped", p.replace((n.then, paren(b)), (n.else_, paren(a)))
 
 
 
-def swap_arguments(p: Program):
+def swap_arguments(p: Rewritable):
     sig = p.signature(p.entry)
     clauses = p.matches(p.entry)
     if sig is None or not clauses:
@@ -107,7 +107,7 @@ def swap_arguments(p: Program):
 _CONS = re.compile(r"^\(\s*([a-z_][\w']*)\s*:\s*([a-z_][\w']*)\s*\)$")
 
 
-def _cons_clauses(p: Program):
+def _cons_clauses(p: Rewritable):
     """(match, pattern index, head, tail) for clauses with an (x : xs) argument."""
     for m in p.nodes(MatchNode):
         if m.context != "function":
@@ -119,7 +119,7 @@ def _cons_clauses(p: Program):
 
 
 
-def skip_element(p: Program):
+def skip_element(p: Rewritable):
     for m, _, _x, xs in _cons_clauses(p):
         for r in m.rhs:
             toks = tokens_in(p, r)
@@ -133,7 +133,7 @@ def skip_element(p: Program):
                     break
 
 
-def repeat_element(p: Program):
+def repeat_element(p: Rewritable):
     for m, _, x, _xs in _cons_clauses(p):
         for r in m.rhs:
             toks = tokens_in(p, r)

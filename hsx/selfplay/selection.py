@@ -1,6 +1,6 @@
 """Choosing training data from one iteration's verified pairs.
 
-Consumes `hsx.runs.PairRecord`s (verified pairs: their difficulty, Alice's prompt and raw answer, and
+Consumes `hsx.records.PairRecord`s (verified pairs: their difficulty, Alice's prompt and raw answer, and
 Bob's judgements, each with its prompt, raw completion and whether it was correct), the `[selfplay]`
 config section and a `random.Random`; produces `Selected`: prompt-completion examples
 (`{"prompt": messages, "completion": [{"role": "assistant", "content": text}]}`) for Alice and for
@@ -35,7 +35,7 @@ from typing import Sequence
 from hsx.agents.parsing import parse_bob
 from hsx.agents.prompts import BOB_SHORT_PREFIX, NO, YES
 from hsx.config import SelfPlayConfig
-from hsx.runs import PairRecord
+from hsx.records import PairRecord
 
 BIN_WIDTH = 2.0
 MAX_DIFFICULTY = 10.0

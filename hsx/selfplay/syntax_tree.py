@@ -22,7 +22,6 @@ from typing import Iterator
 
 from hsx.haskell.syntax import (GuardedNode, IfNode, LiteralNode, MatchNode, OpNode, Span, SyntaxDecl, SyntaxNode,
                                 SyntaxTree)
-from hsx.haskell.syntax import SyntaxFn  # noqa: F401  (hsx/selfplay/heldout.py imports it from here)
 from hsx.haskell.tokens import KEYWORDS, Token, tokenize
 
 
@@ -155,7 +154,7 @@ class Tokens:
         if tok.kind == "special" and tok.text == "`" and i + 2 < len(self.toks) \
                 and self.toks[i + 2].text == "`" and self.toks[i + 1].kind in ("varid", "qvarid"):
             name, first, last, tick = self.toks[i + 1].text, i, i + 2, True
-        elif tok.kind in ("varsym", "consym") and tok.text not in ("=", "|", "->", "<-", "::", "\\", "@", "~",
+        elif tok.kind in ("varsym", "consym", "qvarsym", "qconsym") and tok.text not in ("=", "|", "->", "<-", "::", "\\", "@", "~",
                                                                   "=>", ".."):
             name, first, last, tick = tok.text, i, i, False
         else:

@@ -34,7 +34,7 @@ This module is the driver: the catalogue `TRANSFORMS` (name -> kind, rewrite), `
 Q one transformation makes) and `propose` (seeded choice of candidates).  The pieces it drives:
 
     syntax_tree.py            `token_syntax`: the `syntax` op's node shapes from hsx's tokenizer
-    rewrites.py               `Program` (text, tree, entry) and the editing helpers rewrites share
+    rewrites.py               `Rewritable` (text, tree, entry) and the editing helpers rewrites share
     rewrites_inequivalent.py  the SINQ rewrites
     rewrites_equivalent.py    the SEQ rewrites inside one definition
     rewrites_definitions.py   the SEQ rewrites that add or remove a definition
@@ -52,7 +52,7 @@ from typing import Callable, Iterator
 from hsx.haskell.source import parse_source
 from hsx.haskell.syntax import SyntaxFn
 from hsx.haskell.tokens import SourceError
-from hsx.selfplay.rewrites import Program
+from hsx.selfplay.rewrites import Rewritable
 from hsx.selfplay.rewrites_definitions import accumulator, inline_helper, introduce_helper
 from hsx.selfplay.rewrites_equivalent import (commute, double_to_sum, guards_to_if, if_to_case, if_to_guards,
                                               merge_clauses, reassociate, rename_bound, split_clauses, sum_to_double)
@@ -69,7 +69,7 @@ class Candidate:
     site: str  # what changed, for the logs: "line 3: + -> -"
 
 
-TRANSFORMS: dict[str, tuple[str, Callable[[Program], Iterator[tuple[str, str]]]]] = {
+TRANSFORMS: dict[str, tuple[str, Callable[[Rewritable], Iterator[tuple[str, str]]]]] = {
     # likely inequivalent
     "swap-operator": ("sinq", swap_operator),
     "constant+1": ("sinq", constant(1)),
@@ -107,7 +107,7 @@ def variants(code: str, entry: str, transform: str, *, syntax: SyntaxFn | None =
         return []
     if tree.errors:
         return []
-    p = Program(code, tree, entry, SourceText(code))
+    p = Rewritable(code, tree, entry, SourceText(code))
     out, seen = [], set()
     try:
         for site, q in TRANSFORMS[transform][1](p):

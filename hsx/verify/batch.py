@@ -24,7 +24,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from hsx.config import HsxConfig
 from hsx.runs import JsonlLog
 from hsx.verdict import ErrorKind, Result, error
-from hsx.verify.pipeline import MAX_SOURCE_BYTES, PairRequest, Verifier
+from hsx.verify.checks import MAX_SOURCE_BYTES
+from hsx.verify.pipeline import PairRequest, Verifier
 
 
 class BatchError(ValueError):

@@ -2,31 +2,24 @@
 
 Consumes the two parsed programs, their assembled modules (hsx.haskell.harness) and GHC's printed
 types; produces the entry of each side (`pick_entry`), `hsx.verdict.Entry` records in the user's
-own words (`display_type`), and the monomorphic `harness.Signature` both are tested at
+own words (`display_type`), and the monomorphic `testable.Signature` both are tested at
 (`common_signature`).  Every way a pair fails here ends the pipeline with a finished Result
 (`Stop`): no entry, several, different types, or a type hsx cannot test.
 """
 
 from __future__ import annotations
 
-from hsx.haskell import harness
+from hsx.haskell import harness, testable
 from hsx.haskell.hstypes import (HsType, Scheme, TCon, TypeParseError, canonical, expand_synonyms, map_type,
                                  parse_scheme, render, split_function, substitute, type_vars)
 from hsx.haskell.libtypes import resolve, respell, scope_of
 from hsx.haskell.source import HaskellSource
-from hsx.verdict import ErrorKind, Result, error
+from hsx.verdict import ErrorKind, error
+from hsx.verify.stops import Stop
 
 # Type classes that Int cannot satisfy but Double can: a variable constrained by one of these is
 # tested at Double instead of Int.
 FRACTIONAL_CLASSES = frozenset({"Fractional", "Floating", "RealFrac", "RealFloat"})
-
-
-class Stop(Exception):
-    """Ends the pipeline early with a finished result."""
-
-    def __init__(self, result: Result):
-        super().__init__(result.reason)
-        self.result = result
 
 
 def named_functions(src: HaskellSource) -> list[str]:
@@ -106,7 +99,7 @@ def scheme(printed: str, mods: harness.PairModules, src: HaskellSource) -> Schem
     return Scheme(constraints, body)
 
 
-def common_signature(sa: Scheme, sb: Scheme, entries: dict) -> harness.Signature:
+def common_signature(sa: Scheme, sb: Scheme, entries: dict) -> testable.Signature:
     ca, cb = canonical(sa.body), canonical(sb.body)
     if ca != cb:
         raise Stop(error(ErrorKind.TYPE_MISMATCH, f"the entries have different types: "
@@ -119,9 +112,9 @@ def common_signature(sa: Scheme, sb: Scheme, entries: dict) -> harness.Signature
     env = {v: TCon("Double" if v in fractional else "Int") for v in type_vars(sa.body)}
     body = substitute(sa.body, env)
     args, result = split_function(body)
-    if not 1 <= len(args) <= harness.MAX_ARITY:
+    if not 1 <= len(args) <= testable.MAX_ARITY:
         raise Stop(error(ErrorKind.UNSUPPORTED_TYPE, f"entries of {len(args)} arguments are not supported "
-                         f"(1 to {harness.MAX_ARITY})", **entries))
+                         f"(1 to {testable.MAX_ARITY})", **entries))
     # Variables whose every constraint is Eq, Ord or Show (on either side), with Eq or Ord among
     # them, are tried again at Hsx.Key, whose == equates values the result still tells apart.
     classes: dict[str, set[str]] = {v: set() for v in env}
@@ -129,11 +122,11 @@ def common_signature(sa: Scheme, sb: Scheme, entries: dict) -> harness.Signature
         classes.setdefault(render(t), set()).add(c)
     for c, t in sb.constraints:
         classes.setdefault(rename_b.get(render(t), render(t)), set()).add(c)
-    keyed = [v for v in env if classes.get(v) and classes[v] <= harness.KEY_CLASSES
+    keyed = [v for v in env if classes.get(v) and classes[v] <= testable.KEY_CLASSES
              and classes[v] & {"Eq", "Ord"}]
     alternative = None
     if keyed:
-        key_env = {**env, **{v: TCon(harness.KEY_TYPE) for v in keyed}}
+        key_env = {**env, **{v: TCon(testable.KEY_TYPE) for v in keyed}}
         kargs, kresult = split_function(substitute(sa.body, key_env))
-        alternative = harness.Signature(tuple(kargs), kresult, tuple((v, key_env[v].name) for v in key_env))
-    return harness.Signature(tuple(args), result, tuple((v, env[v].name) for v in env), alternative)
+        alternative = testable.Signature(tuple(kargs), kresult, tuple((v, key_env[v].name) for v in key_env))
+    return testable.Signature(tuple(args), result, tuple((v, env[v].name) for v in env), alternative)

@@ -19,7 +19,9 @@ Pairs with a `tier` (scripts/bench/proof_pairs_inductive.jsonl, written by
 make_inductive_pairs.py) are also counted per tier; the tier table is printed against the previous
 run of the same file, whose per-pair results a full run leaves in
 scripts/bench/results/proofsearch-<file>.last.json (a run with --limit or --only leaves none).
-`--budget S` sets the proof search budget per pair.
+`--budget S` sets the proof search budget per pair.  Each pair's row is appended to
+runs/bench/proofsearch-<file>.partial.jsonl as it finishes; `--resume` goes on from an
+interrupted run's rows instead of starting again.
 
 When every result's proof status is "prover-missing" (or there is no proof stage at all) there is
 nothing to measure: it says so and exits 0.  The numbers go to runs/bench/proofsearch.json in
@@ -116,17 +118,28 @@ def git_commit() -> str | None:
         return None
 
 
-def run(records: list[dict], config, jobs: int) -> tuple[list[dict], float]:
+def run(records: list[dict], config, jobs: int, partial: Path | None = None) -> tuple[list[dict], float]:
+    """Every pair through one Verifier.  With `partial`, each pair's row is appended to that
+    file as soon as it is known, and pairs already there (from an interrupted run) are not run
+    again: their rows, and the seconds they took, are read back."""
+    done: dict[str, dict] = {}
+    if partial is not None and partial.exists():
+        for line in partial.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                done[row["id"]] = row
+    todo = [r for r in records if r["id"] not in done]
     reqs = [PairRequest(r["a_source"], r["b_source"], a_path=f"{r['id']}/a.hs", b_path=f"{r['id']}/b.hs",
-                        id=r["id"]) for r in records]
+                        id=r["id"]) for r in todo]
     by_id = {r["id"]: r for r in records}
-    rows: list[dict] = []
-    t0 = time.monotonic()
+    rows: list[dict] = [done[r["id"]] for r in records if r["id"] in done]
+    earlier = sum(r.get("wall_seconds", 0.0) for r in rows)
+    t0 = last = time.monotonic()
     with Verifier(config) as v:
         for res in v.verify_many(reqs, jobs=jobs):
             status, template, attempts = proof_fields(res.proof)
             rec = by_id[res.id]
-            rows.append(dict(
+            row = dict(
                 id=res.id, expected_template=rec.get("expected_template", "?"), tags=rec.get("tags", []),
                 tier=rec.get("tier"),
                 verdict=res.verdict.value, reason=res.reason, proof_status=status, template=template,
@@ -134,9 +147,16 @@ def run(records: list[dict], config, jobs: int) -> tuple[list[dict], float]:
                 attempts=[{"template": a.template, "status": a.status} for a in attempts],
                 proof_seconds=(res.timings or {}).get("proof"), total_seconds=(res.timings or {}).get("total"),
                 proof_text=res.proof.text if res.proof else None,
-            ))
+                # Wall time since the previous pair finished: the batch's seconds add up over rows.
+                wall_seconds=round(time.monotonic() - last, 3),
+            )
+            last = time.monotonic()
+            rows.append(row)
+            if partial is not None:
+                with partial.open("a") as f:
+                    f.write(json.dumps(row) + "\n")
     rows.sort(key=lambda r: [x["id"] for x in records].index(r["id"]))
-    return rows, time.monotonic() - t0
+    return rows, earlier + time.monotonic() - t0
 
 
 def summarize(rows: list[dict]) -> dict:
@@ -383,6 +403,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="parallel workers")
     parser.add_argument("--cache", action="store_true", help="keep the configured proof cache (default: off)")
     parser.add_argument("--only", nargs="*", help="these pair ids only (no baseline is saved)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the per-pair rows of an interrupted run of the same file and run only the rest")
     parser.add_argument("--budget", type=float, help="proof search budget per pair, seconds (default: configured)")
     parser.add_argument("--overhead", type=int, default=8,
                         help="proved pairs whose modules are re-checked bare vs through hsx (0: skip)")
@@ -405,7 +427,13 @@ def main() -> int:
     console.print(f"{len(records)} pairs from {args.pairs}, jobs={jobs}, "
                   f"proof config: {dataclasses.asdict(config.proof) if proof_cfg is not None else 'none'}")
 
-    rows, seconds = run(records, config, jobs)
+    # Rows are appended here as pairs finish, so that a long run that is stopped loses nothing;
+    # --resume goes on from them.  A finished run removes the file.
+    partial = OUT_DIR / f"proofsearch-{args.pairs.stem}.partial.jsonl"
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    if not args.resume and partial.exists():
+        partial.unlink()
+    rows, seconds = run(records, config, jobs, partial)
     s = summarize(rows)
     print_results(console, rows)
     print_tables(console, s, jobs, seconds)
@@ -450,6 +478,7 @@ def main() -> int:
     out_path.write_text(json.dumps(report, indent=2) + "\n")
     if measured:
         save_history(history, rows, seconds, limited=bool(args.limit or args.only))
+    partial.unlink(missing_ok=True)
     console.print(f"numbers written to {out_path.relative_to(ROOT)}")
     return 1 if alarms else 0
 

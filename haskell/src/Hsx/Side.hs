@@ -11,8 +11,8 @@ import System.Timeout (timeout)
 -- | What happened when one side was run on one input.
 data Outcome
   = Value String              -- ^ the fully forced result, rendered
-  | Raised String String      -- ^ exception type and message
-  | TimedOut                  -- ^ did not finish within the per-evaluation time limit
+  | Exception String String      -- ^ exception type and message
+  | Timeout                  -- ^ did not finish within the per-evaluation time limit
   | Resource String           -- ^ stack or heap limit hit: not a property of the program's meaning
   deriving (Eq, Show)
 
@@ -45,12 +45,12 @@ evalSide lim x = do
         Thrown k -> do
           writeIORef raised (Just k)
           m <- message (cap 2000) e
-          pure (Raised k m, Nothing)
+          pure (Exception k m, Nothing)
   case res of
     Just o -> pure o
     -- The time ran out while the message was being printed: the side did raise (a definite
     -- outcome), only its message is lost.
-    Nothing -> maybe (TimedOut, Nothing) (\k -> (Raised k "<the exception message did not finish>", Nothing))
+    Nothing -> maybe (Timeout, Nothing) (\k -> (Exception k "<the exception message did not finish>", Nothing))
       <$> readIORef raised
 
 forceString :: String -> String
@@ -73,8 +73,8 @@ compareSides (_, Just x) (_, Just y) = do
     Right True -> Nothing
     Right False -> Just Definite
     Left _ -> Just Possible
-compareSides (Value _, _) (Raised _ _, _) = pure (Just Definite)
-compareSides (Raised _ _, _) (Value _, _) = pure (Just Definite)
-compareSides (Raised _ _, _) (Raised _ _, _) = pure Nothing
-compareSides (TimedOut, _) (TimedOut, _) = pure Nothing
+compareSides (Value _, _) (Exception _ _, _) = pure (Just Definite)
+compareSides (Exception _ _, _) (Value _, _) = pure (Just Definite)
+compareSides (Exception _ _, _) (Exception _ _, _) = pure Nothing
+compareSides (Timeout, _) (Timeout, _) = pure Nothing
 compareSides _ _ = pure (Just Possible)
