@@ -37,6 +37,16 @@ MINUS_MINUS = (NAT + MINUS + PLUS + "mm :: Nat -> Nat -> Nat -> Nat\nmm i j k = 
 TAKE_DROP = (NAT + APP + TAKE + DROP + "td :: Nat -> [Int] -> [Int]\ntd n xs = app (takeN n xs) (dropN n xs)\n",
              NAT + "td :: Nat -> [Int] -> [Int]\ntd n xs = xs\n")
 REV_REV = (REV + "rr :: [Int] -> [Int]\nrr xs = rev (rev xs)\n", "rr :: [Int] -> [Int]\nrr xs = xs\n")
+EQN = ("eqN :: Nat -> Nat -> Bool\neqN Z Z = True\neqN Z (S _) = False\neqN (S _) Z = False\n"
+       "eqN (S n) (S m) = eqN n m\n\n")
+COUNT = EQN + ("countN :: Nat -> [Nat] -> Nat\ncountN _ [] = Z\n"
+               "countN n (x : xs) = if eqN n x then S (countN n xs) else countN n xs\n\n")
+APPN = "appN :: [Nat] -> [Nat] -> [Nat]\nappN [] ys = ys\nappN (x : xs) ys = x : appN xs ys\n\n"
+COUNT_APP = (NAT + PLUS + COUNT + "ca :: Nat -> [Nat] -> [Nat] -> Nat\nca n xs ys = plus (countN n xs) (countN n ys)\n",
+             NAT + COUNT + APPN + "ca :: Nat -> [Nat] -> [Nat] -> Nat\nca n xs ys = countN n (appN xs ys)\n")
+MAXN = "maxN :: Nat -> Nat -> Nat\nmaxN Z m = m\nmaxN (S n) Z = S n\nmaxN (S n) (S m) = S (maxN n m)\n\n"
+MAX_ASSOC = (NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN (maxN a b) c\n",
+             NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN a (maxN b c)\n")
 
 
 def _types(src: str) -> dict[str, str]:
@@ -89,6 +99,47 @@ def test_induction_schemes_follow_the_recursion_on_two_arguments():
     assert g.statement == "{ mm_hsx x1 x2 x3 == mm_b x1 x2 x3 }" or "mm" in g.statement
 
 
+def test_termination_metric_is_the_argument_the_recursion_takes_apart():
+    # countN recurses on its list, not on the Nat it compares with: a size metric on the first
+    # argument would make Liquid Haskell reject countN, and with it every proof about it.
+    lh = module(*COUNT_APP, "ca")
+    text = lh.with_proof("equiv x1 x2 x3 = ()")
+    assert "{-@ countN :: y1:Nat_hsx -> y2:[Nat_hsx] -> Nat_hsx / [len y2] @-}" in text
+    assert "{-@ eqN :: y1:Nat_hsx -> y2:Nat_hsx -> Bool / [hsxSizeNat_hsx y1] @-}" in text
+
+
+def test_helpers_both_programs_define_alike_are_one_function():
+    """B's countN and eqN are A's, token for token: the module has one copy, so no lemma has to
+    show that two copies agree.  A helper that calls a differing one keeps its own copy."""
+    lh = module(*COUNT_APP, "ca")
+    assert "countN_b" not in lh.text and "eqN_b" not in lh.text
+    assert "ca_b n xs ys = countN n (appN xs ys)" in lh.text
+    differing = (COUNT_APP[0], COUNT_APP[1].replace("eqN (S n) (S m) = eqN n m", "eqN (S n) (S m) = eqN m n"))
+    lh = module(*differing, "ca")
+    assert "eqN_b" in lh.text and "countN_b n (x : xs) = if eqN_b n x" in lh.text
+
+
+def test_induction_steps_split_on_what_the_definitions_test():
+    """The step of an induction over `countN n (x : xs)` splits on `eqN n x`: PLE unfolds an
+    `if` only where its condition is known, and the proof's own `if` makes it known."""
+    lh = module(*COUNT_APP, "ca")
+    by_name = dict(theorem_candidates(lh, "hsxInd", "equiv"))
+    step = by_name["functional induction following appN (x2, x3)"]
+    assert "hsxInd x1 (x : xs) ys = if eqN x1 x then (hsxInd x1 xs ys) else (hsxInd x1 xs ys)" in step
+    for text in by_name.values():
+        assert check_proof_text(text, protected_names=lh.protected_names) == []
+
+
+def test_nested_induction_on_three_variables():
+    lh = module(*MAX_ASSOC, "ma")
+    text = dict(theorem_candidates(lh, "hsxInd", "equiv"))["nested induction on x1, x2, x3"]
+    assert "/ [hsxSizeNat_hsx x1, hsxSizeNat_hsx x2, hsxSizeNat_hsx x3]" in text
+    # The case where all three are successors has the hypothesis at all three predecessors.
+    step = next(ln for ln in text.splitlines() if ln.startswith("hsxInd (S hsxF0_1) (S hsxF1_1) (S hsxF2_1) ="))
+    assert "hsxInd hsxF0_1 hsxF1_1 hsxF2_1" in step
+    assert check_proof_text(text, protected_names=lh.protected_names) == []
+
+
 def test_lemma_proofs_of_a_conjecture_pass_the_policy():
     lh = module(*PLUS_COMM, "comm")
     c = next(c for c in conjectures(lh) if c.text() == "plus hsxV1 (S hsxV2) == S (plus hsxV1 hsxV2)")
@@ -124,6 +175,9 @@ def test_a_batch_accepts_the_candidates_without_errors_and_splits_unattributable
 @pytest.mark.parametrize("name,pair,entry,template", [
     ("lock-step", MINUS_MINUS, "mm", "functional induction following minus"),
     ("take-drop", TAKE_DROP, "td", "induction"),
+    # One copy of the helpers both programs define alike; the induction splits on eqN.
+    ("count over append: split steps", COUNT_APP, "ca", "induction"),
+    ("max associativity: three variables at once", MAX_ASSOC, "ma", "nested induction on x1, x2, x3"),
 ])
 def test_real_prover_proves_by_the_new_induction_schemes(real_prover, check, name, pair, entry, template):
     r = check(*pair, entry_a=entry, entry_b=entry)

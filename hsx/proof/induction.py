@@ -8,8 +8,9 @@ lemmas of lemma discovery (hsx/proof/explore.py).
 
     structural(goal, k)      case split on variable k's constructors; the hypothesis at each
                              recursive field, the other variables unchanged;
-    nested(goal, j, k)       case split on j, and on k inside each case of j; hypotheses at
-                             every combination of smaller j and k (an induction inside the step);
+    nested(goal, j, k[, l])  case split on j, and on k inside each case of j (and on l); the
+                             hypotheses at every combination of smaller and unchanged
+                             variables (an induction inside the step);
     following(goal, f, pos)  functional induction: f's own equations, with f's arguments at the
                              goal's variables `pos` (any order, any subset); each recursive call
                              of f becomes a hypothesis at the same arguments, so the induction
@@ -22,6 +23,7 @@ and PLE instantiates the rest.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from hsx.haskell.hstypes import HsType, TCon, render
@@ -29,6 +31,7 @@ from hsx.haskell.tokens import tokenize
 from hsx.proof.equations import arg, calls, decreasing, equations, is_list, metric_for, render_tokens, unparen
 from hsx.proof.lhmodule import LhModule
 from hsx.proof.renaming import rename_tokens
+from hsx.proof.shapes import split_on_conditions
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,13 @@ class Goal:
 
     def call(self, replace: dict[int, str]) -> str:
         return " ".join([self.name] + [replace.get(i, p) for i, p in enumerate(self.names)])
+
+    def case_body(self, lh: LhModule, replace: dict[int, str], hyps: list[str]) -> str:
+        """The proof of the case whose variables `replace` names by patterns: the hypotheses,
+        split on the conditions the statement's functions test there (hsx/proof/shapes.py)."""
+        statement = rename_tokens(self.statement, {self.names[i]: f"({p})" for i, p in replace.items()})
+        scope = {t.text for p in [*replace.values(), *self.names] for t in tokenize(p) if t.kind == "varid"}
+        return split_on_conditions(lh, statement, hyps, scope)
 
 
 def _constructors(lh: LhModule, t: HsType) -> list[tuple[str, list[tuple[str, bool]]]] | None:
@@ -82,27 +92,31 @@ def structural(lh: LhModule, goal: Goal, k: int) -> str | None:
     for pat, fields in cons:
         p = pat.format(k=k)
         hyps = [goal.call({k: v.format(k=k)}) for v, rec in fields if rec]
-        lines.append(f"{goal.call({k: p})} = {' &&& '.join(hyps) if hyps else '()'}")
+        lines.append(f"{goal.call({k: p})} = {goal.case_body(lh, {k: p}, hyps)}")
     return "\n".join(lines)
 
 
-def nested(lh: LhModule, goal: Goal, j: int, k: int) -> str | None:
-    """Case split on j, then on k; hypotheses at (smaller j, any k) and (same j, smaller k)."""
-    cj, ck = _constructors(lh, goal.types[j]), _constructors(lh, goal.types[k])
-    mj, mk = _metric(lh, goal, j), _metric(lh, goal, k)
-    if cj is None or ck is None or mj is None or mk is None:
+def nested(lh: LhModule, goal: Goal, *positions: int) -> str | None:
+    """Case split on the first position, then on the next inside each case, and so on (two or
+    three variables); hypotheses at every combination where some of them are smaller and the
+    rest unchanged, so the metric is lexicographic in the order given.  Three at once is what
+    `max (max a b) c == max a (max b c)` takes: the hypothesis at all three predecessors."""
+    cons = [_constructors(lh, goal.types[p]) for p in positions]
+    metrics = [_metric(lh, goal, p) for p in positions]
+    if any(c is None for c in cons) or any(m is None for m in metrics):
         return None
-    # Lexicographic metric: j first, then k.
-    metric = f"{mj[:-1]}, {mk.split('[', 1)[1]}"
+    # " / [a]" and " / [b]" make " / [a, b]".
+    metric = " / [" + ", ".join(m.split("[", 1)[1][:-1] for m in metrics) + "]"
     lines = goal.signature(metric)
-    for pj, fj in cj:
-        for pk, fk in ck:
-            a, b = pj.format(k=j), pk.format(k=k)
-            hyps = [goal.call({j: v.format(k=j), k: b}) for v, rec in fj if rec]
-            hyps += [goal.call({j: a, k: v.format(k=k)}) for v, rec in fk if rec]
-            hyps += [goal.call({j: v.format(k=j), k: w.format(k=k)})
-                     for v, r1 in fj if r1 for w, r2 in fk if r2]
-            lines.append(f"{goal.call({j: a, k: b})} = {' &&& '.join(hyps) if hyps else '()'}")
+    for case in itertools.product(*cons):
+        pats = {p: pat.format(k=p) for p, (pat, _) in zip(positions, case)}
+        smaller = [[None] + [v.format(k=p) for v, rec in fields if rec] for p, (_, fields) in zip(positions, case)]
+        hyps = []
+        for choice in itertools.product(*smaller):
+            if all(c is None for c in choice):
+                continue  # the case itself
+            hyps.append(goal.call({p: (pats[p] if c is None else c) for p, c in zip(positions, choice)}))
+        lines.append(f"{goal.call(pats)} = {goal.case_body(lh, pats, hyps)}")
     return "\n".join(lines)
 
 
@@ -132,6 +146,8 @@ def following(lh: LhModule, goal: Goal, f: str, positions: list[int]) -> str | N
             for args in calls(toks, f, len(positions)):
                 hyps.append(goal.call({pos: arg(args[i]) for i, pos in enumerate(positions)}))
             proof = " &&& ".join(dict.fromkeys(hyps)) if hyps else "()"
+            if guard is None and len(eq.rhs) == 1:
+                proof = goal.case_body(lh, {pos: pats[i] for i, pos in enumerate(positions)}, list(dict.fromkeys(hyps)))
             g = rename_tokens(render_tokens(guard), clash) if guard else None
             rhs.append((g, proof))
         if len(rhs) == 1 and rhs[0][0] is None:
@@ -200,9 +216,10 @@ def theorem_candidates(lh: LhModule, lemma: str, theorem: str) -> list[tuple[str
             where = ", ".join(lh.params[p] for p in pos)
             out.append((f"functional induction following {f} ({where})", text + "\n" + close))
     n = len(lh.params)
-    for j in range(n):
-        for k in range(j + 1, n):
-            text = nested(lh, g, j, k)
+    for size in (2, 3):
+        for positions in itertools.combinations(range(n), size):
+            text = nested(lh, g, *positions)
             if text:
-                out.append((f"nested induction on {lh.params[j]}, {lh.params[k]}", text + "\n" + close))
+                where = ", ".join(lh.params[p] for p in positions)
+                out.append((f"nested induction on {where}", text + "\n" + close))
     return out

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from hsx.haskell.hstypes import TCon, TList, render, split_function
 from hsx.haskell.tokens import tokenize
-from hsx.proof.equations import arity, decreasing, metric_for, recursive
+from hsx.proof.equations import arity, decreasing, equations, metric_for, recursive
 from hsx.proof.lhmodule import LhModule, constraint_context
 from hsx.proof.renaming import rename_tokens
 from hsx.proof.shapes import shaped_equations
@@ -109,6 +109,7 @@ def _same_helpers(lh: LhModule) -> list[str]:
     proved by recursion induction following A's definition, declared a rewrite rule (B's
     helper rewrites to A's)."""
     blocks = []
+    shared: dict[str, tuple[str, int]] = {}  # helper -> (its lemma, arity)
     for orig, renamed in sorted(lh.renamed_b.items()):
         if orig in (lh.entry_a,) or renamed == lh.entry_b:
             continue
@@ -116,14 +117,18 @@ def _same_helpers(lh: LhModule) -> list[str]:
         if a is None or b is None or a.scheme is None or b.scheme is None or a.scheme != b.scheme:
             continue
         n = arity(lh, orig)
-        if not n or arity(lh, renamed) != n:
-            continue
+        if n and arity(lh, renamed) == n:
+            shared[orig] = (f"hsxSame_{orig}", n)
+    for orig, (name, n) in shared.items():
+        renamed, a = lh.renamed_b[orig], lh.functions[orig]
+        rec = recursive(lh, orig)
+        # Calls of other shared helpers (`eqN n x` in countN's `if`) get their lemma too: where
+        # A's copy takes a branch, the lemma tells PLE that B's copy takes the same one.
+        used = {g: shared[g] for g in shared if g != orig and g in _called(lh, orig)}
+        calls = {**({orig: (name, n)} if rec else {}), **used}
         args, _ = split_function(a.scheme.body)
         names = [f"hsxQ{i}" for i in range(1, n + 1)]
-        name = f"hsxSame_{orig}"
-        rec = recursive(lh, orig)
-        lines = shaped_equations(lh, orig, name, {orig: (name, n)} if rec else {},
-                                     [(renamed, list(range(n)))])
+        lines = shaped_equations(lh, orig, name, calls, [(renamed, list(range(n)))])
         if lines is None:
             continue
         metric = metric_for(lh, args, names, decreasing(lh, orig)) if rec else ""
@@ -135,6 +140,12 @@ def _same_helpers(lh: LhModule) -> list[str]:
                                  f"{{-@ {name} :: {ctx}{binders} -> {{ {renamed} {call} == {orig} {call} }}{metric} @-}}",
                                  f"{name} :: {ctx}{hs}", *lines]))
     return blocks
+
+
+def _called(lh: LhModule, f: str) -> set[str]:
+    """The module's functions that f's equations call."""
+    names = {t.text for eq in equations(lh, f) for guard, body in eq.rhs for t in [*(guard or ()), *body]}
+    return names & set(lh.functions)
 
 
 def library_for(lh: LhModule) -> Library | None:

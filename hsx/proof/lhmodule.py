@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 
 from hsx.haskell.datatypes import DataDecl
-from hsx.haskell.hstypes import HsType, Scheme, TCon, render, render_scheme, split_function, walk
+from hsx.haskell.hstypes import HsType, Scheme, TCon, TList, render, render_scheme, split_function, walk
 from hsx.haskell.source import Decl, HaskellSource
 from hsx.haskell.tokens import SourceError, tokenize
 from hsx.proof.metrics import inferred_signature
@@ -170,6 +170,29 @@ def _defined_names(src: HaskellSource) -> set[str]:
     return names
 
 
+def _same_definitions(a: HaskellSource, b: HaskellSource, names: set[str], entries: set[str]) -> set[str]:
+    """The functions both programs define with the same text (token for token: signature,
+    equations, fixity), calling only functions that are the same too or that only one side
+    could mean.  The module keeps one copy of them: B's calls then mean A's function, which is
+    what they computed anyway, and a proof needs no lemma that the two copies agree."""
+    def definition(src: HaskellSource, n: str) -> list[tuple[str, ...]]:
+        return [tuple(t.text for t in d.tokens) for d in src.decls
+                if n in d.names and d.kind in ("binding", "signature", "fixity")]
+
+    def calls(src: HaskellSource, n: str) -> set[str]:
+        return {r for d in src.decls if d.kind == "binding" and n in d.names for r in d.references}
+
+    same = {n for n in names - entries if definition(a, n) and definition(a, n) == definition(b, n)}
+    changed = True
+    while changed:  # a function that calls a differing one is not the same
+        changed = False
+        for n in sorted(same):
+            if (calls(a, n) | calls(b, n)) & (names - same - {n}):
+                same.discard(n)
+                changed = True
+    return same
+
+
 def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b: str,
                        schemes_a: dict[str, Scheme], schemes_b: dict[str, Scheme],
                        shared_types: set[str], a_label: str = "A.hs", b_label: str = "B.hs") -> LhModule:
@@ -177,7 +200,8 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
     theorem and for functions that have no signature of their own (reflection needs one)."""
     clash = (_defined_names(a) & _defined_names(b)) - shared_types
     shared_constructors = {c.name for d in b.data_decls if d.name in shared_types for c in d.constructors}
-    renamed_b = {n: n + "_b" for n in sorted(clash - shared_constructors) if n != "main"}
+    same = _same_definitions(a, b, clash - shared_constructors, {entry_a, entry_b})
+    renamed_b = {n: n + "_b" for n in sorted(clash - shared_constructors - same) if n != "main"}
     # Reserved names in both copies (B's `_b` wins where it applies): the module's own namespace.
     # The theorem's own name too: in a proof, `equiv` always means the theorem.
     renamed = {n: n + RESERVED_SUFFIX
@@ -210,6 +234,8 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
         for d in src.decls:
             if d.kind in ("module", "import", "pragma", "annotation") or d.names == ("main",):
                 continue
+            if side == "B" and d.names and set(d.names) <= same:
+                continue  # the same definition as A's: one copy serves both programs
             if d.kind == "signature" and "main" in d.names:
                 continue
             if d.kind in ("data", "newtype", "type") and d.names and d.names[0] in shared_types:
@@ -227,7 +253,7 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
                                     if e.kind == "binding" and e.names == (name,))
                     if recursive and name in schemes:
                         own = [e for e in src.decls if e.kind == "binding" and e.names == (name,)]
-                        metric = (_metric_signature(module_name, schemes[name], measures)
+                        metric = (_metric_signature(module_name, name, schemes[name], measures, own)
                                   or _numeric_metric_signature(module_name, name, schemes[name], own)
                                   or inferred_signature(module_name, name, schemes[name], own,
                                                         constraint_context(schemes[name])))
@@ -301,16 +327,50 @@ def _size_measure(d: DataDecl, measure: str) -> str:
     return "\n".join(lines)
 
 
-def _metric_signature(name: str, scheme: Scheme, measures: dict[str, str]) -> str | None:
+def _metric_signature(name: str, source_name: str, scheme: Scheme, measures: dict[str, str],
+                      equations: list[Decl]) -> str | None:
     """A refined signature with a termination metric for a recursive function whose argument
-    is a recursive data type (LH cannot guess the metric of a user type by itself)."""
+    is a recursive data type (LH cannot guess the metric of a user type by itself): the size of
+    the first such argument that every recursive call passes a part of (`countN n (x : xs)`
+    recurses on the list, not on `n`), or a list's length there."""
     args, result = split_function(scheme.body)
+    shrinking = _structural_positions(source_name, equations)
     for i, t in enumerate(args):
+        if shrinking is not None and i not in shrinking:
+            continue
         if isinstance(t, TCon) and t.name in measures:
-            binders = " -> ".join(f"y{j}:{render(a, 1)}" for j, a in enumerate(args, 1))
-            return (f"{{-@ {name} :: {constraint_context(scheme)}{binders} -> {render(result, 1)} "
-                    f"/ [{measures[t.name]} y{i + 1}] @-}}")
+            size = f"{measures[t.name]} y{i + 1}"
+        elif shrinking is not None and isinstance(t, TList):
+            size = f"len y{i + 1}"
+        else:
+            continue
+        binders = " -> ".join(f"y{j}:{render(a, 1)}" for j, a in enumerate(args, 1))
+        return f"{{-@ {name} :: {constraint_context(scheme)}{binders} -> {render(result, 1)} / [{size}] @-}}"
     return None
+
+
+def _structural_positions(name: str, equations: list[Decl]) -> set[int] | None:
+    """The argument positions at which every recursive call of `name` passes a variable bound
+    inside that position's constructor pattern (a structurally smaller value); None when the
+    equations show no recursive call to judge by."""
+    positions: set[int] | None = None
+    for d in equations:
+        toks = list(d.tokens)
+        if not toks or toks[0].text != name:
+            continue
+        pats = _atoms(toks[1:])
+        at = 1 + sum(len(p) for p in pats)
+        body = toks[at:]
+        for j, t in enumerate(body):
+            if t.text != name or t.kind != "varid":
+                continue
+            call = _atoms(body[j + 1:])
+            here = {i for i, (a, p) in enumerate(zip(call, pats))
+                    if len(a) == 1 and a[0].kind == "varid" and len(p) > 1
+                    and any(q.text == a[0].text for q in p[1:])
+                    and any(q.kind == "conid" or q.text == ":" for q in p)}
+            positions = here if positions is None else positions & here
+    return positions
 
 
 _COMPARISONS = {"<", "<=", ">", ">=", "==", "/="}

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from hsx.haskell.hstypes import HsType, TCon, TList, render, split_function
 from hsx.haskell.tokens import tokenize
 from hsx.proof import lemmas
-from hsx.proof.induction import theorem_candidates
+from hsx.proof.induction import theorem_candidates, theorem_goal
 from hsx.proof.equations import (arg, arity, atoms, calls, decreasing, equations, is_list, metric_for, recursive,
                                  render_tokens, unparen)
 from hsx.proof.lhmodule import THEOREM, LhModule, constraint_context
@@ -285,11 +285,12 @@ def _structural(lh: LhModule, k: int, t: HsType) -> ProofCandidate | None:
     params = list(lh.params)
     x = params[k]
     lines: list[str]
+    goal = theorem_goal(lh, LEMMA)  # each case split on what the entries test there
     if isinstance(t, TList):
         step = _call(LEMMA, params, k, 'hsxYs')
         lines = _lemma_header(lh, f"len {x}") + [
-            f"{_call(LEMMA, params, k, '[]')} = ()",
-            f"{_call(LEMMA, params, k, '(hsxY : hsxYs)')} = {step}",
+            f"{_call(LEMMA, params, k, '[]')} = {goal.case_body(lh, {k: '[]'}, [])}",
+            f"{_call(LEMMA, params, k, '(hsxY : hsxYs)')} = {goal.case_body(lh, {k: '(hsxY : hsxYs)'}, [step])}",
         ]
         kind = "list"
     elif isinstance(t, TCon) and t.name in lh.data_types:
@@ -303,8 +304,7 @@ def _structural(lh: LhModule, k: int, t: HsType) -> ProofCandidate | None:
             pattern = f"({ys[0]} {c.name} {ys[1]})" if c.infix else (f"({c.name} {' '.join(ys)})" if ys else c.name)
             calls = [_call(LEMMA, params, k, y) for y, f in zip(ys, c.fields)
                      if isinstance(f, TCon) and f.name == decl.name]
-            body = " &&& ".join(calls) if calls else "()"
-            lines.append(f"{_call(LEMMA, params, k, pattern)} = {body}")
+            lines.append(f"{_call(LEMMA, params, k, pattern)} = {goal.case_body(lh, {k: pattern}, calls)}")
         kind = decl.name
     else:
         return None
@@ -335,7 +335,8 @@ def _with_library(lh: LhModule, library, sides) -> list[ProofCandidate]:
                  *(_following(lh, e, o, s) for e, o, s in sides),
                  *(_following(lh, h, lh.entry_b, f"helper {h}") for h in _helpers_to_follow(lh)),
                  *(c for e, o, _ in sides for c in _accumulator(lh, e, o)),
-                 *(_structural(lh, k, t) for k, t in enumerate(lh.arg_types))]:
+                 *(_structural(lh, k, t) for k, t in enumerate(lh.arg_types)),
+                 *(ProofCandidate(t, text) for t, text in theorem_candidates(lh, LEMMA, THEOREM))]:
         if base is None or base.template.startswith("case split"):
             continue
         out.append(ProofCandidate(f"{base.template} + lemmas ({library.names})",

@@ -83,6 +83,17 @@ def _leaf(calls: list[str], conds: list[str]) -> str:
     return p
 
 
+def split_on_conditions(lh: LhModule, statement: str, hyps: list[str], scope: set[str]) -> str:
+    """A case's proof body: the hypotheses, split on what the statement's functions test at this
+    case's arguments (`countN n (x : xs)` tests `eqN n x`), so that in each branch PLE knows which
+    way the definitions go.  `statement` is the goal with the case's patterns in place."""
+    try:
+        conds = _call_conditions(lh, tokenize(statement), scope, 2, set())
+    except SourceError:
+        conds = []
+    return _leaf(hyps, list(dict.fromkeys(conds))[:MAX_SPLITS])
+
+
 def _if_parts(toks) -> tuple[int, int] | None:
     """Positions of `then` and `else` of the `if` at toks[0]."""
     depth = nest = 0
@@ -137,9 +148,12 @@ class _Shape:
             b = self.body(toks[els + 1:], path + [cond])
             if a is None or b is None:
                 return None
-            pre = self.lemma_calls(toks[1:then])
-            text = f"if {cond} then ({a}) else ({b})"
-            return " &&& ".join(pre + [f"({text})"]) if pre else text
+            # Lemma calls for the condition go inside each branch: an `if` used as an argument
+            # (of &&&) keeps none of its branches' facts, so the split must stay outermost.
+            pre = " &&& ".join(self.lemma_calls(toks[1:then]))
+            if pre:
+                a, b = f"{pre} &&& ({a})", f"{pre} &&& ({b})"
+            return f"if {cond} then ({a}) else ({b})"
         if toks[0].text == "case":
             return self._case(toks, path)
         if any(t.text in ("let", "\\", "where", "do") for t in toks):
