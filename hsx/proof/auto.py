@@ -111,8 +111,12 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
         attempts.append(ProofAttempt("lemma discovery", "proof-failed",
                                      message=f"no conjecture proved (batches: {log})"))
         return Outcome(None, attempts, status)
+    attempts.append(ProofAttempt("lemma discovery", "proved", message=f"{found_lib.names} (batches: {log})"))
     prefix = (base_prefix + "\n" + found_lib.text).strip()
     found = _batch(lh, prover, config, deadline, prefix, f" + lemmas ({found_lib.names})", base, attempts, alone)
+    if found is None and deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
+        attempts.append(ProofAttempt(f"batch of {len(base)} + lemmas ({found_lib.names})", "timeout",
+                                     message="the search's time ran out before this batch could run"))
     return Outcome(found, attempts, "proved" if found else status)
 
 

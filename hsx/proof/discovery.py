@@ -99,7 +99,11 @@ def _symbols(lh: LhModule, skip: set[str]) -> list[_Sym]:
 def _constructors(lh: LhModule, types: set[HsType]) -> list[_Sym]:
     out = []
     for t in types:
-        if isinstance(t, TList):
+        if t == TCon("Bool"):
+            # So that a property is stated as what it is (`eqN x x == True`), not only as two
+            # functions that happen to agree (`le x x == eqN x x`).
+            out += [_Sym("True", (), t, False), _Sym("False", (), t, False)]
+        elif isinstance(t, TList):
             out += [_Sym("[]", (), t, False), _Sym(":", (t.elem, t), t, False)]
         elif isinstance(t, TCon) and t.name in lh.data_types and not lh.data_types[t.name].params:
             for c in lh.data_types[t.name].constructors:
@@ -280,6 +284,8 @@ def _apply(ev: Evaluator, sym: _Sym, xs: tuple):
             return ()
         if sym.name == ":":
             return (xs[0],) + xs[1]
+        if sym.name in ("True", "False"):
+            return sym.name == "True"  # the evaluator's Bool
         return Con(sym.name, xs)
     return ev.apply(sym.name, xs)
 

@@ -92,9 +92,12 @@ def _check(lh, prover, config, prefix, blocks, deadline, result) -> None:
         result.proved |= {b.key for b in blocks}
         return
     bad_lines = [ln for f, ln in out.locations if f == "PROOF.hs"]
-    attributable = out.status in ("proof-failed", "termination") and out.locations and \
+    # A candidate GHC rejects (a rewrite rule it cannot use, say) is named by its lines like one
+    # Liquid Haskell rejects: only that candidate fails.
+    judged = ("proof-failed", "termination", "compile-error")
+    attributable = out.status in judged and out.locations and \
         len(bad_lines) == len(out.locations) and all(ln >= spans[0][0] for ln in bad_lines)
-    if bad_lines and out.status in ("proof-failed", "termination") and min(bad_lines) < spans[0][0]:
+    if bad_lines and out.status in judged and min(bad_lines) < spans[0][0]:
         return  # the shared lemmas themselves fail: no candidate can be accepted beside them
     if attributable:
         failed = {k for a, z, k in spans for ln in bad_lines if a <= ln <= z}
@@ -126,8 +129,11 @@ def _goal(lh: LhModule, c: discovery.Conjecture, name: str) -> Goal:
     for v in vs:
         t = _type_of(c, v)
         types.append(t)
-    eq = "<=>" if c.lhs.type == TCon("Bool") else "=="
-    return Goal(name, tuple(vs), tuple(types), f"{{ {c.lhs.text} {eq} {c.rhs.text} }}")
+    # `==` even for Bool: the lemma is used as a rewrite rule, and Liquid Haskell rewrites only
+    # with an equality (it rejects `<=>`).  The sides are bracketed for its parser.
+    if c.lhs.type == TCon("Bool"):
+        return Goal(name, tuple(vs), tuple(types), f"{{ ({c.lhs.text}) == ({c.rhs.text}) }}")
+    return Goal(name, tuple(vs), tuple(types), f"{{ {c.lhs.text} == {c.rhs.text} }}")
 
 
 def _type_of(c: discovery.Conjecture, v: str):
