@@ -14,6 +14,7 @@ from hsx.proof import explore
 from hsx.proof.discovery import conjectures, reachable, relevant
 from hsx.proof.evaluate import Con, Evaluator
 from hsx.proof.induction import theorem_candidates, theorem_goal
+from hsx.proof.instances import with_lemma_calls
 from hsx.proof.lhmodule import PROOF_MARKER
 from hsx.proof.liquid import LhOutcome
 from hsx.proof.policy import check_proof_text
@@ -44,6 +45,8 @@ COUNT = EQN + ("countN :: Nat -> [Nat] -> Nat\ncountN _ [] = Z\n"
 APPN = "appN :: [Nat] -> [Nat] -> [Nat]\nappN [] ys = ys\nappN (x : xs) ys = x : appN xs ys\n\n"
 COUNT_APP = (NAT + PLUS + COUNT + "ca :: Nat -> [Nat] -> [Nat] -> Nat\nca n xs ys = plus (countN n xs) (countN n ys)\n",
              NAT + COUNT + APPN + "ca :: Nat -> [Nat] -> [Nat] -> Nat\nca n xs ys = countN n (appN xs ys)\n")
+COUNT_SNOC = (NAT + COUNT + APPN + "cs :: Nat -> [Nat] -> Nat\ncs n xs = countN n (appN xs [n])\n",
+              NAT + COUNT + "cs :: Nat -> [Nat] -> Nat\ncs n xs = S (countN n xs)\n")
 MAXN = "maxN :: Nat -> Nat -> Nat\nmaxN Z m = m\nmaxN (S n) Z = S n\nmaxN (S n) (S m) = S (maxN n m)\n\n"
 MAX_ASSOC = (NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN (maxN a b) c\n",
              NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN a (maxN b c)\n")
@@ -140,6 +143,23 @@ def test_nested_induction_on_three_variables():
     assert check_proof_text(text, protected_names=lh.protected_names) == []
 
 
+def test_discovered_lemmas_are_also_called_at_the_variables():
+    """`eqN x x == True` repeats a variable, so Liquid Haskell never uses it as a rewrite rule:
+    the lemma is called at each equation's variables of its type, inside each branch."""
+    lib = ("{-@ rewrite hsxLemma1 @-}\n"
+           "{-@ hsxLemma1 :: hsxV1:Nat_hsx -> { (eqN hsxV1 hsxV1) == (True) } / [hsxSizeNat_hsx hsxV1] @-}\n"
+           "hsxLemma1 :: Nat_hsx -> Proof\nhsxLemma1 Z = ()\nhsxLemma1 (S n) = hsxLemma1 n")
+    cand = ("{-@ hsxInd :: x1:Nat_hsx -> x2:[Nat_hsx] -> { cs x1 x2 == cs_b x1 x2 } / [len x2] @-}\n"
+            "hsxInd :: Nat_hsx -> [Nat_hsx] -> Proof\nhsxInd x1 [] = ()\n"
+            "hsxInd x1 (hsxY : hsxYs) = if eqN x1 hsxY then (hsxInd x1 hsxYs) else (hsxInd x1 hsxYs)\n"
+            "equiv x1 x2 = hsxInd x1 x2")
+    out = with_lemma_calls(cand, lib).split("\n")
+    assert "hsxInd x1 [] = hsxLemma1 x1" in out
+    assert ("hsxInd x1 (hsxY : hsxYs) = if eqN x1 hsxY then (hsxLemma1 x1 &&& (hsxInd x1 hsxYs)) "
+            "else (hsxLemma1 x1 &&& (hsxInd x1 hsxYs))") in out
+    assert "equiv x1 x2 = hsxInd x1 x2" in out  # the theorem's own signature is the module's
+
+
 def test_lemma_proofs_of_a_conjecture_pass_the_policy():
     lh = module(*PLUS_COMM, "comm")
     c = next(c for c in conjectures(lh) if c.text() == "plus hsxV1 (S hsxV2) == S (plus hsxV1 hsxV2)")
@@ -178,6 +198,8 @@ def test_a_batch_accepts_the_candidates_without_errors_and_splits_unattributable
     # One copy of the helpers both programs define alike; the induction splits on eqN.
     ("count over append: split steps", COUNT_APP, "ca", "induction"),
     ("max associativity: three variables at once", MAX_ASSOC, "ma", "nested induction on x1, x2, x3"),
+    # needs `eqN x x == True`, discovered, and called where the rewrite rule cannot fire
+    ("count after a snoc: a discovered lemma called", COUNT_SNOC, "cs", "discovered"),
 ])
 def test_real_prover_proves_by_the_new_induction_schemes(real_prover, check, name, pair, entry, template):
     r = check(*pair, entry_a=entry, entry_b=entry)

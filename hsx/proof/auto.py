@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 
 from hsx.proof import explore
+from hsx.proof.instances import with_lemma_calls
 from hsx.proof.lemmas import libraries_for
 from hsx.proof.lhmodule import THEOREM, LhModule
 from hsx.proof.policy import check_proof_text
@@ -103,29 +104,44 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
             return Outcome(found, attempts, "proved")
         if time.monotonic() > deadline:
             return Outcome(None, attempts, status)
-    # Lemma discovery: the base library's lemmas stay available to the discovered ones.
+    # Lemma discovery, one round of lemma proofs at a time, each followed by the theorem with
+    # the lemmas proved so far (a second round must not starve the theorem of its time).  The
+    # base library's lemmas stay available to the discovered ones.
     base_prefix = libraries[-1][0] if len(libraries) > 1 else ""
-    log: list = []
-    found_lib = explore.discover(lh, prover, config, deadline, base_prefix=base_prefix, log=log)
-    if found_lib is None:
-        attempts.append(ProofAttempt("lemma discovery", "proof-failed",
-                                     message=f"no conjecture proved (batches: {log})"))
-        return Outcome(None, attempts, status)
-    attempts.append(ProofAttempt("lemma discovery", "proved", message=f"{found_lib.names} (batches: {log})"))
-    prefix = (base_prefix + "\n" + found_lib.text).strip()
-    found = _batch(lh, prover, config, deadline, prefix, f" + lemmas ({found_lib.names})", base, attempts, alone)
-    if found is None and deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
-        attempts.append(ProofAttempt(f"batch of {len(base)} + lemmas ({found_lib.names})", "timeout",
-                                     message="the search's time ran out before this batch could run"))
-    return Outcome(found, attempts, "proved" if found else status)
+    known = None
+    for _ in range(explore.ROUNDS):
+        log: list = []
+        found_lib = explore.discover(lh, prover, config, deadline, base_prefix=base_prefix, log=log, rounds=1)
+        if found_lib is None or found_lib.text == known:
+            if found_lib is None:
+                attempts.append(ProofAttempt("lemma discovery", "proof-failed",
+                                             message=f"no conjecture proved (batches: {log})"))
+            return Outcome(None, attempts, status)
+        known = found_lib.text
+        attempts.append(ProofAttempt("lemma discovery", "proved", message=f"{found_lib.names} (batches: {log})"))
+        label = f" + lemmas ({found_lib.names})"
+        if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
+            attempts.append(ProofAttempt(f"batch of {len(base)}{label}", "timeout",
+                                         message="the search's time ran out before this batch could run"))
+            return Outcome(None, attempts, status)
+        prefix = (base_prefix + "\n" + found_lib.text).strip()
+        # The discovered lemmas are also called at each equation's variables (hsx/proof/instances.py).
+        called = [ProofCandidate(c.template, with_lemma_calls(c.text, found_lib.text)) for c in base]
+        # Two per run: with many lemmas one candidate can take Liquid Haskell long, and a run
+        # that times out tells nothing about the others in it.
+        found = _batch(lh, prover, config, deadline, prefix, label, called, attempts, alone, size=2)
+        if found is not None:
+            return Outcome(found, attempts, "proved")
+    return Outcome(None, attempts, status)
 
 
-def _batch(lh, prover, config, deadline, prefix, label, cands, attempts, alone) -> ProofCandidate | None:
+def _batch(lh, prover, config, deadline, prefix, label, cands, attempts, alone,
+           size: int = explore.MAX_BATCH) -> ProofCandidate | None:
     remaining = deadline - time.monotonic()
     if remaining <= 5 or not cands:
         return None
     t0 = time.monotonic()
-    res = explore.check_batch(lh, prover, config, prefix, _blocks(lh, cands, "B"), timeout=remaining)
+    res = explore.check_batch(lh, prover, config, prefix, _blocks(lh, cands, "B"), timeout=remaining, size=size)
     seconds = round(time.monotonic() - t0, 3)
     winners = [c for i, c in enumerate(cands) if str(i) in res.proved]
     attempts.append(ProofAttempt(f"batch of {len(cands)}{label}", "proved" if winners else "proof-failed",

@@ -243,8 +243,8 @@ class Evaluator:
         raise Unsupported("operator section")
 
     def _if(self, toks, env):
-        from hsx.proof.shapes import _if_parts  # the same reading of `if` as the proof shapes
-        parts = _if_parts(toks)
+        from hsx.proof.shapes import if_parts  # the same reading of `if` as the proof shapes
+        parts = if_parts(toks)
         if parts is None:
             raise Unsupported("if")
         then, els = parts

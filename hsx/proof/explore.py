@@ -55,14 +55,14 @@ MIN_RUN_SECONDS = 5.0
 
 
 def check_batch(lh: LhModule, prover, config, prefix: str, blocks: list[Block], *, timeout: float,
-                result: BatchResult | None = None) -> BatchResult:
-    """Which blocks Liquid Haskell accepts, each checked beside `prefix` (proved lemmas), all
-    within `timeout` seconds: every run, the splitting of a failed batch included, gets only
-    what is left of it."""
+                result: BatchResult | None = None, size: int = MAX_BATCH) -> BatchResult:
+    """Which blocks Liquid Haskell accepts, each checked beside `prefix` (proved lemmas), `size`
+    blocks per run, all within `timeout` seconds: every run, the splitting of a failed batch
+    included, gets only what is left of it."""
     result = result or BatchResult(set())
     deadline = time.monotonic() + timeout
-    for i in range(0, len(blocks), MAX_BATCH):
-        _check(lh, prover, config, prefix, blocks[i:i + MAX_BATCH], deadline, result)
+    for i in range(0, len(blocks), size):
+        _check(lh, prover, config, prefix, blocks[i:i + size], deadline, result)
     return result
 
 
@@ -161,8 +161,9 @@ def _rename(text: str, old: str, new: str) -> str:
 
 
 def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, base_prefix: str = "",
-             log: list | None = None) -> Library | None:
-    """Proved lemmas about the functions the theorem reaches (see the docstring), or None."""
+             log: list | None = None, rounds: int = ROUNDS) -> Library | None:
+    """Proved lemmas about the functions the theorem reaches (see the docstring), or None.
+    Lemmas proved before in this process count as proved; `rounds` rounds try the others."""
     fs = discovery.reachable(lh, [lh.entry_a, lh.entry_b]) - {lh.entry_a, lh.entry_b}
     if not fs:
         return None
@@ -178,7 +179,7 @@ def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, 
             proved.append((f"hsxLemma{i}", _rename(cached, "hsxLemmaX", f"hsxLemma{i}")))
         else:
             open_.append((i, c))
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         if not open_ or time.monotonic() > deadline - 10:
             break
         prefix = (base_prefix + "\n" + _library_text(proved)).strip()

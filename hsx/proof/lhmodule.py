@@ -32,10 +32,9 @@ import re
 from dataclasses import dataclass, field
 
 from hsx.haskell.datatypes import DataDecl
-from hsx.haskell.hstypes import HsType, Scheme, TCon, TList, render, render_scheme, split_function, walk
+from hsx.haskell.hstypes import HsType, Scheme, TCon, render, render_scheme, split_function, walk
 from hsx.haskell.source import Decl, HaskellSource
-from hsx.haskell.tokens import SourceError, tokenize
-from hsx.proof.metrics import inferred_signature
+from hsx.proof.metrics import counting_down_signature, inferred_signature, structural_signature
 from hsx.proof.renaming import rename_data, rename_everywhere, rename_scheme, rename_tokens, strip_annotations
 
 THEOREM = "equiv"
@@ -253,10 +252,10 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
                                     if e.kind == "binding" and e.names == (name,))
                     if recursive and name in schemes:
                         own = [e for e in src.decls if e.kind == "binding" and e.names == (name,)]
-                        metric = (_metric_signature(module_name, name, schemes[name], measures, own)
-                                  or _numeric_metric_signature(module_name, name, schemes[name], own)
-                                  or inferred_signature(module_name, name, schemes[name], own,
-                                                        constraint_context(schemes[name])))
+                        context = constraint_context(schemes[name])
+                        metric = (structural_signature(module_name, name, schemes[name], measures, own, context)
+                                  or counting_down_signature(module_name, name, schemes[name], own, context)
+                                  or inferred_signature(module_name, name, schemes[name], own, context))
                         if metric:
                             w.add(metric)
                     if name not in signed and name in schemes:
@@ -325,133 +324,3 @@ def _size_measure(d: DataDecl, measure: str) -> str:
         body = " + ".join(["1"] + [f"{measure} {x}" for x in rec]) if rec else "0"
         lines.append(f"{measure} {pattern} = {body}")
     return "\n".join(lines)
-
-
-def _metric_signature(name: str, source_name: str, scheme: Scheme, measures: dict[str, str],
-                      equations: list[Decl]) -> str | None:
-    """A refined signature with a termination metric for a recursive function whose argument
-    is a recursive data type (LH cannot guess the metric of a user type by itself): the size of
-    the first such argument that every recursive call passes a part of (`countN n (x : xs)`
-    recurses on the list, not on `n`), or a list's length there."""
-    args, result = split_function(scheme.body)
-    shrinking = _structural_positions(source_name, equations)
-    for i, t in enumerate(args):
-        if shrinking is not None and i not in shrinking:
-            continue
-        if isinstance(t, TCon) and t.name in measures:
-            size = f"{measures[t.name]} y{i + 1}"
-        elif shrinking is not None and isinstance(t, TList):
-            size = f"len y{i + 1}"
-        else:
-            continue
-        binders = " -> ".join(f"y{j}:{render(a, 1)}" for j, a in enumerate(args, 1))
-        return f"{{-@ {name} :: {constraint_context(scheme)}{binders} -> {render(result, 1)} / [{size}] @-}}"
-    return None
-
-
-def _structural_positions(name: str, equations: list[Decl]) -> set[int] | None:
-    """The argument positions at which every recursive call of `name` passes a variable bound
-    inside that position's constructor pattern (a structurally smaller value); None when the
-    equations show no recursive call to judge by."""
-    positions: set[int] | None = None
-    for d in equations:
-        toks = list(d.tokens)
-        if not toks or toks[0].text != name:
-            continue
-        pats = _atoms(toks[1:])
-        at = 1 + sum(len(p) for p in pats)
-        body = toks[at:]
-        for j, t in enumerate(body):
-            if t.text != name or t.kind != "varid":
-                continue
-            call = _atoms(body[j + 1:])
-            here = {i for i, (a, p) in enumerate(zip(call, pats))
-                    if len(a) == 1 and a[0].kind == "varid" and len(p) > 1
-                    and any(q.text == a[0].text for q in p[1:])
-                    and any(q.kind == "conid" or q.text == ":" for q in p)}
-            positions = here if positions is None else positions & here
-    return positions
-
-
-_COMPARISONS = {"<", "<=", ">", ">=", "==", "/="}
-_NOT_ATOMS = {"if", "then", "else", "case", "of", "let", "in", "where", "do"}
-
-
-def _atoms(toks: list) -> list[list]:
-    """The leading application arguments of a token list: single tokens or bracketed groups,
-    up to the first operator or keyword."""
-    out: list[list] = []
-    i = 0
-    while i < len(toks):
-        t = toks[i]
-        if t.text in ("(", "["):
-            depth, j = 0, i
-            while j < len(toks):
-                depth += toks[j].text in ("(", "[")
-                depth -= toks[j].text in (")", "]")
-                if depth == 0:
-                    break
-                j += 1
-            out.append(toks[i:j + 1])
-            i = j + 1
-        elif t.kind in ("varid", "conid", "number", "string", "char") and t.text not in _NOT_ATOMS:
-            out.append([t])
-            i += 1
-        else:
-            break
-    return out
-
-
-def _shrinks(arg: list, param: str) -> bool:
-    """`(p - c)` with c > 0, or `(p `div` c)` / `(div p c)` with c > 1 (likewise quot)."""
-    inner = [t.text for t in arg[1:-1]] if arg and arg[0].text == "(" else []
-    if len(inner) == 3 and inner[0] == param and inner[1] == "-" and inner[2].isdigit():
-        return int(inner[2]) > 0
-    if len(inner) == 5 and inner[0] == param and inner[1:4] in (["`", "div", "`"], ["`", "quot", "`"]):
-        return inner[4].isdigit() and int(inner[4]) > 1
-    if len(inner) == 3 and inner[0] in ("div", "quot") and inner[1] == param and inner[2].isdigit():
-        return int(inner[2]) > 1
-    return False
-
-
-def _numeric_metric_signature(name: str, source_name: str, scheme: Scheme, equations: list[Decl]) -> str | None:
-    """A termination metric for a recursive function of scalar arguments that counts down on an
-    Int argument other than the one Liquid Haskell would pick by default (its first Int
-    argument): `sumAcc acc n = if n <= 0 then acc else sumAcc (acc + n) (n - 1)` gets `/ [y2]`.
-    Every recursive call must pass `(p - c)` or `(p `div` c)` for that parameter p; Liquid
-    Haskell still checks that the metric stays non-negative and decreases."""
-    args, result = split_function(scheme.body)
-    if any(not isinstance(t, TCon) or t.args for t in args):
-        return None  # lists, tuples, data types: LH's own (structural) choice stands
-    ints = [i for i, t in enumerate(args) if t.name in ("Int", "Integer")]
-    if len(ints) < 2:
-        return None  # with one Int argument the default metric is that argument
-    candidates, calls, compared = set(ints), 0, set()
-    for eq in equations:
-        try:
-            toks = tokenize(eq.text)
-        except SourceError:
-            return None
-        if not toks or toks[0].text != source_name:
-            return None
-        params = _atoms(toks[1:])
-        if len(params) != len(args) or toks[1 + sum(len(p) for p in params)].text not in ("=", "|"):
-            return None
-        names = [p[0].text if len(p) == 1 and p[0].kind == "varid" else None for p in params]
-        compared |= {i for i, x in enumerate(names) for a, b in zip(toks, toks[1:])
-                     if x and (a.text == x and b.text in _COMPARISONS or b.text == x and a.text in _COMPARISONS)}
-        for j, t in enumerate(toks[1:], 1):
-            if t.kind == "varid" and t.text == source_name:
-                call = _atoms(toks[j + 1:])
-                if len(call) < len(args):
-                    return None  # partial application: no metric to read
-                calls += 1
-                candidates = {i for i in candidates if names[i] and _shrinks(call[i], names[i])}
-    if not calls or not candidates:
-        return None
-    # The argument the base case tests (`n <= 0`) is the one that stays non-negative.
-    k = min(candidates & compared or candidates)
-    if k == ints[0]:
-        return None
-    binders = " -> ".join(f"y{j}:{render(a, 1)}" for j, a in enumerate(args, 1))
-    return f"{{-@ {name} :: {constraint_context(scheme)}{binders} -> {render(result, 1)} / [y{k + 1}] @-}}"

@@ -27,7 +27,7 @@ def _if_conditions(toks) -> list[list[Token]]:
     out = []
     for i, t in enumerate(toks):
         if t.text == "if":
-            then = _if_parts(toks[i:])
+            then = if_parts(toks[i:])
             if then is not None:
                 out.append(list(toks[i + 1:i + then[0]]))
     return out
@@ -94,7 +94,7 @@ def split_on_conditions(lh: LhModule, statement: str, hyps: list[str], scope: se
     return _leaf(hyps, list(dict.fromkeys(conds))[:MAX_SPLITS])
 
 
-def _if_parts(toks) -> tuple[int, int] | None:
+def if_parts(toks) -> tuple[int, int] | None:
     """Positions of `then` and `else` of the `if` at toks[0]."""
     depth = nest = 0
     then = None
@@ -139,7 +139,7 @@ class _Shape:
         if not toks:
             return None
         if toks[0].text == "if":
-            parts = _if_parts(toks)
+            parts = if_parts(toks)
             if parts is None:
                 return None
             then, els = parts
