@@ -115,7 +115,8 @@ selfplay: setup
 	else cfg=configs/cpu.toml; \
 	  echo "=== No CUDA GPU: running $$cfg on CPU (transformation Alice, SmolLM2-135M-Instruct as Bob) ==="; \
 	fi; \
-	if grep -q '^base = "smollm2"' "$$cfg"; then $(MAKE) --no-print-directory smollm2; fi; \
+	if $(PY) -c "import sys; from hsx.config import load_config; sys.exit(load_config(sys.argv[1]).model.base != 'smollm2')" "$$cfg"; \
+	then $(MAKE) --no-print-directory smollm2; fi; \
 	$(HSX) selfplay --config "$$cfg" $(if $(NAME),--name $(NAME),)
 
 # GPU extra (vLLM pinned to the release built for the pinned torch; see pyproject.toml).  A failed

@@ -289,6 +289,11 @@ class HsxConfig:
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
 
+    @property
+    def models_dir(self) -> Path:
+        """Where base models are built or unpacked (the tiny model, SmolLM2): shared by every run."""
+        return Path(self.selfplay.runs_dir) / ".models"
+
 
 def derive_seed(seed: int, *stream: str | int) -> int:
     """The seed of one named random stream of a run (`derive_seed(seed, "alice", k, r)`), from the

@@ -81,14 +81,34 @@ class Tried:
     found_by: str | None = None  # the strategy that found the counterexample
 
 
+class ProofStatus(str, enum.Enum):
+    """What became of one proof attempt (hsx.proof.liquid reads it from Liquid Haskell's output).
+    A `str` enum: written to JSON as its value."""
+    PROVED = "proved"  # exit 0 and "LIQUID: SAFE", no error
+    PROOF_FAILED = "proof-failed"  # an obligation of the theorem or of a helper failed
+    TERMINATION = "termination"  # a recursive function is not shown to terminate
+    NOT_REFLECTABLE = "not-reflectable"  # a program function cannot be lifted into the logic
+    SPEC_ERROR = "spec-error"  # a specification does not parse, is ill-sorted or names the unknown
+    COMPILE_ERROR = "compile-error"  # GHC rejected the module before Liquid Haskell said anything
+    TIMEOUT = "timeout"  # the run was stopped, or the search's time ran out before it
+    PROVER_MISSING = "prover-missing"  # Liquid Haskell, its packages or the SMT solver could not run
+    SKIPPED = "skipped"  # a candidate the search budget left unchecked
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class ProofAttempt:
     """One Liquid Haskell run on one proof text, or a candidate the search budget skipped."""
     template: str  # "given" for PROOF.hs text, otherwise the proof search's template
-    status: str  # one of hsx.proof.liquid.STATUSES, or "skipped"
+    status: ProofStatus  # a status string is read as its ProofStatus
     where: str | None = None  # the failing binder or location, in the programs' own names
     message: str | None = None  # Liquid Haskell's error blocks, mapped to PROOF.hs, A.hs and B.hs
     seconds: float = 0.0  # 0 for a skipped candidate or a cached result
+
+    def __post_init__(self):
+        object.__setattr__(self, "status", ProofStatus(self.status))
 
 
 @dataclass(frozen=True)
@@ -101,7 +121,7 @@ class OverflowSearch:
 @dataclass(frozen=True)
 class ProofRecord:
     """The proof stage's part of a Result: every attempt, and the accepted proof if any."""
-    status: str  # the last attempt's status; "prover-missing" when Liquid Haskell could not run
+    status: ProofStatus  # the last attempt's; PROVER_MISSING when Liquid Haskell could not run
     template: str | None = None  # the accepted proof's template
     text: str | None = None  # the accepted proof in the programs' own names: a PROOF.hs to give back
     prover: str | None = None  # Liquid Haskell's version string
@@ -113,9 +133,12 @@ class ProofRecord:
     machine_integers: bool = False
     overflow_search: OverflowSearch | None = None
 
+    def __post_init__(self):
+        object.__setattr__(self, "status", ProofStatus(self.status))
+
     @property
     def proved(self) -> bool:
-        return self.status == "proved"
+        return self.status is ProofStatus.PROVED
 
     def to_json(self) -> dict:
         return asdict(self)

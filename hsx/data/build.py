@@ -110,7 +110,7 @@ def build(config: HsxConfig, options: BuildOptions, verifier: Verifier, *,
     translate_file = stages / "translate.jsonl"
     if not translate_file.exists():
         translate(config, items, stages / "translate.log.jsonl", generator_factory or make_generator,
-                  models_dir or Path(config.selfplay.runs_dir) / ".models", console,
+                  models_dir or config.models_dir, console,
                   batch_size=options.batch_size, seed=options.seed)
         log = JsonlLog(stages / "translate.log.jsonl")
         write_jsonl(translate_file, [log.records[it.id] for it in items])

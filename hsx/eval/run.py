@@ -143,7 +143,7 @@ def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: st
     items = load_items(spec, skipped=skipped)
     if model_path is None:
         from hsx.models.tinymodel import resolve_base_model
-        model_path = resolve_base_model(config.model, Path(config.selfplay.runs_dir) / ".models")
+        model_path = resolve_base_model(config.model, config.models_dir)
     meta = {"benchmark": spec.benchmark, "source": "generation", "spec": dataclasses.asdict(spec),
             "model": config.model.base, "model_label": spec.model_label, "seeds": spec.seeds, "items": len(items),
             "max_new_tokens": config.sampling.max_new_tokens, "config": to_dict(config)}

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     from hsx.runs import read_jsonl
 
     config = _load(args.config)
-    model = args.model or resolve_base_model(config.model, Path(config.selfplay.runs_dir) / ".models")
+    model = args.model or resolve_base_model(config.model, config.models_dir)
     result = train_adapter(read_jsonl(Path(args.examples)), model_path=model, out_dir=Path(args.out), config=config,
                            init_adapter=Path(args.init_adapter) if args.init_adapter else None, seed=args.seed)
     # One line per process, marked: the trainer prints its own dicts to stdout too.

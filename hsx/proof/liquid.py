@@ -21,20 +21,13 @@ from typing import Callable
 
 from hsx.haskell.source import parse_source
 from hsx.proof.policy import annotation_subject
+from hsx.verdict import ProofStatus
 
 # ------------------------------------------------------------------------------------------------
 # Outcomes
 
-STATUSES = (
-    "proved",           # exit 0 and "LIQUID: SAFE", no error
-    "proof-failed",     # UNSAFE: an obligation of the theorem or of a helper failed (`where` says which)
-    "termination",      # UNSAFE/error: a recursive function (program, helper or proof) is not shown to terminate
-    "not-reflectable",  # a program function cannot be lifted into the logic (lambda, library function, ...)
-    "spec-error",       # a specification does not parse, is ill-sorted or names something unknown to the logic
-    "compile-error",    # GHC rejected the module before Liquid Haskell said anything
-    "timeout",          # the run was stopped (exit 124 from timeout(1), or killed)
-    "prover-missing",   # Liquid Haskell, its packages or the SMT solver could not be run
-)
+# Every status an LhOutcome can have (ProofStatus but SKIPPED, which only the search gives).
+STATUSES = tuple(s.value for s in ProofStatus if s is not ProofStatus.SKIPPED)
 
 # timeout(1) exits 124; a run killed with SIGKILL reads as 137 from a shell or -9 from subprocess.
 TIMEOUT_EXIT_CODES = frozenset({124, 137, -9})
@@ -44,14 +37,17 @@ LineMap = Callable[[int], "tuple[str, int] | None"]
 
 @dataclass(frozen=True)
 class LhOutcome:
-    status: str
+    status: ProofStatus  # a status string is read as its ProofStatus
     where: str | None = None  # proof-failed only: the top-level binder whose obligation failed
     message: str = ""
     locations: tuple[tuple[str, int], ...] = ()
 
+    def __post_init__(self):
+        object.__setattr__(self, "status", ProofStatus(self.status))
+
     @property
     def proved(self) -> bool:
-        return self.status == "proved"
+        return self.status is ProofStatus.PROVED
 
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")

@@ -84,7 +84,7 @@ class SelfPlay:
         self._syntax = None  # the syntax-tree reader of the transformations (see _syntax_fn)
         self._verifier: Verifier | None = None
         self._search_only: Verifier | None = None  # the verifier without the proof stage (see run)
-        self.model_path = resolve_base_model(config.model, run_dir.parent / ".models")
+        self.model_path = resolve_base_model(config.model, config.models_dir)
         self.heldout = HeldOut(run_dir, config.selfplay, self.console, self._ask_bob)
 
     # -- state ------------------------------------------------------------------------------
