@@ -240,7 +240,7 @@ class SelfPlayConfig:
 class AliceConfig:
     """Who writes the variants Q: the model (an LLM with a LoRA adapter) or program transformations.
 
-    backend: "model" (the paper; the GPU default), "transform" (hsx/selfplay/transform.py: seeded rewrites
+    backend: "model" (the paper; the GPU default), "transform" (hsx/selfplay/transform/__init__.py: seeded rewrites
     of P's syntax tree, no model; the CPU default), or "mix" (each selected P goes to the
     transformations with probability `transform_share`, else to the model).  Comparing the two
     kinds of Alice is two runs that differ only in this key.

@@ -131,7 +131,7 @@ class PairRecord:
     program_id: str = ""
     q: str = ""
     inputs: tuple[str, ...] | None = None  # SINQ: the diverging input (Alice's, or the one hsx's search found)
-    source: str = "model"  # who wrote Q: "model" (Alice's LLM) or "transform" (hsx/selfplay/transform.py)
+    source: str = "model"  # who wrote Q: "model" (Alice's LLM) or "transform" (hsx/selfplay/transform/__init__.py)
     transform: str | None = None  # the transformation, for source "transform"
     verification: Verification | None = None
 

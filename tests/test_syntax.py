@@ -13,7 +13,7 @@ from hsx.haskell.helper import Helper, Limits, RunRequest, Status, read_source
 from hsx.haskell.hstypes import TCon, TList
 from hsx.haskell.source import parse_source
 from hsx.haskell.syntax import IfNode, LiteralNode, MatchNode, OpNode, SyntaxTree, syntax_tree_from_json
-from hsx.selfplay.syntax_tree import token_syntax
+from hsx.selfplay.transform.syntax_tree import token_syntax
 from hsx.verdict import ErrorKind, Verdict
 
 

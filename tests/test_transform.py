@@ -1,4 +1,4 @@
-"""The transformation Alice (hsx/selfplay/transform.py): every transformation on a small program built for
+"""The transformation Alice (hsx/selfplay/transform/__init__.py): every transformation on a small program built for
 it gives a Q that GHC compiles with P's entry type, and a transform run on a slice of the pool
 gives verified SINQ and SEQ pairs through the same verification as a model's answers (the SEQ
 ones with the real Liquid Haskell prover)."""
@@ -14,7 +14,7 @@ from hsx.config import load_config
 from hsx.haskell.syntax import OpNode
 from hsx.runs import read_json, read_jsonl
 from hsx.selfplay.loop import run_selfplay
-from hsx.selfplay.syntax_tree import token_syntax
+from hsx.selfplay.transform.syntax_tree import token_syntax
 from hsx.selfplay.transform import TRANSFORMS, propose, variants
 from hsx.verdict import Verdict
 from hsx.verify.pipeline import PairRequest

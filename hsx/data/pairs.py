@@ -24,7 +24,7 @@ PAIR_COLUMNS = {"id": "string", "run": "string", "iteration": "int64", "pair_id"
                 "p_size": "int64", "q_code": "string", "label": "string", "proof": "string",
                 "counterexample": ["string"], "p_output": "string", "q_output": "string",
                 "difficulty": "float64", "model": "string", "seed": "int64",
-                # who wrote Q: "model" (Alice's LLM) or "transform" (hsx/selfplay/transform.py, named in `transform`)
+                # who wrote Q: "model" (Alice's LLM) or "transform" (hsx/selfplay/transform/__init__.py, named in `transform`)
                 "source": "string", "transform": "string"}
 
 

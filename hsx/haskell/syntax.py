@@ -4,7 +4,7 @@ Consumes the helper's `syntax` op answer (JSON, haskell/README.md, "The `syntax`
 `syntax_tree_from_json`; produces `SyntaxTree`: declarations (`SyntaxDecl`), fixities, type
 synonyms and the expression-level nodes, one dataclass per node kind (`OpNode`, `LiteralNode`,
 `IfNode`, `MatchNode`, ...).  GHC's parser (hsx/haskell/helper.py, `Helper.syntax`) and the
-tokenizer fallback of the transformation Alice (hsx/selfplay/syntax_tree.py, `token_syntax`)
+tokenizer fallback of the transformation Alice (hsx/selfplay/transform/syntax_tree.py, `token_syntax`)
 both return this type, so the rewrites read attributes, never string keys, and a field the
 helper renames fails here, loudly, instead of silently yielding nothing downstream.
 

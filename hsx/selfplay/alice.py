@@ -1,7 +1,7 @@
 """Alice's stage of a self-play iteration: a candidate Q for each selected P, verified, repaired.
 
 Consumes the iteration's programs, the `[selfplay]` and `[alice]` config, Alice herself (the model,
-through the loop's generator, or the transformations of hsx/selfplay/transform.py) and the two
+through the loop's generator, or the transformations of hsx/selfplay/transform/__init__.py) and the two
 verifiers; produces per repair round r `alice_r<r>.jsonl` (every prompt and raw answer, parsed)
 and `verify_r<r>.jsonl` (each candidate's `hsx.records.Verification`), and returns the verified
 candidates.  A round's files that exist are read back, so a resumed run does not redo them.
@@ -58,7 +58,7 @@ class Alice:
         for pid in sorted(self.programs):
             p = self.programs[pid]
             if sources[pid] == "transform":
-                pending[pid] = ([], None)  # no prompt: candidates come from hsx/selfplay/transform.py
+                pending[pid] = ([], None)  # no prompt: candidates come from hsx/selfplay/transform/__init__.py
             elif kinds[pid] == "seq":
                 skeleton = verifier.lh_module(PairRequest(p.code, p.code, entry_a=p.entry, entry_b=p.entry))
                 text = skeleton.text if not isinstance(skeleton, Result) else "(module unavailable)"

@@ -1,7 +1,7 @@
 """The held-out measure: Bob's accuracy on pairs from programs that no iteration ever selects.
 
 Consumes the program pool, the `[selfplay]` config, the run's two verifiers, the transformations
-(hsx/selfplay/transform.py) and a way to ask Bob (`AskBob`: the base model or an adapter);
+(hsx/selfplay/transform/__init__.py) and a way to ask Bob (`AskBob`: the base model or an adapter);
 produces `runs/<name>/heldout/` (programs.jsonl, verify.jsonl, pairs.jsonl, split.json, and the
 base model's judgements base.jsonl) and per iteration `iter_<k>/heldout_bob.jsonl` and
 `iter_<k>/heldout.json`: base vs current Bob on the same pairs and samples, paired.

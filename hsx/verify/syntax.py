@@ -20,7 +20,7 @@ _PROBE = "f :: Int -> Int\nf x = x + 1\n"
 def syntax_reader(verifier: Verifier) -> SyntaxFn:
     """A cached `Verifier.syntax`, checked once on a known source: raises HelperFailure, or
     ValueError when the answer lacks the nodes the transformations need, so that a caller can
-    fall back to hsx's tokenizer (hsx.selfplay.syntax_tree.token_syntax) and say why."""
+    fall back to hsx's tokenizer (hsx.selfplay.transform.syntax_tree.token_syntax) and say why."""
     cache: dict[str, SyntaxTree] = {}
 
     def ghc(text: str) -> SyntaxTree:

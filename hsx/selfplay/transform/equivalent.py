@@ -1,9 +1,9 @@
 """The likely-equivalent (SEQ) rewrites of the transformation Alice that stay inside a definition.
 
-Consumes a `Rewritable` (hsx/selfplay/rewrites.py); each rewrite yields every variant it can make,
+Consumes a `Rewritable` (hsx/selfplay/transform/rewrites.py); each rewrite yields every variant it can make,
 as (site description, new text): guards-to-if, if-to-guards, if-to-case, commute, reassociate,
 double-to-sum, sum-to-double, merge-clauses, split-clauses, rename-bound.  The SEQ rewrites that
-add or remove a definition are in hsx/selfplay/rewrites_definitions.py.  "Likely": the proof
+add or remove a definition are in hsx/selfplay/transform/definitions.py.  "Likely": the proof
 search decides.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from hsx.haskell.syntax import IfNode, MatchNode, OpNode, Span
 from hsx.haskell.tokens import KEYWORDS, tokenize
-from hsx.selfplay.rewrites import (Rewritable, at_line, clause_text, fresh_name, function_groups, paren, rename_tokens,
+from hsx.selfplay.transform.rewrites import (Rewritable, at_line, clause_text, fresh_name, function_groups, paren, rename_tokens,
                                    tokens_in)
 
 COMMUTATIVE = ("+", "*")

@@ -1,7 +1,7 @@
 """What every rewrite of the transformation Alice reads, and the editing helpers they share.
 
 Consumes a program's text, its `SyntaxTree` (hsx/haskell/syntax.py: the helper's `syntax` op
-answer, or hsx/selfplay/syntax_tree.py's `token_syntax`) and its entry; produces `Rewritable`, which the rewrites
+answer, or hsx/selfplay/transform/syntax_tree.py's `token_syntax`) and its entry; produces `Rewritable`, which the rewrites
 in rewrites_inequivalent.py, rewrites_equivalent.py and rewrites_definitions.py take, and the
 helpers they use to read spans and write new text: span edits (`apply_edits`, `Rewritable.replace`),
 parenthesising (`paren`), a function's clauses, a signature's argument types, fresh names.
@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from hsx.haskell.syntax import MatchNode, Span, SyntaxDecl, SyntaxNode, SyntaxTree
 from hsx.haskell.tokens import SourceError, Token, tokenize
-from hsx.selfplay.syntax_tree import SourceText
+from hsx.selfplay.transform.syntax_tree import SourceText
 
 N = TypeVar("N", bound=SyntaxNode)
 

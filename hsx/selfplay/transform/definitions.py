@@ -1,6 +1,6 @@
 """The likely-equivalent (SEQ) rewrites of the transformation Alice that add or remove a definition.
 
-Consumes a `Rewritable` (hsx/selfplay/rewrites.py); each rewrite yields every variant it can make,
+Consumes a `Rewritable` (hsx/selfplay/transform/rewrites.py); each rewrite yields every variant it can make,
 as (site description, new text): introduce-helper (the entry defined through a new helper),
 inline-helper (a one-use helper replaced by its body), accumulator (a tail-recursive helper with
 an accumulator).  The SEQ rewrites inside one definition are in rewrites_equivalent.py.
@@ -13,9 +13,9 @@ from typing import Iterator
 
 from hsx.haskell.syntax import CallNode, OpNode, Span
 from hsx.haskell.tokens import tokenize
-from hsx.selfplay.rewrites import (Rewritable, apply_edits, arg_types, fresh_name, paren, rename_tokens,
+from hsx.selfplay.transform.rewrites import (Rewritable, apply_edits, arg_types, fresh_name, paren, rename_tokens,
                                    tokens_in)
-from hsx.selfplay.syntax_tree import SourceText, Tokens
+from hsx.selfplay.transform.syntax_tree import SourceText, Tokens
 
 
 def introduce_helper(p: Rewritable):

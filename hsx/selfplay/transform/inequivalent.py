@@ -1,6 +1,6 @@
 """The likely-inequivalent (SINQ) rewrites of the transformation Alice.
 
-Consumes a `Rewritable` (hsx/selfplay/rewrites.py); each rewrite yields every variant it can make,
+Consumes a `Rewritable` (hsx/selfplay/transform/rewrites.py); each rewrite yields every variant it can make,
 as (site description, new text): swap-operator (+/-, </<=, >/>=, &&/||, div/quot, mod/rem),
 constant+1, constant-1, move-base-case, flip-guard, drop-guard, swap-if-branches, swap-arguments,
 skip-element, repeat-element.  "Likely": the verifier's counterexample search decides.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from hsx.haskell.syntax import IfNode, LiteralNode, MatchNode, OpNode
-from hsx.selfplay.rewrites import Rewritable, arg_types, at_line, clause_text, function_groups, paren, tokens_in
+from hsx.selfplay.transform.rewrites import Rewritable, arg_types, at_line, clause_text, function_groups, paren, tokens_in
 
 OPERATOR_SWAPS = {"+": "-", "-": "+", "<": "<=", "<=": "<", ">": ">=", ">=": ">", "&&": "||", "||": "&&",
                   "div": "quot", "quot": "div", "mod": "rem", "rem": "mod"}

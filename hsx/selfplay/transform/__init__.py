@@ -30,14 +30,15 @@ double-to-sum, sum-to-double, introduce-helper, inline-helper, accumulator, merg
 split-clauses, rename-bound (renaming alone is then rejected by self-play as "identical", like a
 model's copy).
 
-This module is the driver: the catalogue `TRANSFORMS` (name -> kind, rewrite), `variants` (every
-Q one transformation makes) and `propose` (seeded choice of candidates).  The pieces it drives:
+This package's `__init__` is the driver: the catalogue `TRANSFORMS` (name -> kind, rewrite),
+`variants` (every Q one transformation makes) and `propose` (seeded choice of candidates).  The
+modules it drives:
 
-    syntax_tree.py            `token_syntax`: the `syntax` op's node shapes from hsx's tokenizer
-    rewrites.py               `Rewritable` (text, tree, entry) and the editing helpers rewrites share
-    rewrites_inequivalent.py  the SINQ rewrites
-    rewrites_equivalent.py    the SEQ rewrites inside one definition
-    rewrites_definitions.py   the SEQ rewrites that add or remove a definition
+    syntax_tree.py    `token_syntax`: the `syntax` op's node shapes from hsx's tokenizer
+    rewrites.py       `Rewritable` (text, tree, entry) and the editing helpers rewrites share
+    inequivalent.py   the SINQ rewrites
+    equivalent.py     the SEQ rewrites inside one definition
+    definitions.py    the SEQ rewrites that add or remove a definition
 
     from hsx.selfplay.transform import propose
     cands = propose(program.code, program.entry, "sinq", random.Random(0), count=2)
@@ -52,13 +53,13 @@ from typing import Callable, Iterator
 from hsx.haskell.source import parse_source
 from hsx.haskell.syntax import SyntaxFn
 from hsx.haskell.tokens import SourceError
-from hsx.selfplay.rewrites import Rewritable
-from hsx.selfplay.rewrites_definitions import accumulator, inline_helper, introduce_helper
-from hsx.selfplay.rewrites_equivalent import (commute, double_to_sum, guards_to_if, if_to_case, if_to_guards,
+from hsx.selfplay.transform.definitions import accumulator, inline_helper, introduce_helper
+from hsx.selfplay.transform.equivalent import (commute, double_to_sum, guards_to_if, if_to_case, if_to_guards,
                                               merge_clauses, reassociate, rename_bound, split_clauses, sum_to_double)
-from hsx.selfplay.rewrites_inequivalent import (constant, drop_guard, flip_guard, move_base_case, repeat_element,
+from hsx.selfplay.transform.inequivalent import (constant, drop_guard, flip_guard, move_base_case, repeat_element,
                                                 skip_element, swap_arguments, swap_if, swap_operator)
-from hsx.selfplay.syntax_tree import SourceText, token_syntax
+from hsx.selfplay.transform.rewrites import Rewritable
+from hsx.selfplay.transform.syntax_tree import SourceText, token_syntax
 
 
 @dataclass(frozen=True)
