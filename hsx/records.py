@@ -168,3 +168,21 @@ class PairRecord:
                           q=d.get("q", ""), inputs=tuple(inputs) if inputs is not None else None,
                           source=d.get("source", "model"), transform=d.get("transform"),
                           verification=Verification.from_json(d["verification"]) if d.get("verification") else None)
+
+
+@dataclass(frozen=True)
+class RunState:
+    """A self-play run's `state.json`: the iterations finished, the curriculum's estimates and
+    the programs promoted into the pool.  Written once per iteration, atomically, as its last
+    step, so a killed run resumes after the last finished iteration."""
+    done: tuple[int, ...] = ()
+    curriculum: dict | None = None  # hsx.selfplay.curriculum.Curriculum.to_json(); None: a fresh one
+    promoted: tuple[dict, ...] = ()  # hsx.pool.programs.Program.to_json() of each promoted program
+
+    def to_json(self) -> dict:
+        return {"done": sorted(self.done), "curriculum": self.curriculum, "promoted": list(self.promoted)}
+
+    @staticmethod
+    def from_json(d: dict) -> "RunState":
+        return RunState(tuple(int(k) for k in d.get("done", ())), d.get("curriculum"),
+                        tuple(d.get("promoted", ())))

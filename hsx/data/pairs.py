@@ -12,6 +12,7 @@ import collections
 from pathlib import Path
 from typing import Sequence
 
+from hsx.config import ConfigError, config_from_dict
 from hsx.data.files import (LAYOUT, SPLITS, DatasetError, code_hash, front_matter, markdown_counts, split_of,
                             write_dataset)
 from hsx.pool.programs import Program
@@ -45,8 +46,11 @@ def collect_pairs(run_dirs: Sequence[Path]) -> tuple[list[dict], dict[str, int]]
         config_file = run / "config.json"
         if not config_file.exists():
             raise DatasetError(f"{run}: not a self-play run directory (no config.json)")
-        cfg = read_json(config_file)
-        model, seed = cfg.get("model", {}).get("base", ""), int(cfg.get("selfplay", {}).get("seed", 0))
+        try:
+            cfg = config_from_dict(read_json(config_file))
+        except ConfigError as e:
+            raise DatasetError(f"{config_file}: {e}") from None
+        model, seed = cfg.model.base, cfg.selfplay.seed
         for k, it in _iteration_dirs(run):
             if not (it / "bob.jsonl").exists():
                 continue  # an iteration that did not get that far

@@ -78,6 +78,15 @@ def _compared(toks, a: str, b: str) -> bool:
     return any(texts[i] in _COMPARE and {texts[i - 1], texts[i + 1]} == {a, b} for i in range(1, len(texts) - 1))
 
 
+def _clause_tokens(eq, name: str) -> list | None:
+    """An equation's tokens when it is a clause of `name`; None when it cannot be read as one."""
+    try:
+        toks = tokenize(eq.text)
+    except SourceError:
+        return None
+    return toks if toks and toks[0].text == name else None
+
+
 def inferred_metric(source_name: str, scheme: Scheme, equations) -> str | None:
     """The metric over y1 .. yn (the signature's binders), or None."""
     args, _ = split_function(scheme.body)
@@ -85,11 +94,8 @@ def inferred_metric(source_name: str, scheme: Scheme, equations) -> str | None:
     changes: list[list[str]] = []
     bounds: set[tuple[int, int]] = set()
     for eq in equations:
-        try:
-            toks = tokenize(eq.text)
-        except SourceError:
-            return None
-        if not toks or toks[0].text != source_name:
+        toks = _clause_tokens(eq, source_name)
+        if toks is None:
             return None
         pats = _atoms(toks[1:], n)
         if pats is None:
@@ -239,11 +245,8 @@ def counting_down_signature(name: str, source_name: str, scheme: Scheme, equatio
         return None  # with one Int argument the default metric is that argument
     candidates, calls, compared = set(ints), 0, set()
     for eq in equations:
-        try:
-            toks = tokenize(eq.text)
-        except SourceError:
-            return None
-        if not toks or toks[0].text != source_name:
+        toks = _clause_tokens(eq, source_name)
+        if toks is None:
             return None
         params = _leading_atoms(toks[1:])
         if len(params) != len(args) or toks[1 + sum(len(p) for p in params)].text not in ("=", "|"):

@@ -49,7 +49,7 @@ from hsx.models.tinymodel import resolve_base_model
 from hsx.models.training import NoTrainableExamples, train_adapter
 from hsx.pool.programs import Program, load_pool
 from hsx.proof.prover import ProverMissing, locate_prover
-from hsx.records import BobJudgement, PairKind, PairRecord, Verification
+from hsx.records import BobJudgement, PairKind, PairRecord, RunState, Verification
 from hsx.runs import progress_bar, read_json, read_jsonl, write_json, write_jsonl
 from hsx.selfplay import transform
 from hsx.selfplay.alice import Alice
@@ -89,11 +89,11 @@ class SelfPlay:
 
     # -- state ------------------------------------------------------------------------------
 
-    def _state(self) -> dict:
+    def _state(self) -> RunState:
         path = self.run_dir / "state.json"
         if path.exists():
-            return read_json(path)
-        return {"done": [], "curriculum": Curriculum(self.config.selfplay).to_json(), "promoted": []}
+            return RunState.from_json(read_json(path))
+        return RunState(curriculum=Curriculum(self.config.selfplay).to_json())
 
     def run(self) -> Path:
         sp = self.config.selfplay
@@ -118,7 +118,7 @@ class SelfPlay:
             self.heldout.split(verifier, search_only, self._syntax_fn)
             for k in range(sp.iterations):
                 state = self._state()
-                if k in state["done"]:
+                if k in state.done:
                     self.console.print(f"iteration {k}: already done")
                     continue
                 self._iteration(k, state, verifier)
@@ -129,12 +129,13 @@ class SelfPlay:
 
     # -- one iteration ----------------------------------------------------------------------
 
-    def _iteration(self, k: int, state: dict, verifier: Verifier) -> None:
+    def _iteration(self, k: int, state: RunState, verifier: Verifier) -> None:
         sp = self.config.selfplay
         it = _Iteration(k, self.run_dir / f"iter_{k}", {}, {})
         it.dir.mkdir(parents=True, exist_ok=True)
-        curriculum = Curriculum.from_json(state["curriculum"], sp)
-        pool = load_pool(Path(sp.pool)) + [Program.from_json(p) for p in state["promoted"]]
+        curriculum = (Curriculum.from_json(state.curriculum, sp) if state.curriculum is not None
+                      else Curriculum(sp))
+        pool = load_pool(Path(sp.pool)) + [Program.from_json(p) for p in state.promoted]
         held = self.heldout.program_ids()
         pool = [p for p in pool if p.id not in held]
 
@@ -165,15 +166,14 @@ class SelfPlay:
         by_program = _difficulties_by_program(bob)
         for pid in sorted(it.programs):
             curriculum.update(pid, by_program.get(pid, []), k)
-        promoted = list(state["promoted"])
+        promoted = list(state.promoted)
         for rec in bob:
             if curriculum.promotable(rec.difficulty):
                 p = self._promote(rec, it, verifier, curriculum)
                 if p is not None and p["id"] not in {q["id"] for q in promoted}:
                     promoted.append(p)
         write_json(self.run_dir / "state.json",
-                   {"done": sorted(set(state["done"]) | {k}), "curriculum": curriculum.to_json(),
-                    "promoted": promoted})
+                   RunState(tuple(set(state.done) | {k}), curriculum.to_json(), tuple(promoted)).to_json())
 
     def _adapters(self, k: int) -> dict[str, str]:
         """The adapters trained in the latest finished iteration before k."""
