@@ -147,7 +147,11 @@ def _batch(lh, prover, config, deadline, prefix, label, cands, attempts, alone,
     attempts.append(ProofAttempt(f"batch of {len(cands)}{label}", "proved" if winners else "proof-failed",
                                  message=f"{len(winners)} accepted in {res.runs} Liquid Haskell run(s)",
                                  seconds=seconds))
-    for c in winners[:2]:
+    # A batch can let a failing candidate through (Liquid Haskell does not always report every
+    # failing binder of a module), so each winner is checked alone, in order, while time lasts.
+    for c in winners:
+        if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
+            break
         full = ProofCandidate(c.template + label, (prefix + "\n" + c.text).strip())
         if alone(full):
             return full
