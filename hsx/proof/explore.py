@@ -25,7 +25,6 @@ import re
 import time
 from dataclasses import dataclass
 
-from hsx.haskell.hstypes import TCon
 from hsx.proof import discovery
 from hsx.proof.induction import Goal, following, nested, structural
 from hsx.proof.lemmas import Library
@@ -66,7 +65,7 @@ def check_batch(lh: LhModule, prover, config, prefix: str, blocks: list[Block], 
     return result
 
 
-def _check(lh, prover, config, prefix, blocks, deadline, result) -> None:
+def _check(lh, prover, config, prefix, blocks, deadline, result, split: bool = True) -> None:
     remaining = deadline - time.monotonic()
     if not blocks or remaining <= MIN_RUN_SECONDS:
         return
@@ -75,8 +74,11 @@ def _check(lh, prover, config, prefix, blocks, deadline, result) -> None:
     text = head
     line = head.count("\n") + 1
     # The theorem's signature is in the module and needs a binding; the batch's own candidates
-    # are other binders, so `equiv` gets the empty proof, whose failure is no candidate's.
-    stub = f"{THEOREM} {' '.join(lh.params)} = ()"
+    # are other binders, so `equiv` gets the empty proof, and Liquid Haskell is told to skip it:
+    # then a module that passes means every candidate in it passes.  (A batch only chooses what
+    # to check alone: nothing is accepted from a batch, so this `ignore`, which the proof policy
+    # refuses in any proof text, never reaches a proof hsx reports.)
+    stub = f"{{-@ ignore {THEOREM} @-}}\n{THEOREM} {' '.join(lh.params)} = ()"
     for b in blocks + [Block("\0stub", stub)]:
         n = b.text.rstrip().count("\n") + 1
         spans.append((line, line + n - 1, b.key))
@@ -94,7 +96,7 @@ def _check(lh, prover, config, prefix, blocks, deadline, result) -> None:
     bad_lines = [ln for f, ln in out.locations if f == "PROOF.hs"]
     # A candidate GHC rejects (a rewrite rule it cannot use, say) is named by its lines like one
     # Liquid Haskell rejects: only that candidate fails.
-    judged = ("proof-failed", "termination", "compile-error")
+    judged = ("proof-failed", "termination", "compile-error", "spec-error")
     attributable = out.status in judged and out.locations and \
         len(bad_lines) == len(out.locations) and all(ln >= spans[0][0] for ln in bad_lines)
     if bad_lines and out.status in judged and min(bad_lines) < spans[0][0]:
@@ -103,7 +105,7 @@ def _check(lh, prover, config, prefix, blocks, deadline, result) -> None:
         failed = {k for a, z, k in spans for ln in bad_lines if a <= ln <= z}
         result.proved |= {b.key for b in blocks if b.key not in failed}
         return
-    if len(blocks) > 1 and out.status != "timeout":
+    if split and len(blocks) > 1 and out.status != "timeout":
         half = len(blocks) // 2
         _check(lh, prover, config, prefix, blocks[:half], deadline, result)
         _check(lh, prover, config, prefix, blocks[half:], deadline, result)
@@ -130,10 +132,9 @@ def _goal(lh: LhModule, c: discovery.Conjecture, name: str) -> Goal:
         t = _type_of(c, v)
         types.append(t)
     # `==` even for Bool: the lemma is used as a rewrite rule, and Liquid Haskell rewrites only
-    # with an equality (it rejects `<=>`).  The sides are bracketed for its parser.
-    if c.lhs.type == TCon("Bool"):
-        return Goal(name, tuple(vs), tuple(types), f"{{ ({c.lhs.text}) == ({c.rhs.text}) }}")
-    return Goal(name, tuple(vs), tuple(types), f"{{ {c.lhs.text} == {c.rhs.text} }}")
+    # with an equality (it rejects `<=>`).  The sides are bracketed for its parser, which reads
+    # neither `f x == (p && q)` nor `== Z : xs` unbracketed.
+    return Goal(name, tuple(vs), tuple(types), f"{{ ({c.lhs.text}) == ({c.rhs.text}) }}")
 
 
 def _type_of(c: discovery.Conjecture, v: str):
@@ -194,11 +195,17 @@ def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, 
         if log is not None:
             log.append((len(blocks), len(res.proved), res.runs, round(res.seconds, 1)))
         done = set()
-        for i, c in open_:
+        first = {}  # conjecture -> the first of its proofs the batch accepted
+        for i, _ in open_:
             wins = sorted((int(k.split(":")[1]) for k in res.proved if k.split(":")[0] == str(i)))
-            if not wins:
+            if wins:
+                first[i] = wins[0]
+        kept = together(lh, prover, config, prefix, [b for b in blocks if b.key in
+                                                    {f"{i}:{j}" for i, j in first.items()}], deadline)
+        for i, c in open_:
+            if i not in first or f"{i}:{first[i]}" not in kept:
                 continue
-            j = wins[0]
+            j = first[i]
             text = next(b.text for b in blocks if b.key == f"{i}:{j}")
             text = _rename(text, f"hsxLemma{i}x{j}", f"hsxLemma{i}")
             proved.append((f"hsxLemma{i}", text))
@@ -210,6 +217,27 @@ def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, 
     if not proved:
         return None
     return Library(_library_text(proved), f"{len(proved)} discovered")
+
+
+def together(lh: LhModule, prover, config, prefix: str, blocks: list[Block], deadline: float) -> set[str]:
+    """The blocks that Liquid Haskell accepts all in one module: a batch can let a failing block
+    through (it does not always report every failing binder), and one false lemma in a library
+    makes every proof that uses the library fail.  Blocks named in errors are dropped and the
+    rest checked again; when the errors name none of them, nothing is kept."""
+    keys = {b.key for b in blocks}
+    for _ in range(3):
+        remaining = deadline - time.monotonic()
+        if not keys or remaining <= MIN_RUN_SECONDS:
+            return set()
+        kept = [b for b in blocks if b.key in keys]
+        res = BatchResult(set())
+        _check(lh, prover, config, prefix, kept, deadline, res, split=False)
+        if res.runs and res.proved == keys:
+            return keys
+        if not res.proved:
+            return set()
+        keys = res.proved
+    return set()
 
 
 def _library_text(proved: list[tuple[str, str]]) -> str:
