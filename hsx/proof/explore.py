@@ -94,16 +94,23 @@ def _check(lh, prover, config, prefix, blocks, deadline, result, split: bool = T
         result.proved |= {b.key for b in blocks}
         return
     bad_lines = [ln for f, ln in out.locations if f == "PROOF.hs"]
-    # A candidate GHC rejects (a rewrite rule it cannot use, say) is named by its lines like one
-    # Liquid Haskell rejects: only that candidate fails.
-    judged = ("proof-failed", "termination", "compile-error", "spec-error")
+    # A candidate GHC rejects (a rewrite rule it cannot use, say), or whose specification does
+    # not parse, is named by its lines too; but then Liquid Haskell checked nothing, so the
+    # others are checked again without it rather than taken as proved.
+    before_checking = ("compile-error", "spec-error")
+    judged = ("proof-failed", "termination", *before_checking)
     attributable = out.status in judged and out.locations and \
         len(bad_lines) == len(out.locations) and all(ln >= spans[0][0] for ln in bad_lines)
     if bad_lines and out.status in judged and min(bad_lines) < spans[0][0]:
         return  # the shared lemmas themselves fail: no candidate can be accepted beside them
     if attributable:
         failed = {k for a, z, k in spans for ln in bad_lines if a <= ln <= z}
-        result.proved |= {b.key for b in blocks if b.key not in failed}
+        rest = [b for b in blocks if b.key not in failed]
+        if out.status in before_checking:
+            if len(rest) < len(blocks):
+                _check(lh, prover, config, prefix, rest, deadline, result, split)
+            return
+        result.proved |= {b.key for b in rest}
         return
     if split and len(blocks) > 1 and out.status != "timeout":
         half = len(blocks) // 2
