@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hsx.config import HsxConfig
+from hsx.config import SandboxConfig
 from hsx.haskell.helper import CompileFailure, Helper, ghc_diagnostics, read_source
 from hsx.haskell.source import HaskellSource
 from hsx.haskell.tokens import SourceError
@@ -107,13 +107,13 @@ def read_program(text: str, path: str, helper: Helper | None = None) -> HaskellS
         raise Stop(error(ErrorKind.SOURCE, str(e))) from None
 
 
-def compile_messages(failure: CompileFailure, jobdir: Path, files: list[str], config: HsxConfig,
-                     toolchain: Toolchain) -> str:
+def compile_messages(failure: CompileFailure, jobdir: Path, files: list[str], ghc: str,
+                     sandbox: SandboxConfig, toolchain: Toolchain) -> str:
     """GHC's messages about modules the helper could not load, each once."""
     # GHC may report the same error more than once (the interpreter retries a failed
     # load): keep each message block once, in order.
     blocks = [b.strip() for b in re.split(r"\n\s*\n(?=\S+:\d+:\d+: )", failure.message)]
     message = "\n\n".join(dict.fromkeys(b for b in blocks if b))
     if "Got no error message" in message or not message:
-        message = ghc_diagnostics(jobdir, files, config.toolchain.ghc, toolchain.package_dbs, config.sandbox)
+        message = ghc_diagnostics(jobdir, files, ghc, toolchain.package_dbs, sandbox)
     return message

@@ -383,7 +383,8 @@ class Verifier:
 
     def _diagnose(self, failure: CompileFailure, jobdir: Path, files: list[str]) -> str:
         assert self._toolchain is not None
-        return checks.compile_messages(failure, jobdir, files, self.config, self._toolchain)
+        return checks.compile_messages(failure, jobdir, files, self.config.toolchain.ghc, self.config.sandbox,
+                                       self._toolchain)
 
     # -- the helper -------------------------------------------------------------------------
 
