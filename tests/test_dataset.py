@@ -19,7 +19,7 @@ from hsx.agents import prompts
 from hsx.cli.dataset import dataset
 from hsx.config import to_dict
 from hsx.data.build import BuildOptions, build
-from hsx.data.files import code_hash, split_of
+from hsx.data.splits import code_hash, split_of
 from hsx.data.pairs import export_pairs
 from hsx.data.released import import_released, split_arguments
 from hsx.data.sources import PythonItem, select_items
@@ -28,7 +28,7 @@ from hsx.data.translate import extract_code
 from hsx.data.validate import validate_candidate
 from hsx.models.generation import Generation
 from hsx.pool.programs import Program, load_pool
-from hsx.pool.validate import validate_program
+from hsx.pool.validate import check_program
 from hsx.records import PairRecord, Verification
 from hsx.runs import read_jsonl, write_json, write_jsonl
 from hsx.verdict import Counterexample, Outcome, ProofRecord, Result, Verdict
@@ -175,7 +175,7 @@ def test_build_keeps_valid_programs_in_the_pool_schema(built, verifier):
     assert {p.source.rsplit(":", 1)[1] for p in programs} == KEPT_ITEMS
     for p in programs:
         assert len(p.inputs) == 4 and p.tags == ("opinstruct-hsx",)
-        assert validate_program(verifier, p) == []  # re-validates with the pool's own check
+        assert check_program(verifier, p).problems == ()  # re-validates with the pool's own check
 
 
 def test_build_split_has_no_leakage_and_all_formats_agree(built):

@@ -17,6 +17,7 @@ from hsx.eval.humaneval import untrusted_check_program
 from hsx.eval.items import EvalSpec, load_items, parse_official
 from hsx.eval.judge import decide, exact_answer, judge_pieces, read_verdict
 from hsx.eval.mislabeled import STOKE_EQ0_PROBLEM_IDS, known_mislabeled
+from hsx.eval.predictions import Prediction
 from hsx.eval.protocols import binomial_quantiles, category_block, mean_flip_interval, overall_block
 from hsx.eval.released import load_released, released_table, rescore
 from hsx.eval.run import judge_run, run_eval, score_outputs
@@ -31,7 +32,12 @@ HE_SHAPES = FIX / "humaneval_hs_shapes.jsonl"
 
 def _records():
     """The fixture as saved predictions: hsx's reading of each answer in `answer`."""
-    return [{**s, "answer": parse_official(s["output"]), "repeat": 0} for s in SHAPES]
+    out = []
+    for s in SHAPES:
+        answer = parse_official(s["output"])
+        out.append(Prediction(s["id"], s["category"], s["label"], s["output"], answer,
+                              correct=answer is not None and answer == s["label"], repeat=0, truncated=False))
+    return out
 
 
 class WordJudge:
@@ -62,7 +68,7 @@ def test_hsx_reading_and_the_owners_exact_rule_on_every_shape():
 
 def test_three_protocols_without_a_judge_match_hand_computed_values():
     records = _records()
-    block = category_block(records, decide([r["output"] for r in records], None), seed=3)
+    block = category_block(records, decide([r.output for r in records], None), seed=3)
     # hsx parses 10 of 12; right: exact-yes, exact-no, owners-No-fence, cot-yes, think-then-no, lower-yes, both-labels
     assert block["strict"] == {"accuracy": 7 / 12, "parse_rate": 10 / 12, "answers": 12}
     assert block["parsed-only"] == {"accuracy": 7 / 10, "parse_rate": 10 / 12, "answers": 10}
@@ -72,7 +78,7 @@ def test_three_protocols_without_a_judge_match_hand_computed_values():
     assert eq["accuracy"] == pytest.approx(7.5 / 12) and eq["interval"] == pytest.approx([5 / 12, 10 / 12])
     assert (eq["exact"], eq["judged"], eq["coin_flips"], eq["parse_rate"]) == (5, 0, 7, 5 / 12)
     assert 4 / 12 <= eq["seeded_accuracy"] <= 11 / 12 and (eq["seeded_accuracy"] * 12) % 1 == pytest.approx(0)
-    again = category_block(list(reversed(records)), decide([r["output"] for r in reversed(records)], None), seed=3)
+    again = category_block(list(reversed(records)), decide([r.output for r in reversed(records)], None), seed=3)
     assert again["equibench"]["seeded_accuracy"] == eq["seeded_accuracy"]  # flips seeded per item, not by order
 
 
@@ -81,8 +87,8 @@ def test_equibench_judge_rounds_and_protocol_with_a_judge():
     assert judge_pieces("**NO**") == ["**NO**", "**NO**"]
     judge = WordJudge()
     records = _records()
-    decisions = decide([r["output"] for r in records], judge)
-    by = {r["id"]: d for r, d in zip(records, decisions)}
+    decisions = decide([r.output for r in records], judge)
+    by = {r.id: d for r, d in zip(records, decisions)}
     assert by["cot-yes"] == {"decision": True, "by": "judge"} and by["NO-fence"] == {"decision": False, "by": "judge"}
     assert by["exact-no"]["by"] == "exact" and by["both-labels"]["decision"] is None
     assert judge.asked[0][0] == "NO\n```" and "so the answer is YES" in judge.asked[0]  # round 1: last sentences
@@ -177,7 +183,7 @@ def test_coin_flip_intervals_exactly():
     assert 950 < lo < 1000 < hi < 1050 and lo + hi == 2000
     # two categories of 2 answers with one flip each: the mean moves by 0, 1/4, 1/2 with prob 1/4, 1/2, 1/4
     assert mean_flip_interval([(0.25, 1), (0.25, 1)]) == (0.0, 0.5)
-    a, b = (category_block([r], decide([r["output"]], None)) for r in _records()[:2])
+    a, b = (category_block([r], decide([r.output], None)) for r in _records()[:2])
     o = overall_block([a, b])  # exact-yes right (1.0), exact-yes-fence wrong (0.0): no flips
     assert o["strict"]["accuracy"] == 0.5 and o["equibench"]["interval"] == [0.5, 0.5]
 
@@ -315,8 +321,9 @@ def test_humaneval_layouts_entries_and_skipped_records():
 
 
 def test_humaneval_shapes_in_the_sandbox_and_the_check_script(config, toolchain):
+    tools = (config.toolchain.ghc, config.sandbox)  # the compiler and the sandbox's limits
     tasks = load_humaneval_hs(HE_SHAPES, skipped=[])
-    statuses = [untrusted_check_program(t, t.canonical_solution, config).status for t in tasks[:3]]
+    statuses = [untrusted_check_program(t, t.canonical_solution, *tools).status for t in tasks[:3]]
     assert statuses == ["passed", "passed", "rejected"]  # the unused Text.Parsec import is outside the policy
     script = ROOT / "scripts" / "eval" / "check_humaneval_hs.py"
     res = subprocess.run([sys.executable, str(script), str(HE_SHAPES)], capture_output=True, text=True, timeout=600)

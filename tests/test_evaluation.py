@@ -491,13 +491,14 @@ def test_candidate_code_shapes():
 
 
 def test_humaneval_execution_in_the_sandbox(config, toolchain):
+    tools = (config.toolchain.ghc, config.sandbox)  # the compiler and the sandbox's limits
     task = load_humaneval_hs(FIX / "humaneval_hs.jsonl")[1]
-    assert untrusted_check_completion(task, CORRECT, config).status == "passed"
-    wrong = untrusted_check_completion(task, WRONG, config)
+    assert untrusted_check_completion(task, CORRECT, *tools).status == "passed"
+    wrong = untrusted_check_completion(task, WRONG, *tools)
     assert wrong.status == "failed" and "assertion failed" in wrong.detail
-    bad = untrusted_check_completion(task, "```haskell\nimport System.Process\ncountEvens _ = 0\n```", config)
+    bad = untrusted_check_completion(task, "```haskell\nimport System.Process\ncountEvens _ = 0\n```", *tools)
     assert bad.status == "rejected" and "System.Process" in bad.detail
-    assert untrusted_check_completion(task, "```haskell\ncountEvens = \n```", config).status == "compile-error"
+    assert untrusted_check_completion(task, "```haskell\ncountEvens = \n```", *tools).status == "compile-error"
 
 
 PAPER_CORRECT = ("I square each element and add them up.\n```haskell\nsum_of_squares :: [Int] -> Int\n"
@@ -515,24 +516,25 @@ def test_candidate_code_in_the_papers_layout():
 
 
 def test_humaneval_papers_layout_in_the_sandbox(config, toolchain):
+    tools = (config.toolchain.ghc, config.sandbox)  # the compiler and the sandbox's limits
     tasks = load_humaneval_hs(PAPER_HE)
     # the canonical solutions pass through the same path as a model's completion: pass@1 = 1.0
-    assert [untrusted_check_program(t, t.canonical_solution, config).status for t in tasks] == ["passed"] * 3
-    assert untrusted_check_completion(tasks[0], PAPER_CORRECT, config).status == "passed"
-    wrong = untrusted_check_completion(tasks[0], PAPER_WRONG, config)
+    assert [untrusted_check_program(t, t.canonical_solution, *tools).status for t in tasks] == ["passed"] * 3
+    assert untrusted_check_completion(tasks[0], PAPER_CORRECT, *tools).status == "passed"
+    wrong = untrusted_check_completion(tasks[0], PAPER_WRONG, *tools)
     assert wrong.status == "failed" and "Test failed" in wrong.detail
     # the test calls decode_shift too: a completion without it does not compile
     only_encode = ("```haskell\nencode_shift :: String -> String\nencode_shift = map (\\c -> chr (ord 'a' + "
                    "(ord c - ord 'a' + 3) `mod` 26))\n```")
-    assert untrusted_check_completion(tasks[1], only_encode, config).status == "compile-error"
+    assert untrusted_check_completion(tasks[1], only_encode, *tools).status == "compile-error"
     broken = tasks[1].canonical_solution.replace("+ 23)", "+ 22)")  # decode is off by one: random tests catch it
-    assert untrusted_check_program(tasks[1], broken, config).status == "failed"
+    assert untrusted_check_program(tasks[1], broken, *tools).status == "failed"
     # redefining the tests' own helper is a compile error (ambiguous), never a pass
     cheat = ("```haskell\ncheck :: Bool -> IO ()\ncheck _ = return ()\nsum_of_squares :: [Int] -> Int\n"
              "sum_of_squares _ = 0\n```")
-    assert untrusted_check_completion(tasks[0], cheat, config).status in ("rejected", "compile-error")
+    assert untrusted_check_completion(tasks[0], cheat, *tools).status in ("rejected", "compile-error")
     io = "```haskell\nimport System.IO.Unsafe\nsum_of_squares :: [Int] -> Int\nsum_of_squares _ = 0\n```"
-    assert untrusted_check_completion(tasks[0], io, config).status == "rejected"
+    assert untrusted_check_completion(tasks[0], io, *tools).status == "rejected"
 
 
 def test_check_humaneval_hs_script(tmp_path, toolchain):

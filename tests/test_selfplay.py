@@ -26,6 +26,7 @@ from hsx.models.generation import Generation, make_generator
 from hsx.proof.liquid import STATUSES
 from hsx.proof.prover import ProverMissing, locate_prover
 from hsx.proof.renaming import rename_tokens
+from hsx.records import HeldOutPair
 from hsx.runs import read_json, read_jsonl, write_json
 from hsx.selfplay.heldout import balance_labels
 from hsx.selfplay.loop import run_selfplay
@@ -254,11 +255,13 @@ def short_bob_factory(seen):
 
 
 def test_heldout_labels_are_balanced_to_at_most_sixty_percent():
-    pairs = [{"id": f"s{i:02d}", "kind": "sinq"} for i in range(10)] + [{"id": f"q{i}", "kind": "seq"} for i in range(4)]
+    def pair(pid, kind):
+        return HeldOutPair(pid, "p", "f = 1", "f = 2", kind, "constant+1", "line 1")
+    pairs = [pair(f"s{i:02d}", "sinq") for i in range(10)] + [pair(f"q{i}", "seq") for i in range(4)]
     kept = balance_labels(pairs, random.Random(0))
-    kinds = Counter(p["kind"] for p in kept)
+    kinds = Counter(p.kind.value for p in kept)
     assert kinds == {"seq": 4, "sinq": 6} and max(kinds.values()) / len(kept) <= 0.6
-    assert kept == sorted(kept, key=lambda p: p["id"])
+    assert kept == sorted(kept, key=lambda p: p.id)
     assert balance_labels(pairs, random.Random(0)) == kept  # seeded
     assert balance_labels(list(reversed(pairs)), random.Random(0)) == kept  # order does not matter
     # Already balanced: nothing is cut.  One label only: nothing is cut, and the split is one-sided.

@@ -126,7 +126,8 @@ def import_command(source, out, split, max_read, test_fraction, jobs, config_pat
 @_test_option
 def export_command(run_dirs, out, repo, test_fraction) -> None:
     """Every verified pair of self-play runs as a dataset, split by P."""
-    from hsx.data.files import DatasetError, counts_table, push_dataset
+    from hsx.data.files import DatasetError, counts_table
+    from hsx.data.hub import push_dataset
     from hsx.data.pairs import export_pairs
 
     try:

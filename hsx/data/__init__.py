@@ -11,5 +11,8 @@ pairs, as Hugging Face `datasets` files with a dataset card.  One module per `hs
     released   `hsx dataset import`: the released OpInstruct-HSx, re-run by hsx, in the pool schema
     pairs      `hsx dataset export`: the verified pairs of self-play runs
     stats      `hsx dataset stats`: distributions and plots of a written dataset
-    files      what they share: the dataset directory's files, the split by code hash, the card pieces
+    splits     code -> its hash and its split (train / test), the same in every dataset
+    card       the dataset card's shared pieces: front matter, count tables, the file layout
+    files      a split's records -> the dataset directory's files (and back); the console's counts table
+    hub        a written dataset -> the Hugging Face hub
 """

@@ -17,7 +17,8 @@ Stages, each writing its output under `OUT/stages/` atomically, so that an exist
                when every input gives a value -> validate.log.jsonl, then validate.jsonl
                                                                           (hsx.data.validate)
     dataset    de-duplicate by normalized code hash, split train/test by that hash (a
-               program is never in both), write the dataset and its card  (hsx.data.files)
+               program is never in both), write the dataset and its card
+                                             (hsx.data.splits, hsx.data.card, hsx.data.files)
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from pathlib import Path
 from rich.console import Console
 
 from hsx.config import HsxConfig, to_dict
-from hsx.data.files import (LAYOUT, PROGRAM_COLUMNS, SPLITS, DatasetError, code_hash, front_matter,
-                            markdown_counts, split_programs, stage_dir, write_dataset)
+from hsx.data.card import LAYOUT, front_matter, markdown_counts
+from hsx.data.files import PROGRAM_COLUMNS, DatasetError, stage_dir, write_dataset
 from hsx.data.sources import OPENCODEINSTRUCT, SOURCE_LICENSE, PythonItem, read_records, select_items
+from hsx.data.splits import SPLITS, code_hash, split_programs
 from hsx.data.translate import extract_code, translate
 from hsx.data.validate import validate_candidate
 from hsx.models.generation import GeneratorFactory, make_generator

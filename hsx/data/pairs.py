@@ -3,7 +3,8 @@
 Consumes self-play run directories (`config.json`, and per iteration `selected.jsonl` and
 `bob.jsonl`, read as `hsx.records.PairRecord`s); produces one flat record per verified pair
 (`PAIR_COLUMNS`: P, Q, the label, the proof or the counterexample, each side's output rendered by
-`Outcome.describe`) and writes them, split by P, with their card (`hsx.data.files`).
+`Outcome.describe`) and writes them, split by P (`hsx.data.splits`), with their card
+(`hsx.data.card`, `hsx.data.files`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 from typing import Sequence
 
 from hsx.config import ConfigError, config_from_dict
-from hsx.data.files import (LAYOUT, SPLITS, DatasetError, code_hash, front_matter, markdown_counts, split_of,
-                            write_dataset)
+from hsx.data.card import LAYOUT, front_matter, markdown_counts
+from hsx.data.files import DatasetError, write_dataset
+from hsx.data.splits import SPLITS, code_hash, split_of
 from hsx.pool.programs import Program
 from hsx.records import PairRecord
 from hsx.runs import read_json, read_jsonl

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from hsx.data.files import (LAYOUT, PROGRAM_COLUMNS, SPLITS, code_hash, front_matter, markdown_counts,
-                            split_programs, stage_dir, write_dataset)
+from hsx.data.card import LAYOUT, front_matter, markdown_counts
+from hsx.data.files import PROGRAM_COLUMNS, stage_dir, write_dataset
 from hsx.data.sources import OPINSTRUCT_HSX, SOURCE_LICENSE, read_records
+from hsx.data.splits import SPLITS, code_hash, split_programs
 from hsx.data.validate import OUTCOME_REASON, rejection_reason
 from hsx.haskell import sandbox
 from hsx.haskell.source import parse_source

@@ -11,6 +11,7 @@ number means: docs/EVALUATION.md.
     mislabeled   EquiBench pairs known to carry a wrong label, with the source
     humaneval    a HumanEval-hs completion -> its execution outcome, in the sandbox
     run          items -> model answers -> per-item predictions in a run directory
+    predictions  the typed record of one prediction (a line of predictions_r<k>.jsonl)
     judge        raw answers -> EquiBench's decisions (exact rule, pluggable LLM judge)
     protocols    answers and decisions -> strict / equibench / parsed-only, with parse rates
     statistics   per-item outcomes -> metrics, bootstrap intervals, McNemar

@@ -15,7 +15,8 @@ imports the paper's harness puts above every program (PAPER_IMPORTS), as the pap
 and tests rely on them.
 
     from hsx.eval.humaneval import untrusted_check_completion
-    outcome = untrusted_check_completion(task, answer_text, config)   # ExecOutcome("passed", ...)
+    outcome = untrusted_check_completion(task, answer_text, config.toolchain.ghc, config.sandbox)
+    outcome.status   # "passed", or why not (EXEC_STATUSES)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from hsx.agents.parsing import Q_LABELS, fenced_blocks, strip_think
-from hsx.config import HsxConfig
+from hsx.config import SandboxConfig
 from hsx.eval.benchmarks import BenchmarkError, CodeTask, find_entry
 from hsx.haskell import sandbox
 from hsx.haskell.source import parse_source
@@ -133,16 +134,17 @@ def test_module(task: CodeTask, entry: str) -> str:
     return f"module Main (main) where\n\nimport Candidate ({entry})\n{tests}\n"
 
 
-def untrusted_check_completion(task: CodeTask, text: str, config: HsxConfig) -> ExecOutcome:
-    """Runs the model's completion against the task's tests: policy check, compile, run, all in
-    the sandbox.  `passed` only when the test program exits 0 within RUN_TIMEOUT."""
+def untrusted_check_completion(task: CodeTask, text: str, ghc: str, limits: SandboxConfig) -> ExecOutcome:
+    """Runs the model's completion against the task's tests: policy check, compile (with `ghc`),
+    run, all in the sandbox with `limits`.  `passed` only when the test program exits 0 within
+    RUN_TIMEOUT."""
     code = candidate_code(task, text)
     if code is None:
         return ExecOutcome("no-code", "no completion found in the answer")
-    return untrusted_check_program(task, code, config)
+    return untrusted_check_program(task, code, ghc, limits)
 
 
-def untrusted_check_program(task: CodeTask, code: str, config: HsxConfig) -> ExecOutcome:
+def untrusted_check_program(task: CodeTask, code: str, ghc: str, limits: SandboxConfig) -> ExecOutcome:
     """Runs a whole candidate program (declarations, e.g. a canonical solution) against the
     task's tests in the sandbox; see `untrusted_check_completion`."""
     entry = entry_name(task)
@@ -153,12 +155,11 @@ def untrusted_check_program(task: CodeTask, code: str, config: HsxConfig) -> Exe
         return ExecOutcome("compile-error", f"hsx cannot read the code: {e}")
     if violations:
         return ExecOutcome("rejected", "; ".join(map(str, violations)))
-    limits = config.sandbox
     with sandbox.scratch_dir("hsx-eval-") as d:
         (d / "Candidate.hs").write_text(module)
         (d / "Main.hs").write_text(test_module(task, entry))
         compiled = sandbox.run(
-            [config.toolchain.ghc, "-O0", "-v0", "-outputdir", "build", "-o", "prog",
+            [ghc, "-O0", "-v0", "-outputdir", "build", "-o", "prog",
              f"-with-rtsopts=-M{limits.heap_mb}m", "Main.hs", "Candidate.hs"],
             cwd=d, limits=limits, timeout=limits.request_timeout, merge_stderr=True)
         if compiled.returncode != 0 or compiled.timed_out:

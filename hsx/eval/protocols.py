@@ -1,7 +1,7 @@
 """Three scoring protocols for the same saved answers of a YES/NO benchmark, named for what they are.
 
-Consumes per-answer records of an evaluation run (`label`, raw `output`, the `answer` hsx's parser
-read; hsx/eval/run.py) and EquiBench's decisions on the same outputs (hsx/eval/judge.py); produces
+Consumes the predictions of an evaluation run (`hsx.eval.predictions.Prediction`: `label`, raw
+`output`, the `answer` hsx's parser read; hsx/eval/run.py) and EquiBench's decisions on the same outputs (hsx/eval/judge.py); produces
 one block per protocol, each with the share of answers it read without chance:
 
 * `strict`: hsx's parser; an unparsed answer is WRONG.  hsx's headline number.
@@ -18,8 +18,8 @@ Overall figures are the mean of the category figures (EquiBench's step3_stat.py)
 coin-flip interval comes from the exact distribution of that mean (a sum of independent scaled
 binomials), or a normal approximation when its support would exceed `EXACT_SUPPORT` points.
 
-    from hsx.eval.protocols import protocol_block
-    block = protocol_block(records, decisions, seed=0)   # {"strict": {...}, "equibench": {...}, ...}
+    from hsx.eval.protocols import category_block
+    block = category_block(predictions, decisions, seed=0)   # {"strict": {...}, "equibench": {...}, ...}
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import math
 import random
 from fractions import Fraction
 from typing import Sequence
+
+from hsx.eval.predictions import Prediction
 
 PROTOCOLS = ("strict", "equibench", "parsed-only")
 LEVEL = 0.95
@@ -91,19 +93,19 @@ def _z(level: float) -> float:
     return NormalDist().inv_cdf((1 + level) / 2)
 
 
-def category_block(records: Sequence[dict], decisions: Sequence[dict], *, seed: int = 0,
+def category_block(records: Sequence[Prediction], decisions: Sequence[dict], *, seed: int = 0,
                    judge: str | None = None) -> dict:
     """The three protocols on one category's answers; `decisions[i]` is EquiBench's decision on
-    `records[i]["output"]` ({"decision": bool | None, "by": "exact" | "judge" | None})."""
+    `records[i].output` ({"decision": bool | None, "by": "exact" | "judge" | None})."""
     if len(records) != len(decisions):
         raise ValueError("records and decisions differ in length")
     n = len(records)
-    parsed = [r for r in records if r["answer"] is not None]
-    right = sum(1 for r in parsed if r["answer"] == r["label"])
+    parsed = [r for r in records if r.answer is not None]
+    right = sum(1 for r in parsed if r.answer == r.label)
     nan = float("nan")
-    decided_right = sum(1 for r, d in zip(records, decisions) if d["decision"] is not None and d["decision"] == r["label"])
+    decided_right = sum(1 for r, d in zip(records, decisions) if d["decision"] is not None and d["decision"] == r.label)
     flips = [r for r, d in zip(records, decisions) if d["decision"] is None]
-    lucky = sum(1 for r in flips if coin_flip(seed, f"{r['category']}/{r['id']}", r.get("repeat", 0)) == r["label"])
+    lucky = sum(1 for r in flips if coin_flip(seed, r.key, r.repeat) == r.label)
     lo, hi = binomial_quantiles(len(flips))
     return {
         "strict": {"accuracy": right / n if n else nan, "parse_rate": len(parsed) / n if n else nan, "answers": n},

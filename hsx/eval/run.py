@@ -6,10 +6,11 @@ adapter (or any generator, for tests), or the raw outputs of a model run elsewhe
 run directory, and returns its summary (hsx/eval/score.py):
 
     <out>/run.json                 what was run: benchmark, data, model, adapter, seeds, config
-    <out>/predictions_r<k>.jsonl   one line per item of repeat k: id, category, label, the exact
-                                   conversation sent, raw output, parsed answer, answer protocol,
-                                   correct, seed, repeat, model, adapter, tokens, truncated
-                                   (HumanEval-hs: the execution status instead of the answer)
+    <out>/predictions_r<k>.jsonl   one `hsx.eval.predictions.Prediction` per item of repeat k:
+                                   id, category, label, the exact conversation sent, raw output,
+                                   parsed answer, answer protocol, correct, seed, repeat, model,
+                                   adapter, tokens, truncated (HumanEval-hs: the execution status
+                                   instead of the answer)
     <out>/skipped.jsonl            one line per benchmark record hsx could not use: status
                                    "skipped", where (file:line), id, reason; the run goes on
     <out>/judge.jsonl              (`hsx eval judge`) EquiBench's decision on each saved output
@@ -47,6 +48,7 @@ from hsx.config import HsxConfig, to_dict
 from hsx.eval.benchmarks import BenchmarkError, read_records
 from hsx.eval.humaneval import untrusted_check_completion
 from hsx.eval.items import EvalItem, EvalSpec, load_items
+from hsx.eval.predictions import Prediction, load_predictions, predictions_file, write_predictions
 from hsx.eval.score import summarize
 from hsx.runs import read_json, write_json, write_jsonl
 
@@ -61,29 +63,27 @@ def _config_for(config: HsxConfig, spec: EvalSpec) -> HsxConfig:
 
 
 def _score(items: list[EvalItem], generations, config: HsxConfig, *, seed: int | None, repeat: int, model: str,
-           adapter: str | None) -> list[dict]:
-    """One record per item: what was sent (the conversation, so the item can be audited and sent
-    again as it was), what came back, how it was read and whether it is right."""
+           adapter: str | None) -> list[Prediction]:
+    """One prediction per item: what was sent, what came back, how it was read and whether it is
+    right."""
     texts = [g[0].text for g in generations]
     if items[0].task is not None:  # HumanEval-hs: execute, on all cores
         with ThreadPoolExecutor(max_workers=config.worker_count()) as pool:
-            outcomes = list(pool.map(lambda a: untrusted_check_completion(a[0].task, a[1], config),
-                                     zip(items, texts)))
+            outcomes = list(pool.map(lambda a: untrusted_check_completion(a[0].task, a[1], config.toolchain.ghc,
+                                                                          config.sandbox), zip(items, texts)))
     records = []
     for i, (item, gen) in enumerate(zip(items, generations)):
         g = gen[0]
-        r = {"id": item.id, "category": item.category, "label": item.label, "conversation": item.conversation,
-             "output": g.text, "protocol": item.protocol, "seed": seed, "repeat": repeat, "model": model,
-             "adapter": adapter, "tokens": g.tokens, "truncated": g.truncated}
-        if item.known_mislabeled:
-            r["known_mislabeled"] = True
+        common = dict(id=item.id, category=item.category, label=item.label, output=g.text, repeat=repeat,
+                      truncated=g.truncated, conversation=tuple(item.conversation), protocol=item.protocol,
+                      seed=seed, model=model, adapter=adapter, tokens=g.tokens,
+                      known_mislabeled=item.known_mislabeled)
         if item.task is not None:
-            r.update(answer=None, status=outcomes[i].status, detail=outcomes[i].detail,
-                     correct=outcomes[i].status == "passed")
+            records.append(Prediction(**common, answer=None, correct=outcomes[i].status == "passed",
+                                      status=outcomes[i].status, detail=outcomes[i].detail))
         else:
             answer = item.parse(g.text)
-            r.update(answer=answer, correct=answer is not None and answer == item.label)
-        records.append(r)
+            records.append(Prediction(**common, answer=answer, correct=answer is not None and answer == item.label))
     return records
 
 
@@ -98,17 +98,16 @@ def judge_run(run_dir: Path, judge, *, progress=None) -> dict:
     """EquiBench's decisions (exact rule, then `judge`) on every saved output of a run, written to
     <run>/judge.jsonl; returns the summary recomputed with them (also written)."""
     from hsx.eval.judge import decide
-    from hsx.eval.score import load_predictions
 
     run_dir = Path(run_dir)
     rows = []
     for k, records in enumerate(load_predictions(run_dir)):
-        if records and records[0].get("label") is None:
-            raise BenchmarkError(f"{run_dir}: {records[0]['category']} is not a YES/NO benchmark; nothing to judge")
+        if records and records[0].label is None:
+            raise BenchmarkError(f"{run_dir}: {records[0].category} is not a YES/NO benchmark; nothing to judge")
         if progress:
             progress(f"repeat {k}: {len(records)} outputs to {judge.name}")
-        for r, d in zip(records, decide([r["output"] for r in records], judge)):
-            rows.append({"key": f"{r['category']}/{r['id']}", "repeat": r["repeat"], **d, "judge": judge.name})
+        for r, d in zip(records, decide([r.output for r in records], judge)):
+            rows.append({"key": r.key, "repeat": r.repeat, **d, "judge": judge.name})
     write_jsonl(run_dir / "judge.jsonl", rows)
     summary = summarize(run_dir)
     write_json(run_dir / "summary.json", summary)
@@ -149,7 +148,7 @@ def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: st
             "max_new_tokens": config.sampling.max_new_tokens, "config": to_dict(config)}
     _start_run(out_dir, meta)
     write_skipped(out_dir, skipped)
-    todo = [k for k in range(spec.repeats) if not (out_dir / f"predictions_r{k}.jsonl").exists()]
+    todo = [k for k in range(spec.repeats) if not predictions_file(out_dir, k).exists()]
     timings = read_json(out_dir / "timings.json") if (out_dir / "timings.json").exists() else {}
     if todo:
         own = generator is None
@@ -169,7 +168,7 @@ def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: st
                                  adapter=spec.adapter)
                 timings[str(k)] = {"generate_s": generated, "score_s": time.perf_counter() - started - generated,
                                    "items_per_s": len(items) / generated if generated else None}
-                write_jsonl(out_dir / f"predictions_r{k}.jsonl", records)
+                write_predictions(out_dir, k, records)
                 write_json(out_dir / "timings.json", timings)
         finally:
             if own:
@@ -250,7 +249,7 @@ def score_outputs(config: HsxConfig, spec: EvalSpec, outputs: Path, out_dir: Pat
         generations = [[Generation(rows[k][it.key]["output"], rows[k][it.key].get("tokens"),
                                    bool(rows[k][it.key].get("truncated", False)))] for it in items]
         records = _score(items, generations, config, seed=seeds[k], repeat=k, model=model, adapter=None)
-        write_jsonl(out_dir / f"predictions_r{k}.jsonl", records)
+        write_predictions(out_dir, k, records)
     summary = summarize(out_dir)
     write_json(out_dir / "summary.json", summary)
     return summary

@@ -1,6 +1,7 @@
 """Scores of finished evaluation runs: summaries per category and overall, and paired comparisons.
 
-Consumes run directories written by hsx/eval/run.py (run.json and predictions_r<k>.jsonl);
+Consumes run directories written by hsx/eval/run.py (run.json, and predictions_r<k>.jsonl read
+as `hsx.eval.predictions.Prediction`s);
 produces plain dicts: `summarize` (score with a bootstrap interval per category and overall,
 binary metrics or execution outcomes, truncations, PySecDB's majority baseline, throughput) and
 `compare_runs` (McNemar per repeat and a paired bootstrap of the difference, B against A).
@@ -24,6 +25,7 @@ from pathlib import Path
 from hsx.eval.benchmarks import BenchmarkError, EQUIBENCH_CATEGORIES
 from hsx.eval.humaneval import EXEC_STATUSES
 from hsx.eval.judge import decide
+from hsx.eval.predictions import Prediction, load_predictions
 from hsx.eval.protocols import category_block, overall_block
 from hsx.eval.statistics import (binary_metrics, bootstrap_mean_ci, discordant, majority_baseline, mcnemar_exact,
                                  mean, paired_bootstrap_diff, stratified_bootstrap_ci)
@@ -32,21 +34,12 @@ from hsx.runs import read_json, read_jsonl
 BOOTSTRAP_SAMPLES = 1000
 
 
-def load_predictions(run_dir: Path) -> list[list[dict]]:
-    """Predictions of each repeat, in repeat order."""
-    run_dir = Path(run_dir)
-    files = sorted(run_dir.glob("predictions_r*.jsonl"), key=lambda p: int(p.stem.split("_r")[1]))
-    if not files:
-        raise FileNotFoundError(f"no predictions_r*.jsonl in {run_dir}: not an `hsx eval run` directory")
-    return [read_jsonl(f) for f in files]
-
-
-def _by_item(repeats: list[list[dict]]) -> dict[str, list[dict]]:
-    """(category/id) -> that item's records across repeats."""
-    out: dict[str, list[dict]] = {}
+def _by_item(repeats: list[list[Prediction]]) -> dict[str, list[Prediction]]:
+    """(category/id) -> that item's predictions across repeats."""
+    out: dict[str, list[Prediction]] = {}
     for records in repeats:
         for r in records:
-            out.setdefault(f"{r['category']}/{r['id']}", []).append(r)
+            out.setdefault(r.key, []).append(r)
     return out
 
 
@@ -60,30 +53,34 @@ def read_decisions(run_dir: Path) -> tuple[dict[tuple[str, int], dict], str | No
             rows[0]["judge"] if rows else None)
 
 
-def _decisions(flat: list[dict], judged: dict) -> list[dict]:
-    missing = [r for r in flat if (f"{r['category']}/{r['id']}", r["repeat"]) not in judged]
-    fresh = iter(decide([r["output"] for r in missing], None))
-    return [judged.get((f"{r['category']}/{r['id']}", r["repeat"])) or next(fresh) for r in flat]
+def _decisions(flat: list[Prediction], judged: dict) -> list[dict]:
+    missing = [r for r in flat if (r.key, r.repeat) not in judged]
+    fresh = iter(decide([r.output for r in missing], None))
+    return [judged.get((r.key, r.repeat)) or next(fresh) for r in flat]
 
 
-def _category_metrics(records_by_item: dict[str, list[dict]], generation: bool, seed: int,
+def _correct_share(rs: list[Prediction]) -> float:
+    """The share of `rs` that is correct: an item's score over its repeats, or a repeat's."""
+    return mean([1.0 if r.correct else 0.0 for r in rs])
+
+
+def _category_metrics(records_by_item: dict[str, list[Prediction]], generation: bool, seed: int,
                       judged: dict | None = None, judge: str | None = None) -> dict:
-    scores = [mean([1.0 if r["correct"] else 0.0 for r in rs]) for rs in records_by_item.values()]
+    scores = [_correct_share(rs) for rs in records_by_item.values()]
     flat = [r for rs in records_by_item.values() for r in rs]
-    repeats = sorted({r["repeat"] for r in flat})
-    per_repeat = [mean([1.0 if r["correct"] else 0.0 for r in flat if r["repeat"] == k]) for k in repeats]
+    repeats = sorted({r.repeat for r in flat})
+    per_repeat = [_correct_share([r for r in flat if r.repeat == k]) for k in repeats]
     lo, hi = bootstrap_mean_ci(scores, samples=BOOTSTRAP_SAMPLES, seed=seed)
     m = {"items": len(scores), "score": mean(scores), "ci": [lo, hi], "score_per_repeat": per_repeat,
-         "truncated": sum(1 for r in flat if r["truncated"]), "answers": len(flat)}
+         "truncated": sum(1 for r in flat if r.truncated), "answers": len(flat)}
     if generation:
-        m["outcomes"] = {s: sum(1 for r in flat if r["status"] == s) for s in EXEC_STATUSES}
+        m["outcomes"] = {s: sum(1 for r in flat if r.status == s) for s in EXEC_STATUSES}
     else:
-        m.update(binary_metrics([r["label"] for r in flat], [r["answer"] for r in flat]))
+        m.update(binary_metrics([r.label for r in flat], [r.answer for r in flat]))
         del m["n"]
         m["accuracy"] = m["score"]
         m["protocols"] = category_block(flat, _decisions(flat, judged or {}), seed=seed, judge=judge)
-        clean = [mean([1.0 if r["correct"] else 0.0 for r in rs]) for rs in records_by_item.values()
-                 if not rs[0].get("known_mislabeled")]
+        clean = [_correct_share(rs) for rs in records_by_item.values() if not rs[0].known_mislabeled]
         if len(clean) < len(scores):
             m["without_known_mislabeled"] = {"items": len(clean), "score": mean(clean)}
     return m
@@ -101,16 +98,16 @@ def summarize(run_dir: Path, *, seed: int = 0) -> dict:
     per_cat = {c: {k: v for k, v in by_item.items() if k.split("/", 1)[0] == c} for c in categories}
     judged, judge = read_decisions(run_dir)
     cats = {c: _category_metrics(per_cat[c], generation, seed, judged, judge) for c in categories}
-    groups = [[mean([1.0 if r["correct"] else 0.0 for r in rs]) for rs in per_cat[c].values()] for c in categories]
+    groups = [[_correct_share(rs) for rs in per_cat[c].values()] for c in categories]
     lo, hi = stratified_bootstrap_ci(groups, samples=BOOTSTRAP_SAMPLES, seed=seed)
     overall = {"items": len(by_item), "score": mean([cats[c]["score"] for c in categories]), "ci": [lo, hi],
                "truncated": sum(cats[c]["truncated"] for c in categories),
                "answers": sum(cats[c]["answers"] for c in categories)}
     flat = [r for rs in by_item.values() for r in rs]
     if generation:
-        overall["outcomes"] = {s: sum(1 for r in flat if r["status"] == s) for s in EXEC_STATUSES}
+        overall["outcomes"] = {s: sum(1 for r in flat if r.status == s) for s in EXEC_STATUSES}
     else:
-        pooled = binary_metrics([r["label"] for r in flat], [r["answer"] for r in flat])
+        pooled = binary_metrics([r.label for r in flat], [r.answer for r in flat])
         overall.update({k: pooled[k] for k in ("precision", "recall", "f1", "parse_rate", "parsed_accuracy",
                                                "confusion")})
         overall["accuracy"] = overall["score"]
@@ -126,7 +123,7 @@ def summarize(run_dir: Path, *, seed: int = 0) -> dict:
     skipped = run_dir / "skipped.jsonl"
     summary["skipped"] = len(read_jsonl(skipped)) if skipped.exists() else 0
     if meta["benchmark"] == "pysecdb":
-        labels = [rs[0]["label"] for rs in by_item.values()]
+        labels = [rs[0].label for rs in by_item.values()]
         summary["baseline"] = majority_baseline(labels)
     timings = run_dir / "timings.json"
     if timings.exists():
@@ -160,11 +157,11 @@ def compare_runs(run_a: Path, run_b: Path, *, seed: int = 0) -> dict:
                         key=lambda c: (EQUIBENCH_CATEGORIES.index(c) if c in EQUIBENCH_CATEGORIES else 99, c))
 
     def block(ks: list[str], stratified: bool) -> dict:
-        sa = [mean([1.0 if r["correct"] else 0.0 for r in a[k]]) for k in ks]
-        sb = [mean([1.0 if r["correct"] else 0.0 for r in b[k]]) for k in ks]
+        sa = [_correct_share(a[k]) for k in ks]
+        sb = [_correct_share(b[k]) for k in ks]
         mcnemar = []
         for rep in range(pairs):
-            only_a, only_b = discordant([a[k][rep]["correct"] for k in ks], [b[k][rep]["correct"] for k in ks])
+            only_a, only_b = discordant([a[k][rep].correct for k in ks], [b[k][rep].correct for k in ks])
             mcnemar.append({"repeat": rep, "only_a": only_a, "only_b": only_b, "p": mcnemar_exact(only_a, only_b)})
         boot = paired_bootstrap_diff(sa, sb, samples=BOOTSTRAP_SAMPLES, seed=seed)
         out = {"items": len(ks), "score_a": mean(sa), "score_b": mean(sb), "diff": boot["diff"],
@@ -185,4 +182,4 @@ def compare_runs(run_a: Path, run_b: Path, *, seed: int = 0) -> dict:
             "overall": block(keys, True)}
 
 
-__all__ = ["compare_runs", "load_predictions", "read_decisions", "summarize"]
+__all__ = ["compare_runs", "read_decisions", "summarize"]

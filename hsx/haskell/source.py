@@ -77,11 +77,6 @@ class HaskellSource:
         return [d.data for d in self.decls if d.data is not None]
 
     @property
-    def from_ghc(self) -> bool:
-        """Whether names and uses come from GHC's parser (else from tokens)."""
-        return self.syntax is not None
-
-    @property
     def synonyms(self) -> dict[str, TypeSynonym]:
         return {d.synonym.name: d.synonym for d in self.decls if d.synonym is not None}
 

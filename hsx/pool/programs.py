@@ -44,7 +44,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from hsx.haskell.tokens import SourceError, tokenize
 from hsx.runs import write_atomic
@@ -190,17 +190,6 @@ def _pool_lock(directory: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
-
-
-def save_pool_records(path: str | Path, programs: Iterable[Program]) -> None:
-    """Writes programs as JSONL, atomically (a temporary file renamed over `path`), so a reader
-    never sees half a pool.  Raises ValueError on duplicate ids."""
-    programs = list(programs)
-    ids = [p.id for p in programs]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"duplicate program ids: {', '.join(dupes)}")
-    write_atomic(Path(path), "".join(_record_line(p) for p in programs))
 
 
 def rewrite_pool_file(path: str | Path, replacements: dict[str, Program]) -> int:

@@ -110,31 +110,12 @@ def _compare(program: Program, ev: ProgramRun) -> list[str]:
     return problems
 
 
-def validate_program(verifier: Verifier, program: Program) -> list[str]:
-    """Everything wrong with one pool program, as messages; empty when it can be used (see
-    `check_program`)."""
-    return list(check_program(verifier, program).problems)
-
-
 def check_pool(verifier: Verifier, programs: Sequence[Program], jobs: int | None = None) -> list[ProgramCheck]:
     """`check_program` for every program, in parallel (one helper per worker thread), in the
     order of `programs`."""
     workers = jobs or verifier.config.worker_count()
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda p: check_program(verifier, p), programs))
-
-
-def validate_pool(verifier: Verifier, programs: Sequence[Program], jobs: int | None = None) -> dict[str, list[str]]:
-    """Validates programs in parallel.  Returns the problems of each program that has any, by id:
-    an empty dict means the whole pool is usable."""
-    ids = [p.id for p in programs]
-    out: dict[str, list[str]] = {}
-    for d in sorted({i for i in ids if ids.count(i) > 1}):
-        out[d] = [f"duplicate program id {d!r}"]
-    for check in check_pool(verifier, programs, jobs):
-        if check.problems:
-            out.setdefault(check.program.id, []).extend(check.problems)
-    return {i: out[i] for i in ids if i in out}
 
 
 def program_from_evaluation(*, id: str, code: str, rows: Sequence[Sequence[str]], evaluation: ProgramRun,

@@ -13,6 +13,7 @@ pool; produces `runs/<name>/`, one `iter_<k>/` per iteration:
     train_bob.jsonl
     adapters/{alice,bob}/  the QLoRA adapters trained in this iteration
     metrics.json           counts of every outcome, Bob's accuracy, difficulties, stage times
+                           (hsx.records.IterationMetrics)
 
 and `state.json` (finished iterations, curriculum estimates, promoted programs).  Every stage
 writes its output atomically, and an existing output means the stage is done, so
@@ -155,10 +156,8 @@ class SelfPlay:
         self._close_generator()  # the GPU is free for training from here on
         training = self._train(it, bob)
         heldout = self.heldout.measure(it.dir, k, self._adapters(k + 1), it.times)
-        metrics = iteration_metrics(it.dir, k, len(it.programs), sp.repair_rounds, bob, training, it.times)
-        if heldout is not None:
-            metrics["heldout"] = heldout
-        write_json(it.dir / "metrics.json", metrics)
+        metrics = iteration_metrics(it.dir, k, len(it.programs), sp.repair_rounds, bob, training, it.times, heldout)
+        write_json(it.dir / "metrics.json", metrics.to_json())
 
         # Curriculum and promotion, then the iteration is marked done, in one atomic write.
         # Every selected program is updated, also those without a verified pair, so that a

@@ -2,8 +2,9 @@
 
 Consumes `hsx.verdict.Result`s and an iteration's files (`alice_r<r>.jsonl`, `verify_r<r>.jsonl`,
 and its `hsx.records.PairRecord`s); produces `hsx.records.Verification`s (`classify`) and the iteration's
-metrics (`iteration_metrics`: outcomes, proofs, Bob's accuracy, difficulties, tokens, and the
-yield per Alice and per transformation), which hsx/selfplay/report.py plots.
+metrics (`iteration_metrics` -> `hsx.records.IterationMetrics`: outcomes, proofs, Bob's accuracy,
+difficulties, tokens, and the yield per Alice and per transformation), which
+hsx/selfplay/report.py plots.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import collections
 from pathlib import Path
 from typing import Sequence
 
-from hsx.records import PairKind, PairRecord, Verification, read_answers
+from hsx.records import BobScore, HeldOutMeasure, IterationMetrics, PairKind, PairRecord, Verification, read_answers
 from hsx.runs import read_json, read_jsonl
 from hsx.verdict import Result, Verdict
 
@@ -53,7 +54,7 @@ def diverging_input(kind: str, given: Sequence[str] | None, v: Verification) -> 
 
 
 def iteration_metrics(it_dir: Path, k: int, programs: int, repair_rounds: int, bob: list[PairRecord],
-                      training: dict, times: dict[str, float]) -> dict:
+                      training: dict, times: dict[str, float], heldout: HeldOutMeasure | None) -> IterationMetrics:
     outcomes: collections.Counter[str] = collections.Counter()
     tokens = 0
     attempts: collections.Counter[str] = collections.Counter()
@@ -81,20 +82,17 @@ def iteration_metrics(it_dir: Path, k: int, programs: int, repair_rounds: int, b
     samples = len(judgements)
     correct = sum(j.correct for j in judgements)
     hist = collections.Counter(_bin(b.difficulty) for b in bob)
-    return {
-        "iteration": k, "programs": programs, "attempts": dict(attempts),
-        "outcomes": dict(outcomes),
-        "proofs": {"outcomes": dict(proofs), "prover_runs": prover_runs,
-                   "prover_seconds": round(prover_seconds, 3), "stage_seconds": round(proof_seconds, 3)},
-        "bob": {"samples": samples, "correct": correct, "unparsed": sum(j.judged is None for j in judgements),
-                "accuracy": correct / samples if samples else None},
-        "difficulties": [b.difficulty for b in bob],
-        "difficulty_histogram": dict(hist),
-        "training": training,
-        "times": {name: round(v, 3) for name, v in times.items()},
-        "tokens": {"alice": tokens, "bob": sum(j.tokens for j in judgements)},
-        **_yields_by_source(it_dir, repair_rounds),
-    }
+    sources, transforms = _yields_by_source(it_dir, repair_rounds)
+    return IterationMetrics(
+        iteration=k, programs=programs, attempts=dict(attempts), outcomes=dict(outcomes),
+        proofs={"outcomes": dict(proofs), "prover_runs": prover_runs,
+                "prover_seconds": round(prover_seconds, 3), "stage_seconds": round(proof_seconds, 3)},
+        bob=BobScore(samples, correct, sum(j.judged is None for j in judgements),
+                     correct / samples if samples else None),
+        difficulties=[b.difficulty for b in bob], difficulty_histogram=dict(hist), training=training,
+        times={name: round(v, 3) for name, v in times.items()},
+        tokens={"alice": tokens, "bob": sum(j.tokens for j in judgements)},
+        sources=sources, transforms=transforms, heldout=heldout)
 
 
 def _bin(d: float) -> str:
@@ -104,7 +102,7 @@ def _bin(d: float) -> str:
     return "8-10"
 
 
-def _yields_by_source(it_dir: Path, repair_rounds: int) -> dict:
+def _yields_by_source(it_dir: Path, repair_rounds: int) -> tuple[dict, dict]:
     """Outcomes per Alice ("model", "transform") and, for the transformations, proposed and
     verified candidates per transformation: the yield that docs/BENCHMARKS.md reports."""
     by_source: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
@@ -120,12 +118,7 @@ def _yields_by_source(it_dir: Path, repair_rounds: int) -> dict:
                 t["proposed"] += 1
                 t["verified"] += bool(res and res.ok)
                 t["outcomes"][outcome] = t["outcomes"].get(outcome, 0) + 1
-    return {"sources": {k: dict(v) for k, v in sorted(by_source.items())}, "transforms": dict(sorted(per.items()))}
-
-
-
-
-__all__ = ["classify", "diverging_input", "iteration_metrics", "read_verifications"]
+    return {k: dict(v) for k, v in sorted(by_source.items())}, dict(sorted(per.items()))
 
 
 def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list[str]:
@@ -139,15 +132,15 @@ def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list
         path = run_dir / f"iter_{k}" / "metrics.json"
         if not path.exists():
             continue
-        m = read_json(path)
-        out = m["outcomes"]
-        sel = m["training"].get("selection", {})
+        m = IterationMetrics.from_json(read_json(path))
+        out = m.outcomes
+        sel = m.training.get("selection", {})
         labels = sel.get("bob_labels", {})
-        held = m.get("heldout")
+        held = m.heldout
         measure = "-"
         if held:
-            measure = (f"{held['base']['accuracy']:.2f} -> {held['current']['accuracy']:.2f} "
-                       f"({held['majority_baseline']:.2f}, {held['pairs']} pairs)")
+            measure = (f"{held.base.accuracy:.2f} -> {held.current.accuracy:.2f} "
+                       f"({held.majority_baseline:.2f}, {held.pairs} pairs)")
         counts = f"{sel.get('bob_examples', 0)}: {labels.get('YES', 0)}/{labels.get('NO', 0)}"
         lines.append(f"{k:>4}  {out.get('verified-seq', 0):>3}  {out.get('verified-sinq', 0):>4}  "
                      f"{counts:<19}  {measure}")
@@ -157,3 +150,6 @@ def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list
     if split.exists() and read_json(split).get("one_sided"):
         lines.append("the held-out split is one-sided (one label only): Bob's accuracy there is not a measure")
     return lines
+
+
+__all__ = ["classify", "diverging_input", "iteration_metrics", "read_verifications", "run_summary"]

@@ -37,10 +37,6 @@ QUANTITIES = ("verify_seconds_per_candidate", "verified_share", "generation_toke
 PROMPT_SAMPLE = 40  # pool programs whose rendered prompts give the mean prompt size
 
 
-class DoesNotFit(Exception):
-    """A configuration whose estimated peak exceeds the GPU; the message says which and why."""
-
-
 def tokens_of(text_chars: float) -> int:
     return math.ceil(text_chars / CHARS_PER_TOKEN)
 

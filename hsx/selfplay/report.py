@@ -1,6 +1,7 @@
 """`hsx report runs/<name>`: plots and a markdown summary of a self-play run.
 
-Consumes `runs/<name>/iter_*/metrics.json` (written by hsx/selfplay/loop.py); produces
+Consumes `runs/<name>/iter_*/metrics.json` (`hsx.records.IterationMetrics`, written by
+hsx/selfplay/loop.py); produces
 `runs/<name>/report/{yields,difficulty,bob_accuracy,stage_times}.png`, `heldout.png` (when the run
 has a held-out split: Bob's held-out accuracy, base vs adapter with 95% intervals, beside the
 verified SEQ/SINQ yield per iteration) and `summary.md` (with the held-out numbers and the yield
@@ -16,14 +17,15 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display on servers and in CI
 import matplotlib.pyplot as plt  # noqa: E402
 
+from hsx.records import IterationMetrics  # noqa: E402
 from hsx.runs import read_json, write_atomic  # noqa: E402
 
 BINS = ["0-2", "2-4", "4-6", "6-8", "8-10"]
 
 
-def load_metrics(run_dir: Path) -> list[dict]:
+def load_metrics(run_dir: Path) -> list[IterationMetrics]:
     files = sorted(run_dir.glob("iter_*/metrics.json"), key=lambda p: int(p.parent.name.split("_")[1]))
-    return [read_json(f) for f in files]
+    return [IterationMetrics.from_json(read_json(f)) for f in files]
 
 
 def write_report(run_dir: Path) -> Path:
@@ -32,11 +34,11 @@ def write_report(run_dir: Path) -> Path:
         raise FileNotFoundError(f"no finished iteration in {run_dir} (no iter_*/metrics.json)")
     out = run_dir / "report"
     out.mkdir(exist_ok=True)
-    its = [m["iteration"] for m in metrics]
+    its = [m.iteration for m in metrics]
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for key, label in (("verified-seq", "verified SEQ"), ("verified-sinq", "verified SINQ")):
-        ax.plot(its, [m["outcomes"].get(key, 0) for m in metrics], marker="o", label=label)
+        ax.plot(its, [m.outcomes.get(key, 0) for m in metrics], marker="o", label=label)
     ax.set(xlabel="iteration", ylabel="pairs", title="Verified pairs per iteration")
     ax.legend()
     _save(fig, out / "yields.png")
@@ -44,47 +46,48 @@ def write_report(run_dir: Path) -> Path:
     fig, ax = plt.subplots(figsize=(6, 3.5))
     width = 0.8 / len(metrics)
     for i, m in enumerate(metrics):
-        hist = m.get("difficulty_histogram", {})
+        hist = m.difficulty_histogram
         ax.bar([b + i * width for b in range(len(BINS))], [hist.get(b, 0) for b in BINS], width,
-               label=f"iter {m['iteration']}")
+               label=f"iter {m.iteration}")
     ax.set_xticks([b + 0.4 - width / 2 for b in range(len(BINS))], BINS)
     ax.set(xlabel="difficulty (10 x Bob's failure rate)", ylabel="pairs", title="Difficulty distribution")
     ax.legend()
     _save(fig, out / "difficulty.png")
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(its, [m["bob"].get("accuracy") or 0 for m in metrics], marker="o")
+    ax.plot(its, [m.bob.accuracy or 0 for m in metrics], marker="o")
     ax.set(xlabel="iteration", ylabel="accuracy", ylim=(0, 1), title="Bob's accuracy on verified pairs")
     _save(fig, out / "bob_accuracy.png")
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    stages = sorted({s for m in metrics for s in m.get("times", {})})
+    stages = sorted({s for m in metrics for s in m.times})
     bottom = [0.0] * len(metrics)
     for s in stages:
-        vals = [m["times"].get(s, 0.0) for m in metrics]
+        vals = [m.times.get(s, 0.0) for m in metrics]
         ax.bar(its, vals, bottom=bottom, label=s)
         bottom = [a + b for a, b in zip(bottom, vals)]
     ax.set(xlabel="iteration", ylabel="seconds", title="Time per stage")
     ax.legend()
     _save(fig, out / "stage_times.png")
 
-    held = [m for m in metrics if m.get("heldout")]
+    held = [m.heldout for m in metrics if m.heldout]
     if held:
         fig, (ax, ay) = plt.subplots(1, 2, figsize=(10, 3.5))
-        hits = [m["iteration"] for m in held]
-        for key, label, shift in (("base", "base model", -0.05), ("current", "current adapter", 0.05)):
-            acc = [m["heldout"][key]["accuracy"] for m in held]
-            lo = [a - m["heldout"][key]["ci95"][0] for a, m in zip(acc, held)]
-            hi = [m["heldout"][key]["ci95"][1] - a for a, m in zip(acc, held)]
+        hits = [m.iteration for m in metrics if m.heldout]
+        for sides, label, shift in (([h.base for h in held], "base model", -0.05),
+                                    ([h.current for h in held], "current adapter", 0.05)):
+            acc = [s.accuracy for s in sides]
+            lo = [s.accuracy - s.ci95[0] for s in sides]
+            hi = [s.ci95[1] - s.accuracy for s in sides]
             ax.errorbar([i + shift for i in hits], acc, yerr=[lo, hi], marker="o", capsize=3, label=label)
-        base = held[0]["heldout"].get("majority_baseline")
+        base = held[0].majority_baseline
         if base is not None:
             ax.axhline(base, color="grey", linestyle=":", label="majority label")
         ax.set(xlabel="iteration", ylabel="accuracy", ylim=(0, 1.05), xticks=hits,
-               title=f"Bob on the held-out split ({held[0]['heldout']['pairs']} pairs, 95% CI)")
+               title=f"Bob on the held-out split ({held[0].pairs} pairs, 95% CI)")
         ax.legend(fontsize=8)
         for key, label in (("verified-seq", "verified SEQ"), ("verified-sinq", "verified SINQ")):
-            ay.plot(its, [m["outcomes"].get(key, 0) for m in metrics], marker="o", label=label)
+            ay.plot(its, [m.outcomes.get(key, 0) for m in metrics], marker="o", label=label)
         ay.set(xlabel="iteration", ylabel="pairs", xticks=its, title="Verified yield per iteration")
         ay.legend(fontsize=8)
         _save(fig, out / "heldout.png")
@@ -99,17 +102,17 @@ def _save(fig, path: Path) -> None:
     plt.close(fig)
 
 
-def _summary(run_dir: Path, metrics: list[dict]) -> str:
-    keys = sorted({k for m in metrics for k in m["outcomes"]})
+def _summary(run_dir: Path, metrics: list[IterationMetrics]) -> str:
+    keys = sorted({k for m in metrics for k in m.outcomes})
     lines = [f"# Self-play run `{run_dir.name}`", "",
              "| iteration | programs | " + " | ".join(keys) + " | Bob accuracy | Bob unparsed |",
              "|" + "---|" * (len(keys) + 4)]
     for m in metrics:
-        acc = m["bob"].get("accuracy")
-        lines.append(f"| {m['iteration']} | {m['programs']} | "
-                     + " | ".join(str(m["outcomes"].get(k, 0)) for k in keys)
-                     + f" | {'-' if acc is None else f'{acc:.2f}'} | {m['bob'].get('unparsed', 0)} |")
-    held = [m for m in metrics if m.get("heldout")]
+        acc = m.bob.accuracy
+        lines.append(f"| {m.iteration} | {m.programs} | "
+                     + " | ".join(str(m.outcomes.get(k, 0)) for k in keys)
+                     + f" | {'-' if acc is None else f'{acc:.2f}'} | {m.bob.unparsed} |")
+    held = [m for m in metrics if m.heldout]
     if held:
         lines += ["", "## Bob on the held-out split", "",
                   "Same pairs, prompts and seeds for both; 95% bootstrap intervals over pairs; paired tests: "
@@ -117,16 +120,16 @@ def _summary(run_dir: Path, metrics: list[dict]) -> str:
                   "| iteration | pairs | base | current adapter | difference (95% CI) | McNemar p |",
                   "|---|---|---|---|---|---|"]
         for m in held:
-            h = m["heldout"]
-            b, c, d = h["base"], h["current"], h["paired"]
-            lines.append(f"| {m['iteration']} | {h['pairs']} | {b['accuracy']:.3f} [{b['ci95'][0]:.3f}, {b['ci95'][1]:.3f}] "
-                         f"| {c['accuracy']:.3f} [{c['ci95'][0]:.3f}, {c['ci95'][1]:.3f}] "
-                         f"| {d['diff']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}] | {d['mcnemar_p']:.3g} |")
-        lines.append(f"\nLabels: {held[0]['heldout']['labels']}; majority-label baseline "
-                     f"{held[0]['heldout'].get('majority_baseline') or 0:.3f}.")
+            h = m.heldout
+            b, c, d = h.base, h.current, h.paired
+            lines.append(f"| {m.iteration} | {h.pairs} | {b.accuracy:.3f} [{b.ci95[0]:.3f}, {b.ci95[1]:.3f}] "
+                         f"| {c.accuracy:.3f} [{c.ci95[0]:.3f}, {c.ci95[1]:.3f}] "
+                         f"| {d.diff:+.3f} [{d.ci95[0]:+.3f}, {d.ci95[1]:+.3f}] | {d.mcnemar_p:.3g} |")
+        lines.append(f"\nLabels: {held[0].heldout.labels}; majority-label baseline "
+                     f"{held[0].heldout.majority_baseline or 0:.3f}.")
     per: dict[str, dict] = {}
     for m in metrics:
-        for name, t in m.get("transforms", {}).items():
+        for name, t in m.transforms.items():
             agg = per.setdefault(name, {"kind": t["kind"], "proposed": 0, "verified": 0})
             agg["proposed"] += t["proposed"]
             agg["verified"] += t["verified"]

@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: no tasks to check", file=sys.stderr)
         return 2
     with ThreadPoolExecutor(max_workers=config.worker_count()) as pool:
-        outcomes = list(pool.map(lambda t: untrusted_check_program(t, t.canonical_solution, config), tasks))
+        outcomes = list(pool.map(lambda t: untrusted_check_program(t, t.canonical_solution, config.toolchain.ghc,
+                                                                  config.sandbox), tasks))
     failed = [(t, o) for t, o in zip(tasks, outcomes) if o.status != "passed"]
     for t, o in failed:
         print(f"FAIL {t.id}: {o.status}\n    " + o.detail.strip().replace("\n", "\n    ")[:1500])
