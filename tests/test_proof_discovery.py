@@ -18,6 +18,7 @@ from hsx.proof.instances import with_lemma_calls
 from hsx.proof.lhmodule import PROOF_MARKER
 from hsx.proof.liquid import LhOutcome
 from hsx.proof.policy import check_proof_text
+from hsx.proof.rewriting import Rules
 from hsx.proof.stage import assemble
 from hsx.verdict import Verdict
 
@@ -48,6 +49,12 @@ COUNT_APP = (NAT + PLUS + COUNT + "ca :: Nat -> [Nat] -> [Nat] -> Nat\nca n xs y
 COUNT_SNOC = (NAT + COUNT + APPN + "cs :: Nat -> [Nat] -> Nat\ncs n xs = countN n (appN xs [n])\n",
               NAT + COUNT + "cs :: Nat -> [Nat] -> Nat\ncs n xs = S (countN n xs)\n")
 MAXN = "maxN :: Nat -> Nat -> Nat\nmaxN Z m = m\nmaxN (S n) Z = S n\nmaxN (S n) (S m) = S (maxN n m)\n\n"
+BUTLAST = "butlast :: [Int] -> [Int]\nbutlast [] = []\nbutlast [_] = []\nbutlast (x : y : ys) = x : butlast (y : ys)\n\n"
+BUTLAST_SNOC = (BUTLAST + APP + "bs :: [Int] -> Int -> [Int]\nbs xs x = butlast (app xs [x])\n",
+                "bs :: [Int] -> Int -> [Int]\nbs xs x = xs\n")
+SUMN = "sumN :: [Nat] -> Nat\nsumN [] = Z\nsumN (x : xs) = plus x (sumN xs)\n\n"
+SUM_APP = (NAT + PLUS + SUMN + APPN + "sa :: [Nat] -> [Nat] -> Nat\nsa xs ys = sumN (appN xs ys)\n",
+           NAT + PLUS + SUMN + "sa :: [Nat] -> [Nat] -> Nat\nsa xs ys = plus (sumN xs) (sumN ys)\n")
 MAX_ASSOC = (NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN (maxN a b) c\n",
              NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN a (maxN b c)\n")
 
@@ -81,11 +88,29 @@ def test_theory_exploration_conjectures_the_lemmas_textbook_proofs_need():
     assert "plus hsxV1 (S hsxV2) == S (plus hsxV1 hsxV2)" in found
     # Instances of a more general conjecture are pruned: `plus n (S Z) == S n` follows.
     assert "plus hsxV1 (S Z) == S hsxV1" not in found
+    # Three variables per type, and associativity kept although commutativity and
+    # left-commutativity join its sides: a rewrite-rule prover needs it stated.
+    assert "plus (plus hsxV1 hsxV2) hsxV3 == plus hsxV1 (plus hsxV2 hsxV3)" in found
     lh = module(*REV_REV, "rr")
     found = [c.text() for c in conjectures(lh)]
-    assert "rev (app hsxV3 (hsxV1 : [])) == hsxV1 : (rev hsxV3)" in found
+    assert "rev (app hsxV4 (hsxV1 : [])) == hsxV1 : (rev hsxV4)" in found
     # Only true equations: every conjecture holds on the evaluator's own fresh inputs too.
-    assert all("rev hsxV3 == hsxV3" not in c for c in found)
+    assert all("rev hsxV4 == hsxV4" not in c for c in found)
+
+
+def test_pruning_keeps_associativity_and_drops_instances():
+    def plus(a, b):
+        return ("plus", a, b)
+    x, y, z = ("hsxV1",), ("hsxV2",), ("hsxV3",)
+    rules = Rules()
+    assert not rules.redundant(plus(y, x), plus(x, y))  # commutativity
+    assert not rules.redundant(plus(y, plus(x, z)), plus(x, plus(y, z)))  # left-commutativity
+    # Joined by the two permutative rules alone: kept.
+    assert not rules.redundant(plus(plus(x, y), z), plus(x, plus(y, z)))
+    # An instance of commutativity, and a consequence through a plain rule: dropped.
+    assert rules.redundant(plus(("mult", x, y), z), plus(z, ("mult", x, y)))
+    assert not rules.redundant(plus(x, ("S", y)), ("S", plus(x, y)))
+    assert rules.redundant(plus(y, ("S", x)), ("S", plus(x, y)))
 
 
 def test_induction_schemes_follow_the_recursion_on_two_arguments():
@@ -131,6 +156,17 @@ def test_induction_steps_split_on_what_the_definitions_test():
     assert "hsxInd x1 (x : xs) ys = if eqN x1 x then (hsxInd x1 xs ys) else (hsxInd x1 xs ys)" in step
     for text in by_name.values():
         assert check_proof_text(text, protected_names=lh.protected_names) == []
+
+
+def test_a_function_that_takes_its_argument_apart_deeply_gives_an_induction_scheme():
+    """butlast's recursion, from `x : y : ys` to `y : ys`, shapes the induction on xs although
+    the theorem applies butlast to `app xs [x]`, not to xs."""
+    lh = module(*BUTLAST_SNOC, "bs")
+    by_name = dict(theorem_candidates(lh, "hsxInd", "equiv"))
+    text = by_name["functional induction following butlast (x1)"]
+    assert "hsxInd [_] x2 = ()" in text
+    assert "hsxInd (x : y : ys) x2 = hsxInd (y : ys) x2" in text
+    assert "/ [len x1]" in text  # `y : ys` is part of the pattern: smaller
 
 
 def test_nested_induction_on_three_variables():
@@ -200,6 +236,9 @@ def test_a_batch_accepts_the_candidates_without_errors_and_splits_unattributable
     ("max associativity: three variables at once", MAX_ASSOC, "ma", "nested induction on x1, x2, x3"),
     # needs `eqN x x == True`, discovered, and called where the rewrite rule cannot fire
     ("count after a snoc: a discovered lemma called", COUNT_SNOC, "cs", "discovered"),
+    ("butlast of a snoc: the scheme of a deep pattern", BUTLAST_SNOC, "bs", "following butlast"),
+    # needs associativity of plus: three variables of one type in the conjectures
+    ("sum over append: associativity discovered", SUM_APP, "sa", "discovered"),
 ])
 def test_real_prover_proves_by_the_new_induction_schemes(real_prover, check, name, pair, entry, template):
     r = check(*pair, entry_a=entry, entry_b=entry)

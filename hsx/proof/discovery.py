@@ -147,7 +147,7 @@ class _Values:
 
 
 def conjectures(lh: LhModule, *, max_size: int = 6, samples: int = 24, max_terms: int = 1500,
-                seed: int = 0, vars_per_type: int = 2) -> list[Conjecture]:
+                seed: int = 0, vars_per_type: int = 3) -> list[Conjecture]:
     """Equations that hold on `samples` random inputs, smallest first (see the docstring)."""
     skip = {lh.entry_a, lh.entry_b}
     # B's copy of a function A defines too (`plus_b`) enters terms only through the conjecture
@@ -322,13 +322,30 @@ def relevant(found: list[Conjecture], functions: set[str], limit: int) -> list[C
     out, seen = [], set()
     # B's copies first (`plus_b x y == plus x y`): every other proof may need them.
     for c in sorted(found, key=lambda c: (not c.lhs.text.split()[0].endswith("_b"), _order(c))):
-        if not (c.lhs.functions | c.rhs.functions) <= functions or c.lhs.text in seen:
+        key = _canonical(c)
+        if not (c.lhs.functions | c.rhs.functions) <= functions or c.lhs.text in seen or key in seen:
             continue
-        seen.add(c.lhs.text)
+        seen |= {c.lhs.text, key}
         out.append(c)
         if len(out) >= limit:
             break
     return out
+
+
+def _canonical(c: Conjecture) -> tuple:
+    """The conjecture with its variables renamed in order of appearance, per type: variants that
+    differ only in which variable of a type they use (`f (Z : v4) == f v4`, `f (Z : v5) == f v5`)
+    are one conjecture."""
+    types = c.var_types
+    names: dict[str, str] = {}
+
+    def rename(t: tuple) -> tuple:
+        if len(t) == 1 and t[0] in types:
+            n = sum(1 for v in names if types[v] == types[t[0]])
+            return (names.setdefault(t[0], f"{render(types[t[0]])}#{n}"),)
+        return (t[0], *map(rename, t[1:]))
+
+    return rename(c.lhs.tree), rename(c.rhs.tree)
 
 
 def reachable(lh: LhModule, roots: list[str]) -> set[str]:

@@ -279,6 +279,8 @@ def decreasing(lh: LhModule, name: str) -> int | None:
                     if len(pat) > 1 and len(a) == 1 and a[0].kind == "varid" and \
                             any(t.text == a[0].text for t in pat):
                         continue
+                    if len(pat) > len(a) > 1 and _sub_pattern([t.text for t in a], [t.text for t in pat]):
+                        continue  # `butlast (x : y : ys) = .. butlast (y : ys)`
                     if len(pat) == 1 and len(a) == 3 and a[0].text == pat[0].text and \
                             a[1].text == "-" and a[2].kind == "number" and a[2].text != "0":
                         continue
@@ -290,6 +292,11 @@ def decreasing(lh: LhModule, name: str) -> int | None:
         if ok:
             return k
     return None
+
+
+def _sub_pattern(arg: list[str], pat: list[str]) -> bool:
+    """Whether an argument is written as a proper part of the pattern (then it is smaller)."""
+    return any(pat[i:i + len(arg)] == arg for i in range(1, len(pat) - len(arg) + 1))
 
 
 def metric_for(lh: LhModule, types, names, position: int | None) -> str:

@@ -80,7 +80,19 @@ def _op(op: str, x, y):
     return _prelude(op.strip("`"), (x, y))
 
 
+def _failing(e: Unsupported):
+    """A closure that raises `e` when run: a construct outside the subset fails only when the
+    evaluation reaches it (a branch never taken costs nothing), as in the reading it replaces."""
+    def run(*_):
+        raise e
+    return run
+
+
 class Evaluator:
+    """Each function's equations are compiled once into Python closures (patterns into
+    matchers, bodies into expressions), then applied: discovery applies them tens of thousands
+    of times, and reading the tokens again at every call cost most of its time."""
+
     def __init__(self, lh: LhModule, fuel: int = 20000) -> None:
         self.lh = lh
         self.fuel_per_call = fuel
@@ -98,75 +110,99 @@ class Evaluator:
             eqs = equations(self.lh, name)
             if eqs is None:
                 raise Unsupported(f"cannot read {name}")
-            self._defs[name] = eqs
+            self._defs[name] = [([self._pattern(list(p)) for p in eq.pats],
+                                 [(None if g is None else self._expr(list(g)), self._expr(list(b)))
+                                  for g, b in eq.rhs]) for eq in eqs]
         return self._defs[name]
 
     def _call(self, name: str, args: tuple):
         self.fuel -= 1
         if self.fuel < 0:
             raise OutOfFuel(name)
-        for eq in self._equations(name):
+        for pats, rhs in self._equations(name):
             env: dict = {}
-            if not all(self._match(list(p), v, env) for p, v in zip(eq.pats, args)):
+            if not all(m(v, env) for m, v in zip(pats, args)):
                 continue
-            for guard, body in eq.rhs:
-                if guard is None or self._eval(list(guard), env) is True:
-                    return self._eval(list(body), env)
+            for guard, body in rhs:
+                if guard is None or guard(env) is True:
+                    return body(env)
             # No guard held: Haskell falls through to the next equation.
         raise Unsupported(f"{name}: no equation applies")
 
-    def _match(self, pat: list[Token], v, env: dict) -> bool:
+    # Patterns: a matcher `(value, env) -> bool` that binds the pattern's variables in env.
+    def _pattern(self, pat: list[Token]):
+        try:
+            return self._pattern_of(pat)
+        except Unsupported as e:
+            return _failing(e)
+
+    def _pattern_of(self, pat: list[Token]):
         pat = unparen(pat)
         if not pat:
             raise Unsupported("empty pattern")
         parts = split_top(pat, ":")
         if len(parts) > 1:
-            if not isinstance(v, tuple) or isinstance(v, Con) or len(v) == 0:
-                return False
             tail = [t for p in parts[1:] for t in p + [Token("varsym", ":", 0, 0)]][:-1]
-            return self._match(parts[0], v[0], env) and self._match(tail, v[1:], env)
+            head_m, tail_m = self._pattern(parts[0]), self._pattern(tail)
+            return lambda v, env: (isinstance(v, tuple) and not isinstance(v, Con) and len(v) > 0
+                                   and head_m(v[0], env) and tail_m(v[1:], env))
         if len(pat) == 1:
             t = pat[0]
             if t.kind == "varid":
-                if t.text != "_":
-                    env[t.text] = v
-                return True
+                name = t.text
+                if name == "_":
+                    return lambda v, env: True
+
+                def bind(v, env):
+                    env[name] = v
+                    return True
+                return bind
             if t.text == "_":
-                return True
+                return lambda v, env: True
             if t.kind == "number":
-                return v == int(t.text)
+                n = int(t.text)
+                return lambda v, env: v == n
             if t.kind == "conid":
                 if t.text in ("True", "False"):
-                    return v is (t.text == "True")
-                return isinstance(v, Con) and v.name == t.text and not v.args
+                    b = t.text == "True"
+                    return lambda v, env: v is b
+                name = t.text
+                return lambda v, env: isinstance(v, Con) and v.name == name and not v.args
             raise Unsupported(f"pattern {t.text}")
         if pat[0].text == "[":
-            items = split_top(pat[1:-1], ",") if len(pat) > 2 else []
-            return isinstance(v, tuple) and len(v) == len(items) and \
-                all(self._match(p, x, env) for p, x in zip(items, v))
+            items = [self._pattern(p) for p in split_top(pat[1:-1], ",")] if len(pat) > 2 else []
+            return lambda v, env: (isinstance(v, tuple) and len(v) == len(items)
+                                   and all(m(x, env) for m, x in zip(items, v)))
         if pat[0].text == "(":
-            items = split_top(pat[1:-1], ",")
-            return isinstance(v, Tup) and len(v.items) == len(items) and \
-                all(self._match(p, x, env) for p, x in zip(items, v.items))
+            items = [self._pattern(p) for p in split_top(pat[1:-1], ",")]
+            return lambda v, env: (isinstance(v, Tup) and len(v.items) == len(items)
+                                   and all(m(x, env) for m, x in zip(items, v.items)))
         if pat[0].kind == "conid":
             subs = atoms(pat[1:])
             if subs is None:
                 raise Unsupported("constructor pattern")
-            return isinstance(v, Con) and v.name == pat[0].text and len(v.args) == len(subs) and \
-                all(self._match(p, x, env) for p, x in zip(subs, v.args))
+            name, ms = pat[0].text, [self._pattern(p) for p in subs]
+            return lambda v, env: (isinstance(v, Con) and v.name == name and len(v.args) == len(ms)
+                                   and all(m(x, env) for m, x in zip(ms, v.args)))
         raise Unsupported("pattern")
 
-    # Expressions: a small precedence-climbing parser that evaluates as it goes (strictly,
-    # except for the branches of if/case and the right operand of && and ||).
-    def _eval(self, toks: list[Token], env: dict):
+    # Expressions: a small precedence-climbing parser, compiled to closures `env -> value` that
+    # evaluate strictly, except for the branches of if/case and the right operand of && and ||.
+    def _expr(self, toks: list[Token]):
+        try:
+            return self._expr_of(toks)
+        except Unsupported as e:
+            return _failing(e)
+
+    def _expr_of(self, toks: list[Token]):
         toks = unparen(toks)
         if not toks:
             raise Unsupported("empty expression")
         head = toks[0].text
         if head == "if":
-            return self._if(toks, env)
+            return self._if(toks)
         if head == "case":
-            return self._case(toks, env)
+            return self._case(toks)
         if head in ("let", "\\", "do", "where"):
             raise Unsupported(head)
         # The loosest operator at the top level, rightmost for left-associative ones.
@@ -195,17 +231,18 @@ class Evaluator:
         if best is not None:
             _, i, op, width = best
             left, right = toks[:i], toks[i + width:]
+            r = self._expr(right)
             if op == "-" and not left:
-                return -self._eval(right, env)
-            x = self._eval(left, env)
+                return lambda env: -r(env)
+            x = self._expr(left)
             if op == "&&":
-                return x and self._eval(right, env)
+                return lambda env: x(env) and r(env)
             if op == "||":
-                return x or self._eval(right, env)
-            return _op(op, x, self._eval(right, env))
-        return self._application(toks, env)
+                return lambda env: x(env) or r(env)
+            return lambda env: _op(op, x(env), r(env))
+        return self._application(toks)
 
-    def _application(self, toks, env):
+    def _application(self, toks):
         parts = atoms(toks)
         if parts is None:
             raise Unsupported(" ".join(t.text for t in toks))
@@ -213,49 +250,62 @@ class Evaluator:
         if len(f) > 1:
             if args:
                 raise Unsupported("application of an expression")
-            return self._bracket(f, env)
+            return self._bracket(f)
         t = f[0]
-        vals = tuple(self._eval(a, env) for a in args)
+        fs = [self._expr(a) for a in args]
         if t.kind == "number":
-            return int(t.text)
+            n = int(t.text)
+            return lambda env: ([a(env) for a in fs], n)[1]
         if t.kind == "conid":
             if t.text in ("True", "False"):
-                return t.text == "True"
-            return Con(t.text, vals)
+                b = t.text == "True"
+                return lambda env: ([a(env) for a in fs], b)[1]
+            name = t.text
+            return lambda env: Con(name, tuple(a(env) for a in fs))
         if t.kind == "varid":
-            if t.text in env and not args:
-                return env[t.text]
-            if t.text == "otherwise":
-                return True
-            if t.text in self.lh.functions:
-                return self._call(t.text, vals)
-            if t.text in _PRELUDE and len(vals) == _PRELUDE[t.text]:
-                return _prelude(t.text, vals)
+            name = t.text
+            call = self._call
+            function, prelude = name in self.lh.functions, name in _PRELUDE and len(fs) == _PRELUDE[name]
+
+            def run(env):
+                vals = tuple(a(env) for a in fs)
+                if name in env and not fs:
+                    return env[name]
+                if name == "otherwise":
+                    return True
+                if function:
+                    return call(name, vals)
+                if prelude:
+                    return _prelude(name, vals)
+                raise Unsupported(name)
+            return run
         raise Unsupported(t.text)
 
-    def _bracket(self, toks, env):
+    def _bracket(self, toks):
         inner = toks[1:-1]
         if toks[0].text == "[":
-            return tuple(self._eval(p, env) for p in split_top(inner, ",")) if inner else ()
-        items = split_top(inner, ",")
-        if len(items) > 1:
-            return Tup(tuple(self._eval(p, env) for p in items))
+            items = [self._expr(p) for p in split_top(inner, ",")] if inner else []
+            return lambda env: tuple(x(env) for x in items)
+        parts = split_top(inner, ",")
+        if len(parts) > 1:
+            items = [self._expr(p) for p in parts]
+            return lambda env: Tup(tuple(x(env) for x in items))
         raise Unsupported("operator section")
 
-    def _if(self, toks, env):
+    def _if(self, toks):
         from hsx.proof.shapes import if_parts  # the same reading of `if` as the proof shapes
         parts = if_parts(toks)
         if parts is None:
             raise Unsupported("if")
         then, els = parts
-        c = self._eval(toks[1:then], env)
-        return self._eval(toks[then + 1:els] if c else toks[els + 1:], env)
+        c, yes, no = self._expr(toks[1:then]), self._expr(toks[then + 1:els]), self._expr(toks[els + 1:])
+        return lambda env: yes(env) if c(env) else no(env)
 
-    def _case(self, toks, env):
+    def _case(self, toks):
         of = next((k for k, t in enumerate(toks) if t.text == "of"), None)
         if of is None or of + 1 >= len(toks):
             raise Unsupported("case")
-        v = self._eval(toks[1:of], env)
+        scrutinee = self._expr(toks[1:of])
         rest = toks[of + 1:]
         if rest[0].text == "{" or any(t.text == "case" for t in rest):
             raise Unsupported("nested case")
@@ -265,14 +315,21 @@ class Evaluator:
             if t.col == col and (i == 0 or rest[i - 1].line < t.line):
                 alts.append([])
             alts[-1].append(t)
+        compiled = []
         for alt in alts:
             arrow = next((i for i, t in enumerate(alt) if t.text in ("->", "|")), None)
             if arrow is None or alt[arrow].text == "|":
                 raise Unsupported("case guards")
-            local = dict(env)
-            if self._match(alt[:arrow], v, local):
-                return self._eval(alt[arrow + 1:], local)
-        raise Unsupported("case: no alternative")
+            compiled.append((self._pattern(alt[:arrow]), self._expr(alt[arrow + 1:])))
+
+        def run(env):
+            v = scrutinee(env)
+            for match, body in compiled:
+                local = dict(env)
+                if match(v, local):
+                    return body(local)
+            raise Unsupported("case: no alternative")
+        return run
 
 
 def parse_value_text(text: str):
@@ -280,4 +337,4 @@ def parse_value_text(text: str):
     ev = Evaluator.__new__(Evaluator)
     ev.lh = type("Empty", (), {"functions": {}})()
     ev.fuel = 1000
-    return ev._eval(tokenize(text), {})
+    return ev._expr(tokenize(text))({})

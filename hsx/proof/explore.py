@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 
 from hsx.proof import discovery
-from hsx.proof.induction import Goal, following, nested, structural
+from hsx.proof.induction import Goal, deep_sites, following, nested, structural
 from hsx.proof.lemmas import Library
 from hsx.proof.lhmodule import THEOREM, LhModule
 from hsx.proof.prover import run_prover
@@ -156,7 +156,8 @@ def lemma_proofs(lh: LhModule, c: discovery.Conjecture, name: str) -> list[str]:
     n = len(g.names)
     for k in range(n):
         out.append(structural(lh, g, k))
-    for f, pos in discovery.call_positions(c, g.names):
+    sites = discovery.call_positions(c, g.names)
+    for f, pos in sites + [d for d in deep_sites(lh, g) if d not in sites]:
         out.append(following(lh, g, f, pos))
     for j in range(n):
         for k in range(j + 1, n):

@@ -26,9 +26,10 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from hsx.haskell.hstypes import HsType, TCon, render
+from hsx.haskell.hstypes import HsType, TCon, TList, TVar, render, split_function
 from hsx.haskell.tokens import tokenize
-from hsx.proof.equations import arg, calls, decreasing, equations, is_list, metric_for, render_tokens, unparen
+from hsx.proof.equations import (arg, calls, decreasing, equations, is_list, metric_for, recursive, render_tokens,
+                                 unparen)
 from hsx.proof.lhmodule import LhModule
 from hsx.proof.renaming import rename_tokens
 from hsx.proof.shapes import split_on_conditions
@@ -196,6 +197,41 @@ def entry_call_sites(lh: LhModule) -> list[tuple[str, list[int]]]:
     return out
 
 
+def _fits(pattern: HsType, t: HsType) -> bool:
+    """Whether a value of type t can be passed where `pattern` is expected (type variables
+    match anything)."""
+    if isinstance(pattern, TVar):
+        return True
+    if isinstance(pattern, TList) and isinstance(t, TList):
+        return _fits(pattern.elem, t.elem)
+    if isinstance(pattern, TCon) and isinstance(t, TCon):
+        return pattern.name == t.name and len(pattern.args) == len(t.args) and \
+            all(_fits(a, b) for a, b in zip(pattern.args, t.args))
+    return pattern == t
+
+
+def _deep(pattern: list) -> bool:
+    """A pattern two constructors deep: `(x : y : ys)`, `(S (S n))`."""
+    return sum(1 for t in pattern if t.text == ":" or (t.kind == "conid" and t.text not in ("True", "False"))) >= 2
+
+
+def deep_sites(lh: LhModule, goal: Goal) -> list[tuple[str, list[int]]]:
+    """(f, [k]) for every one-argument recursive function of the module that takes its argument
+    apart two constructors deep (`butlast (x : y : ys) = x : butlast (y : ys)`), and every goal
+    variable k of its argument type: f's recursion is an induction scheme for the goal even
+    where f is not applied to the variable itself (`butlast (app xs [x])`), and plain
+    structural induction lacks its case split."""
+    out = []
+    for f, fn in lh.functions.items():
+        eqs = equations(lh, f)
+        if f in (lh.entry_a, lh.entry_b) or fn.scheme is None or not eqs or len(eqs[0].pats) != 1 \
+                or not recursive(lh, f) or not any(_deep(list(e.pats[0])) for e in eqs):
+            continue
+        args, _ = split_function(fn.scheme.body)
+        out += [(f, [k]) for k, t in enumerate(goal.types) if len(args) == 1 and _fits(args[0], t)]
+    return out
+
+
 def theorem_goal(lh: LhModule, name: str) -> Goal:
     """hsx's theorem restated as a lemma `name` over the parameters."""
     from hsx.proof.lhmodule import constraint_context
@@ -210,7 +246,8 @@ def theorem_candidates(lh: LhModule, lemma: str, theorem: str) -> list[tuple[str
     g = theorem_goal(lh, lemma)
     close = f"{theorem} {' '.join(lh.params)} = {lemma} {' '.join(lh.params)}"
     out = []
-    for f, pos in entry_call_sites(lh):
+    sites = entry_call_sites(lh)
+    for f, pos in sites + [d for d in deep_sites(lh, g) if d not in sites]:
         text = following(lh, g, f, pos)
         if text:
             where = ", ".join(lh.params[p] for p in pos)

@@ -18,24 +18,42 @@ class Rules:
         self.rules: list[tuple[tuple, tuple]] = []
 
     def redundant(self, lhs: tuple, rhs: tuple) -> bool:
-        if self._normal(lhs) == self._normal(rhs):
+        left, plain_l = self._normal(lhs)
+        right, plain_r = self._normal(rhs)
+        if left == right and (plain_l or plain_r or _permutative(lhs, rhs) or self._instance(lhs, rhs)):
             return True
+        # Otherwise kept, also when permutative rules alone join its sides: they derive
+        # associativity from commutativity and left-commutativity, which is no help to a
+        # prover that uses lemmas as rewrite rules.
         self.rules.append((lhs, rhs))
         return False
 
-    def _normal(self, t: tuple, fuel: int = 200) -> tuple:
-        # Permutative rules (commutativity) only where no other rule applies: they only order
-        # arguments, and used first they can hide a redex (plus n (S m) -> plus (S m) n).
+    def _instance(self, lhs: tuple, rhs: tuple) -> bool:
+        """Whether the equation is an instance of one rule, either way round."""
+        for a, b in self.rules:
+            for p, q in ((a, b), (b, a)):
+                env: dict = {}
+                if _matches(p, lhs, env) and _matches(q, rhs, env):
+                    return True
+        return False
+
+    def _normal(self, t: tuple, fuel: int = 200) -> tuple[tuple, bool]:
+        """The normal form, and whether a non-permutative rule was used to reach it."""
+        # Permutative rules only where no other rule applies: they only order arguments, and
+        # used first they can hide a redex (plus n (S m) -> plus (S m) n).
         plain = [r for r in self.rules if not _permutative(*r)]
         perm = [r for r in self.rules if _permutative(*r)]
+        used_plain = False
         for _ in range(fuel):
             u = self._step(t, plain)
             if u is None:
                 u = self._step(t, perm)
+            else:
+                used_plain = True
             if u is None:
-                return t
+                return t, used_plain
             t = u
-        return t
+        return t, used_plain
 
     def _step(self, t: tuple, rules) -> tuple | None:
         for i, child in enumerate(t[1:], 1):
