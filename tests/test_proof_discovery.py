@@ -55,6 +55,12 @@ BUTLAST_SNOC = (BUTLAST + APP + "bs :: [Int] -> Int -> [Int]\nbs xs x = butlast 
 SUMN = "sumN :: [Nat] -> Nat\nsumN [] = Z\nsumN (x : xs) = plus x (sumN xs)\n\n"
 SUM_APP = (NAT + PLUS + SUMN + APPN + "sa :: [Nat] -> [Nat] -> Nat\nsa xs ys = sumN (appN xs ys)\n",
            NAT + PLUS + SUMN + "sa :: [Nat] -> [Nat] -> Nat\nsa xs ys = plus (sumN xs) (sumN ys)\n")
+PLUS_ACC = (NAT + PLUS + "pa :: Nat -> Nat -> Nat\npa a b = plus a b\n",
+            NAT + "plusAcc :: Nat -> Nat -> Nat\nplusAcc Z m = m\nplusAcc (S n) m = plusAcc n (S m)\n\n"
+            "pa :: Nat -> Nat -> Nat\npa a b = plusAcc a b\n")
+MULT = "mult :: Nat -> Nat -> Nat\nmult Z _ = Z\nmult (S n) m = plus m (mult n m)\n\n"
+MULT_COMM = (NAT + PLUS + MULT + "mc :: Nat -> Nat -> Nat\nmc a b = mult a b\n",
+             NAT + PLUS + MULT + "mc :: Nat -> Nat -> Nat\nmc a b = mult b a\n")
 MAX_ASSOC = (NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN (maxN a b) c\n",
              NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN a (maxN b c)\n")
 
@@ -191,9 +197,40 @@ def test_discovered_lemmas_are_also_called_at_the_variables():
             "equiv x1 x2 = hsxInd x1 x2")
     out = with_lemma_calls(cand, lib).split("\n")
     assert "hsxInd x1 [] = hsxLemma1 x1" in out
-    assert ("hsxInd x1 (hsxY : hsxYs) = if eqN x1 hsxY then (hsxLemma1 x1 &&& (hsxInd x1 hsxYs)) "
-            "else (hsxLemma1 x1 &&& (hsxInd x1 hsxYs))") in out
+    # The variables inside a pattern count too: hsxY is an element of the [Nat_hsx] argument.
+    assert ("hsxInd x1 (hsxY : hsxYs) = if eqN x1 hsxY then (hsxLemma1 x1 &&& hsxLemma1 hsxY &&& (hsxInd x1 hsxYs)) "
+            "else (hsxLemma1 x1 &&& hsxLemma1 hsxY &&& (hsxInd x1 hsxYs))") in out
     assert "equiv x1 x2 = hsxInd x1 x2" in out  # the theorem's own signature is the module's
+
+
+def test_lemma_calls_reach_the_variables_inside_constructor_patterns():
+    """`plusAcc (S n) m = plusAcc n (S m)` needs `plus n (S m) == S (plus n m)` at n and m:
+    n is typed through the constructor's field, and distinct variables come first."""
+    lh = module(*PLUS_ACC, "pa")
+    lib = ("{-@ hsxLemma3 :: hsxV1:Nat_hsx -> hsxV2:Nat_hsx -> { (plus hsxV1 (S hsxV2)) == (S (plus hsxV1 hsxV2)) } @-}\n"
+           "hsxLemma3 :: Nat_hsx -> Nat_hsx -> Proof")
+    cand = ("{-@ hsxL :: a:Nat_hsx -> b:Nat_hsx -> { plusAcc a b == plus a b } @-}\n"
+            "hsxL :: Nat_hsx -> Nat_hsx -> Proof\nhsxL Z m = ()\nhsxL (S n) m = hsxL n (S m)")
+    out = with_lemma_calls(cand, lib, lh).split("\n")
+    step = next(ln for ln in out if ln.startswith("hsxL (S n) m = "))
+    assert "hsxLemma3 n m" in step and step.endswith("&&& (hsxL n (S m))")
+    assert "hsxL Z m = hsxLemma3 m m" in out
+
+
+def test_lemma_calls_at_the_terms_of_the_unfolded_case():
+    """In the step of `plus a (mult a b) == mult a (S b)`, unfolding and the hypothesis at
+    (n, b) give `plus b (plus n (mult n b))`, where left-commutativity applies: the call names
+    that term, which no variable of the case can."""
+    mult = "mult :: Nat -> Nat -> Nat\nmult Z _ = Z\nmult (S n) m = plus m (mult n m)\n\n"
+    lh = module(NAT + PLUS + mult + "e :: Nat -> Nat -> Nat\ne a b = plus a (mult a b)\n",
+                NAT + PLUS + mult + "e :: Nat -> Nat -> Nat\ne a b = mult a (S b)\n", "e")
+    lib = ("{-@ hsxLemma10 :: hsxV1:Nat_hsx -> hsxV2:Nat_hsx -> hsxV3:Nat_hsx -> "
+           "{ (plus hsxV2 (plus hsxV1 hsxV3)) == (plus hsxV1 (plus hsxV2 hsxV3)) } @-}\n"
+           "hsxLemma10 :: Nat_hsx -> Nat_hsx -> Nat_hsx -> Proof")
+    cand = ("{-@ hsxL :: a:Nat_hsx -> b:Nat_hsx -> { (plus a (mult a b)) == (mult a (S b)) } @-}\n"
+            "hsxL :: Nat_hsx -> Nat_hsx -> Proof\nhsxL Z b = ()\nhsxL (S n) b = hsxL n b")
+    step = next(ln for ln in with_lemma_calls(cand, lib, lh).split("\n") if ln.startswith("hsxL (S n) b = "))
+    assert "hsxLemma10 n b (mult n b)" in step
 
 
 def test_lemma_proofs_of_a_conjecture_pass_the_policy():
@@ -239,6 +276,11 @@ def test_a_batch_accepts_the_candidates_without_errors_and_splits_unattributable
     ("butlast of a snoc: the scheme of a deep pattern", BUTLAST_SNOC, "bs", "following butlast"),
     # needs associativity of plus: three variables of one type in the conjectures
     ("sum over append: associativity discovered", SUM_APP, "sa", "discovered"),
+    # the accumulator's step needs `plus n (S m) == S (plus n m)` called at the pattern's n
+    # (in the theorem's proof following plusAcc, or in the discovered lemma that restates it)
+    ("plus against an accumulating plus", PLUS_ACC, "pa", "discovered"),
+    # three rounds of discovered lemmas; the last needs left-commutativity at an unfolded term
+    ("multiplication commutes", MULT_COMM, "mc", "discovered"),
 ])
 def test_real_prover_proves_by_the_new_induction_schemes(real_prover, check, name, pair, entry, template):
     r = check(*pair, entry_a=entry, entry_b=entry)

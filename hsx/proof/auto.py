@@ -112,12 +112,12 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
     for _ in range(explore.ROUNDS):
         log: list = []
         found_lib = explore.discover(lh, prover, config, deadline, base_prefix=base_prefix, log=log, rounds=1)
-        if found_lib is None or found_lib.text == known:
+        if found_lib is None or set(found_lib.text.splitlines()) == known:
             if found_lib is None:
                 attempts.append(ProofAttempt("lemma discovery", "proof-failed",
                                              message=f"no conjecture proved (batches: {log})"))
             return Outcome(None, attempts, status)
-        known = found_lib.text
+        known = set(found_lib.text.splitlines())
         attempts.append(ProofAttempt("lemma discovery", "proved", message=f"{found_lib.names} (batches: {log})"))
         label = f" + lemmas ({found_lib.names})"
         if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
@@ -126,7 +126,7 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
             return Outcome(None, attempts, status)
         prefix = (base_prefix + "\n" + found_lib.text).strip()
         # The discovered lemmas are also called at each equation's variables (hsx/proof/instances.py).
-        called = [ProofCandidate(c.template, with_lemma_calls(c.text, found_lib.text)) for c in base]
+        called = [ProofCandidate(c.template, with_lemma_calls(c.text, found_lib.text, lh)) for c in base]
         # Two per run: with many lemmas one candidate can take Liquid Haskell long, and a run
         # that times out tells nothing about the others in it.
         found = _batch(lh, prover, config, deadline, prefix, label, called, attempts, alone, size=2)

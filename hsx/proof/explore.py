@@ -27,12 +27,13 @@ from dataclasses import dataclass
 
 from hsx.proof import discovery
 from hsx.proof.induction import Goal, deep_sites, following, nested, structural
+from hsx.proof.instances import with_lemma_calls
 from hsx.proof.lemmas import Library
 from hsx.proof.lhmodule import THEOREM, LhModule
 from hsx.proof.prover import run_prover
 
 MAX_BATCH = 24  # candidates per prover run
-ROUNDS = 2
+ROUNDS = 4
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,15 @@ def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, 
             break
         prefix = (base_prefix + "\n" + _library_text(proved)).strip()
         blocks = []
+        known = _library_text(proved)
         for i, c in open_:
-            for j, p in enumerate(lemma_proofs(lh, c, f"hsxLemma{i}xJ")):
+            proofs = lemma_proofs(lh, c, f"hsxLemma{i}xJ")
+            if known:
+                # Also with the lemmas proved so far called at each equation's variables: a
+                # step such as `plusAcc n (S m)` needs `plus n (S m) == S (plus n m)` at n, m,
+                # where no rewrite of the goal's terms reaches it.
+                proofs += [q for q in (with_lemma_calls(p, known, lh) for p in proofs) if q not in proofs]
+            for j, p in enumerate(proofs):
                 # Checked as the rewrite rule it will be: Liquid Haskell treats the proof of a
                 # rewrite lemma differently (a lemma proved as a plain one failed as a rule).
                 name = f"hsxLemma{i}x{j}"
