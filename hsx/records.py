@@ -2,12 +2,12 @@
 pairs with Bob's judgements, the run's state, the held-out split and each iteration's metrics.
 
 Consumes what the self-play stages produce; produces the lines of `alice_r<r>.jsonl`,
-`verify_r<r>.jsonl` and `bob.jsonl`, `state.json`, the held-out split's `heldout/pairs.jsonl`,
-`iter_<k>/heldout.json` and `iter_<k>/metrics.json` (written through hsx.runs), read back on
-resume, by training-data selection, by the run's report and by the dataset export
-(hsx.data.pairs).  They live here, below both
-their writer (hsx.selfplay) and their readers.  `PairKind` is the closed set of pair kinds, and
-the one place that says which verdict each kind needs.
+`verify_r<r>.jsonl` and `bob.jsonl`, `state.json`, the held-out split's `heldout/pairs.jsonl` and
+`heldout/split.json`, `iter_<k>/heldout.json` and `iter_<k>/metrics.json` (written through
+hsx.runs), read back on resume, by training-data selection, by the run's report and by the
+dataset export (hsx.data.pairs).  They live here, below both their writer (hsx.selfplay) and
+their readers.  `PairKind` is the closed set of pair kinds, and the one place that says which
+verdict each kind needs.
 """
 
 from __future__ import annotations
@@ -220,6 +220,30 @@ class HeldOutPair:
         inputs = d.get("inputs")
         return HeldOutPair(str(d["id"]), d["program_id"], d["p"], d["q"], d["kind"], d["transform"], d["site"],
                            tuple(inputs) if inputs is not None else None)
+
+
+@dataclass(frozen=True)
+class HeldOutSplit:
+    """How the held-out split was made: `heldout/split.json`, written once beside its pairs.jsonl
+    by hsx/selfplay/heldout.py and read by the run's closing summary (hsx/selfplay/outcomes.py)."""
+    programs: int  # held-out programs
+    candidates: int  # transformation pairs proposed for them
+    outcomes: dict[str, int]  # the verifier's outcome -> candidates
+    verified: int
+    pairs: int  # kept after balancing the labels
+    labels: dict[str, int]  # "seq" / "sinq" -> pairs
+    one_sided: bool  # one label only: Bob's accuracy on the split is not a measure
+    seconds: float
+
+    def to_json(self) -> dict:
+        return {"programs": self.programs, "candidates": self.candidates, "outcomes": dict(self.outcomes),
+                "verified": self.verified, "pairs": self.pairs, "labels": dict(self.labels),
+                "one_sided": self.one_sided, "seconds": self.seconds}
+
+    @staticmethod
+    def from_json(d: dict) -> "HeldOutSplit":
+        return HeldOutSplit(d["programs"], d["candidates"], dict(d["outcomes"]), d["verified"], d["pairs"],
+                            dict(d["labels"]), bool(d["one_sided"]), d["seconds"])
 
 
 @dataclass(frozen=True)

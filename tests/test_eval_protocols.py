@@ -21,6 +21,7 @@ from hsx.eval.predictions import Prediction
 from hsx.eval.protocols import binomial_quantiles, category_block, mean_flip_interval, overall_block
 from hsx.eval.released import load_released, released_table, rescore
 from hsx.eval.run import judge_run, run_eval, score_outputs
+from hsx.eval.runfiles import JudgeDecision
 from hsx.models.generation import Generation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,6 +210,7 @@ def test_a_run_reports_the_protocols_and_a_judge_can_be_added_later(tmp_path, co
     judged = judge_run(tmp_path / "run", WordJudge())
     rows = [json.loads(line) for line in (tmp_path / "run" / "judge.jsonl").read_text().splitlines()]
     assert len(rows) == 7 and {r["judge"] for r in rows} == {"word-judge"}
+    assert [JudgeDecision.from_json(r).to_json() for r in rows] == rows
     stoke = judged["categories"]["STOKE"]["protocols"]["equibench"]  # "...the answer is YES." and "NO\n```" judged
     assert stoke["judged"] == 2 and stoke["coin_flips"] == 0
     assert judged["overall"]["protocols"]["equibench"]["judge"] == "word-judge"

@@ -21,6 +21,7 @@ from hsx.eval.humaneval import candidate_code, untrusted_check_completion, untru
 from hsx.eval.items import EvalSpec, load_items, load_official_prompts, parse_official
 from hsx.eval.report import write_eval_report
 from hsx.eval.run import run_eval, score_outputs
+from hsx.eval.runfiles import EvalRun
 from hsx.eval.score import compare_runs
 from hsx.eval.statistics import (binary_metrics, bootstrap_mean_ci, majority_baseline, mcnemar_exact,
                             paired_bootstrap_diff, stratified_bootstrap_ci)
@@ -422,6 +423,10 @@ def test_score_outputs_produced_elsewhere_matches_a_generation_run(tmp_path, con
     for key in ("categories", "overall"):
         assert json.dumps(scored[key], sort_keys=True) == json.dumps(generated[key], sort_keys=True)
     assert scored["model"] == scored["model_label"] == "api-x" and scored["seeds"] == [7, 8]
+    run = json.loads((tmp_path / "api" / "run.json").read_text())  # run.json: the record's keys, nothing lost
+    assert EvalRun.from_json(run).to_json() == run and run["source"] == "outputs" and run["items"] == len(items)
+    old = {k: v for k, v in run.items() if k not in ("source", "outputs")}  # written before "source" existed
+    assert EvalRun.from_json(old).source == "generation"
     rows = [json.loads(line) for line in (tmp_path / "api" / "predictions_r1.jsonl").read_text().splitlines()]
     assert rows[0]["conversation"] == items[0].conversation and rows[0]["model"] == "api-x"
     c = compare_runs(tmp_path / "gen", tmp_path / "api")  # an outside run compares like any other

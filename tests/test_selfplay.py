@@ -26,7 +26,7 @@ from hsx.models.generation import Generation, make_generator
 from hsx.proof.liquid import STATUSES
 from hsx.proof.prover import ProverMissing, locate_prover
 from hsx.proof.renaming import rename_tokens
-from hsx.records import HeldOutPair
+from hsx.records import HeldOutPair, HeldOutSplit
 from hsx.runs import read_json, read_jsonl, write_json
 from hsx.selfplay.heldout import balance_labels
 from hsx.selfplay.loop import run_selfplay
@@ -271,7 +271,8 @@ def test_heldout_labels_are_balanced_to_at_most_sixty_percent():
 
 def test_run_summary_says_when_seq_was_off(tmp_path):
     (tmp_path / "heldout").mkdir()
-    write_json(tmp_path / "heldout" / "split.json", {"one_sided": True, "labels": {"sinq": 9}})
+    write_json(tmp_path / "heldout" / "split.json",
+               HeldOutSplit(9, 18, {"verified-sinq": 9}, 9, 9, {"sinq": 9}, True, 0.1).to_json())
     lines = run_summary(tmp_path, 3, "the prover is missing (no liquid-ghc)")
     assert any(line.startswith("SEQ was off: the prover is missing") for line in lines)
     assert any("one-sided" in line for line in lines)
@@ -322,8 +323,8 @@ def test_cpu_iteration_with_transform_alice_end_to_end(tmp_path, toolchain):
     assert len(lines) == 3 and lines[1].split()[:3] == ["0", str(m["outcomes"].get("verified-seq", 0)),
                                                          str(m["outcomes"]["verified-sinq"])]
     assert f"({h['majority_baseline']:.2f}, {h['pairs']} pairs)" in lines[2]
-    split = read_json(run / "heldout" / "split.json")
-    assert split["pairs"] == len(held) and sum(split["labels"].values()) == len(held)
+    split = HeldOutSplit.from_json(read_json(run / "heldout" / "split.json"))
+    assert split.pairs == len(held) and sum(split.labels.values()) == len(held)
     from hsx.selfplay.report import write_report
     out = write_report(run)
     summary = (out / "summary.md").read_text()

@@ -5,7 +5,8 @@ Consumes an `EvalSpec` with its items (hsx/eval/items.py), the base model and op
 adapter (or any generator, for tests), or the raw outputs of a model run elsewhere; produces a
 run directory, and returns its summary (hsx/eval/score.py):
 
-    <out>/run.json                 what was run: benchmark, data, model, adapter, seeds, config
+    <out>/run.json                 what was run (`hsx.eval.runfiles.EvalRun`): benchmark, data,
+                                   model, adapter, seeds, config
     <out>/predictions_r<k>.jsonl   one `hsx.eval.predictions.Prediction` per item of repeat k:
                                    id, category, label, the exact conversation sent, raw output,
                                    parsed answer, answer protocol, correct, seed, repeat, model,
@@ -14,6 +15,7 @@ run directory, and returns its summary (hsx/eval/score.py):
     <out>/skipped.jsonl            one line per benchmark record hsx could not use: status
                                    "skipped", where (file:line), id, reason; the run goes on
     <out>/judge.jsonl              (`hsx eval judge`) EquiBench's decision on each saved output
+                                   (`hsx.eval.runfiles.JudgeDecision`)
     <out>/timings.json             generation and scoring seconds per repeat
     <out>/summary.json             the metrics; written last, so its presence marks a finished run
 
@@ -49,6 +51,7 @@ from hsx.eval.benchmarks import BenchmarkError, read_records
 from hsx.eval.humaneval import untrusted_check_completion
 from hsx.eval.items import EvalItem, EvalSpec, load_items
 from hsx.eval.predictions import Prediction, load_predictions, predictions_file, write_predictions
+from hsx.eval.runfiles import EvalRun, JudgeDecision, read_run, run_file, write_decisions, write_run
 from hsx.eval.score import summarize
 from hsx.runs import read_json, write_json, write_jsonl
 
@@ -107,25 +110,23 @@ def judge_run(run_dir: Path, judge, *, progress=None) -> dict:
         if progress:
             progress(f"repeat {k}: {len(records)} outputs to {judge.name}")
         for r, d in zip(records, decide([r.output for r in records], judge)):
-            rows.append({"key": r.key, "repeat": r.repeat, **d, "judge": judge.name})
-    write_jsonl(run_dir / "judge.jsonl", rows)
+            rows.append(JudgeDecision(r.key, r.repeat, d["decision"], d["by"], judge.name))
+    write_decisions(run_dir, rows)
     summary = summarize(run_dir)
     write_json(run_dir / "summary.json", summary)
     return summary
 
 
-def _start_run(out_dir: Path, meta: dict) -> None:
+def _start_run(out_dir: Path, meta: EvalRun) -> None:
     """Writes run.json, or checks that the one there describes the same evaluation (resume)."""
-    run_json = out_dir / "run.json"
-    if run_json.exists():
-        old = read_json(run_json)
+    if run_file(out_dir).exists():
+        old = read_run(out_dir)
         # The same evaluation, perhaps with more repeats: the finished ones are kept.
-        same = json.loads(json.dumps({**meta["spec"], "repeats": 0}))
-        if ({**old["spec"], "repeats": 0}, old["model"], old.get("source", "generation")) != (
-                same, meta["model"], meta["source"]):
-            raise BenchmarkError(f"{out_dir} holds a different evaluation ({old['spec']}, model {old['model']}); "
+        same = json.loads(json.dumps({**meta.spec, "repeats": 0}))
+        if ({**old.spec, "repeats": 0}, old.model, old.source) != (same, meta.model, meta.source):
+            raise BenchmarkError(f"{out_dir} holds a different evaluation ({old.spec}, model {old.model}); "
                                  f"choose another --out")
-    write_json(run_json, meta)
+    write_run(out_dir, meta)
 
 
 def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: str | None = None,
@@ -143,9 +144,8 @@ def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: st
     if model_path is None:
         from hsx.models.tinymodel import resolve_base_model
         model_path = resolve_base_model(config.model, config.models_dir)
-    meta = {"benchmark": spec.benchmark, "source": "generation", "spec": dataclasses.asdict(spec),
-            "model": config.model.base, "model_label": spec.model_label, "seeds": spec.seeds, "items": len(items),
-            "max_new_tokens": config.sampling.max_new_tokens, "config": to_dict(config)}
+    meta = EvalRun(spec.benchmark, dataclasses.asdict(spec), config.model.base, spec.model_label, spec.seeds,
+                   len(items), config.sampling.max_new_tokens, to_dict(config), source="generation")
     _start_run(out_dir, meta)
     write_skipped(out_dir, skipped)
     todo = [k for k in range(spec.repeats) if not predictions_file(out_dir, k).exists()]
@@ -239,10 +239,8 @@ def score_outputs(config: HsxConfig, spec: EvalSpec, outputs: Path, out_dir: Pat
     items = load_items(spec, skipped=skipped)
     rows = read_outputs(Path(outputs), items, ignore={k.id for k in skipped})
     seeds = [next((r.get("seed") for r in rows[k].values() if r.get("seed") is not None), None) for k in sorted(rows)]
-    meta = {"benchmark": spec.benchmark, "source": "outputs", "outputs": str(outputs),
-            "spec": dataclasses.asdict(dataclasses.replace(spec, repeats=len(rows))), "model": model,
-            "model_label": model, "seeds": seeds, "items": len(items), "max_new_tokens": None,
-            "config": to_dict(config)}
+    meta = EvalRun(spec.benchmark, dataclasses.asdict(dataclasses.replace(spec, repeats=len(rows))), model, model,
+                   seeds, len(items), None, to_dict(config), source="outputs", outputs=str(outputs))
     _start_run(out_dir, meta)
     write_skipped(out_dir, skipped)
     for k in sorted(rows):

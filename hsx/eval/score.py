@@ -1,7 +1,8 @@
 """Scores of finished evaluation runs: summaries per category and overall, and paired comparisons.
 
-Consumes run directories written by hsx/eval/run.py (run.json, and predictions_r<k>.jsonl read
-as `hsx.eval.predictions.Prediction`s);
+Consumes run directories written by hsx/eval/run.py (run.json and judge.jsonl read as
+`hsx.eval.runfiles.EvalRun` and `JudgeDecision`s, predictions_r<k>.jsonl as
+`hsx.eval.predictions.Prediction`s);
 produces plain dicts: `summarize` (score with a bootstrap interval per category and overall,
 binary metrics or execution outcomes, truncations, PySecDB's majority baseline, throughput) and
 `compare_runs` (McNemar per repeat and a paired bootstrap of the difference, B against A).
@@ -29,6 +30,7 @@ from hsx.eval.predictions import Prediction, load_predictions
 from hsx.eval.protocols import category_block, overall_block
 from hsx.eval.statistics import (binary_metrics, bootstrap_mean_ci, discordant, majority_baseline, mcnemar_exact,
                                  mean, paired_bootstrap_diff, stratified_bootstrap_ci)
+from hsx.eval.runfiles import read_judge_file, read_run
 from hsx.runs import read_json, read_jsonl
 
 BOOTSTRAP_SAMPLES = 1000
@@ -45,12 +47,8 @@ def _by_item(repeats: list[list[Prediction]]) -> dict[str, list[Prediction]]:
 
 def read_decisions(run_dir: Path) -> tuple[dict[tuple[str, int], dict], str | None]:
     """EquiBench's decisions written by `hsx eval judge` (judge.jsonl), by (item key, repeat)."""
-    f = Path(run_dir) / "judge.jsonl"
-    if not f.exists():
-        return {}, None
-    rows = read_jsonl(f)
-    return ({(r["key"], r["repeat"]): {"decision": r["decision"], "by": r["by"]} for r in rows},
-            rows[0]["judge"] if rows else None)
+    rows = read_judge_file(run_dir)
+    return ({(r.key, r.repeat): {"decision": r.decision, "by": r.by} for r in rows}, rows[0].judge if rows else None)
 
 
 def _decisions(flat: list[Prediction], judged: dict) -> list[dict]:
@@ -89,10 +87,10 @@ def _category_metrics(records_by_item: dict[str, list[Prediction]], generation: 
 def summarize(run_dir: Path, *, seed: int = 0) -> dict:
     """Metrics of a run directory, per category and overall (see the module docstring)."""
     run_dir = Path(run_dir)
-    meta = read_json(run_dir / "run.json")
+    meta = read_run(run_dir)
     repeats = load_predictions(run_dir)
     by_item = _by_item(repeats)
-    generation = meta["benchmark"] == "humaneval-hs"
+    generation = meta.benchmark == "humaneval-hs"
     categories = sorted({k.split("/", 1)[0] for k in by_item},
                         key=lambda c: (EQUIBENCH_CATEGORIES.index(c) if c in EQUIBENCH_CATEGORIES else 99, c))
     per_cat = {c: {k: v for k, v in by_item.items() if k.split("/", 1)[0] == c} for c in categories}
@@ -117,12 +115,12 @@ def summarize(run_dir: Path, *, seed: int = 0) -> dict:
             overall["without_known_mislabeled"] = {
                 "items": sum(cats[c].get("without_known_mislabeled", {"items": cats[c]["items"]})["items"]
                              for c in categories), "score": mean(clean)}
-    summary = {"benchmark": meta["benchmark"], "model": meta["model"], "model_label": meta["model_label"],
-               "metric": "pass@1" if generation else "accuracy", "repeats": len(repeats), "seeds": meta["seeds"],
-               "max_new_tokens": meta["max_new_tokens"], "categories": cats, "overall": overall}
+    summary = {"benchmark": meta.benchmark, "model": meta.model, "model_label": meta.model_label,
+               "metric": "pass@1" if generation else "accuracy", "repeats": len(repeats), "seeds": meta.seeds,
+               "max_new_tokens": meta.max_new_tokens, "categories": cats, "overall": overall}
     skipped = run_dir / "skipped.jsonl"
     summary["skipped"] = len(read_jsonl(skipped)) if skipped.exists() else 0
-    if meta["benchmark"] == "pysecdb":
+    if meta.benchmark == "pysecdb":
         labels = [rs[0].label for rs in by_item.values()]
         summary["baseline"] = majority_baseline(labels)
     timings = run_dir / "timings.json"
@@ -144,10 +142,9 @@ def compare_runs(run_a: Path, run_b: Path, *, seed: int = 0) -> dict:
     McNemar test on the discordant items; over items, a paired bootstrap of the difference of
     the per-item mean correctness (B - A), stratified by category for the overall difference.
     """
-    meta_a, meta_b = read_json(Path(run_a) / "run.json"), read_json(Path(run_b) / "run.json")
-    if meta_a["benchmark"] != meta_b["benchmark"]:
-        raise BenchmarkError(f"the runs evaluate different benchmarks: {meta_a['benchmark']} and "
-                             f"{meta_b['benchmark']}")
+    meta_a, meta_b = read_run(run_a), read_run(run_b)
+    if meta_a.benchmark != meta_b.benchmark:
+        raise BenchmarkError(f"the runs evaluate different benchmarks: {meta_a.benchmark} and {meta_b.benchmark}")
     a, b = _by_item(load_predictions(run_a)), _by_item(load_predictions(run_b))
     keys = [k for k in a if k in b]
     if not keys:
@@ -175,8 +172,8 @@ def compare_runs(run_a: Path, run_b: Path, *, seed: int = 0) -> dict:
             out.pop("p_not_better")
         return out
 
-    return {"benchmark": meta_a["benchmark"], "a": {"dir": str(run_a), "label": meta_a["model_label"]},
-            "b": {"dir": str(run_b), "label": meta_b["model_label"]}, "repeat_pairs": pairs,
+    return {"benchmark": meta_a.benchmark, "a": {"dir": str(run_a), "label": meta_a.model_label},
+            "b": {"dir": str(run_b), "label": meta_b.model_label}, "repeat_pairs": pairs,
             "only_in_a": len(a) - len(keys), "only_in_b": len(b) - len(keys),
             "categories": {c: block([k for k in keys if k.split("/", 1)[0] == c], False) for c in categories},
             "overall": block(keys, True)}

@@ -3,9 +3,9 @@
 Consumes the program pool, the `[selfplay]` config, the run's two verifiers, the transformations
 (hsx/selfplay/transform/__init__.py) and a way to ask Bob (`AskBob`: the base model or an adapter);
 produces `runs/<name>/heldout/` (programs.jsonl, verify.jsonl, pairs.jsonl of
-`hsx.records.HeldOutPair`s, split.json, and the base model's judgements base.jsonl) and per
-iteration `iter_<k>/heldout_bob.jsonl` and `iter_<k>/heldout.json` (`hsx.records.HeldOutMeasure`):
-base vs current Bob on the same pairs and samples, paired.
+`hsx.records.HeldOutPair`s, split.json (`hsx.records.HeldOutSplit`), and the base model's
+judgements base.jsonl) and per iteration `iter_<k>/heldout_bob.jsonl` and `iter_<k>/heldout.json`
+(`hsx.records.HeldOutMeasure`): base vs current Bob on the same pairs and samples, paired.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from hsx.config import SelfPlayConfig, derive_seed
 from hsx.eval import statistics
 from hsx.haskell.syntax import SyntaxFn
 from hsx.pool.programs import Program, load_pool
-from hsx.records import HeldOutAccuracy, HeldOutMeasure, HeldOutPair, PairedTest, PairKind, Verification
+from hsx.records import (HeldOutAccuracy, HeldOutMeasure, HeldOutPair, HeldOutSplit, PairedTest, PairKind,
+                         Verification)
 from hsx.runs import JsonlLog, progress_bar, read_json, read_jsonl, write_json, write_jsonl
 from hsx.selfplay import transform
 from hsx.selfplay.outcomes import classify, diverging_input
@@ -89,11 +90,9 @@ class HeldOut:
                     for rid, v in sorted(verifications.items()) if v.ok and rid in cands]
         pairs = balance_labels(verified, random.Random(f"{sp.seed}-heldout-balance"))
         labels = collections.Counter(p.kind.value for p in pairs)
-        write_json(d / "split.json", {"programs": len(programs), "candidates": len(cands),
-                                      "outcomes": dict(collections.Counter(v.outcome for v in verifications.values())),
-                                      "verified": len(verified), "pairs": len(pairs), "labels": dict(labels),
-                                      "one_sided": len(labels) < 2,
-                                      "seconds": round(time.monotonic() - t0, 3)})
+        write_json(d / "split.json", HeldOutSplit(
+            len(programs), len(cands), dict(collections.Counter(v.outcome for v in verifications.values())),
+            len(verified), len(pairs), dict(labels), len(labels) < 2, round(time.monotonic() - t0, 3)).to_json())
         write_jsonl(d / "pairs.jsonl", [p.to_json() for p in pairs])
         self.console.print(f"held-out split: {len(pairs)} verified pairs from {len(programs)} programs "
                            f"({', '.join(f'{n} {k.upper()}' for k, n in sorted(labels.items()))})")

@@ -13,7 +13,8 @@ import collections
 from pathlib import Path
 from typing import Sequence
 
-from hsx.records import BobScore, HeldOutMeasure, IterationMetrics, PairKind, PairRecord, Verification, read_answers
+from hsx.records import (BobScore, HeldOutMeasure, HeldOutSplit, IterationMetrics, PairKind, PairRecord, Verification,
+                         read_answers)
 from hsx.runs import read_json, read_jsonl
 from hsx.verdict import Result, Verdict
 
@@ -147,7 +148,7 @@ def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list
     split = run_dir / "heldout" / "split.json"
     if prover_note:
         lines.append(f"SEQ was off: {prover_note}; no pair was proved equivalent, Bob saw no YES example")
-    if split.exists() and read_json(split).get("one_sided"):
+    if split.exists() and HeldOutSplit.from_json(read_json(split)).one_sided:
         lines.append("the held-out split is one-sided (one label only): Bob's accuracy there is not a measure")
     return lines
 

@@ -122,12 +122,14 @@ def plan(args, out: Path) -> list[Job]:
 
 def measured_sec_per_item(out: Path) -> float | None:
     """Seconds per item and repeat (generation and scoring) over the repeats finished under `out`."""
+    from hsx.eval.runfiles import read_run
+
     items = seconds = 0.0
     for t in out.glob("*/*/timings.json"):
-        run = json.loads((t.parent / "run.json").read_text())
+        run = read_run(t.parent)
         for v in json.loads(t.read_text()).values():
             seconds += v["generate_s"] + v.get("score_s", 0.0)
-            items += run["items"]
+            items += run.items
     return seconds / items if items else None
 
 
