@@ -126,7 +126,13 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
             return Outcome(None, attempts, status)
         prefix = (base_prefix + "\n" + found_lib.text).strip()
         # The discovered lemmas are also called at each equation's variables (hsx/proof/instances.py).
-        called = [ProofCandidate(c.template, with_lemma_calls(c.text, found_lib.text, lh)) for c in base]
+        # Each template as it is and with the calls: an instance can also derail Liquid
+        # Haskell's rewriting where the rules alone would do (`lengthN (rev xs)` with
+        # associativity of append called at xs), so neither form is always the better.
+        called = []
+        for c in base:
+            with_calls = ProofCandidate(c.template, with_lemma_calls(c.text, found_lib.text, lh))
+            called += [c, with_calls] if with_calls.text != c.text else [c]
         # Two per run: with many lemmas one candidate can take Liquid Haskell long, and a run
         # that times out tells nothing about the others in it.
         found = _batch(lh, prover, config, deadline, prefix, label, called, attempts, alone, size=2)
