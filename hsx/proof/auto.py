@@ -143,22 +143,35 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
 
 def _batch(lh, prover, config, deadline, prefix, label, cands, attempts, alone,
            size: int = explore.MAX_BATCH) -> ProofCandidate | None:
-    remaining = deadline - time.monotonic()
-    if remaining <= 5 or not cands:
+    """The candidates checked `size` per Liquid Haskell run; each run's winners checked alone at
+    once (the first accepted alone is the proof), so that a winner early in a long batch is not
+    left unchecked when the time runs out."""
+    if deadline - time.monotonic() <= 5 or not cands:
         return None
-    t0 = time.monotonic()
-    res = explore.check_batch(lh, prover, config, prefix, _blocks(lh, cands, "B"), timeout=remaining, size=size)
-    seconds = round(time.monotonic() - t0, 3)
-    winners = [c for i, c in enumerate(cands) if str(i) in res.proved]
-    attempts.append(ProofAttempt(f"batch of {len(cands)}{label}", "proved" if winners else "proof-failed",
-                                 message=f"{len(winners)} accepted in {res.runs} Liquid Haskell run(s)",
-                                 seconds=seconds))
-    # A batch can let a failing candidate through (Liquid Haskell does not always report every
-    # failing binder of a module), so each winner is checked alone, in order, while time lasts.
-    for c in winners:
+    position = len(attempts)  # the batch's own attempt goes before its winners'
+    blocks = _blocks(lh, cands, "B")
+    res = explore.BatchResult(set())
+    found, tried = None, set()
+    for i in range(0, len(blocks), size):
         if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
             break
-        full = ProofCandidate(c.template + label, (prefix + "\n" + c.text).strip())
-        if alone(full):
-            return full
-    return None
+        explore.check_batch(lh, prover, config, prefix, blocks[i:i + size], timeout=deadline - time.monotonic(),
+                            result=res, size=size)
+        # A batch can let a failing candidate through (Liquid Haskell does not always report
+        # every failing binder of a module), so each winner is checked alone, while time lasts.
+        for k in sorted(res.proved - tried, key=int):
+            tried.add(k)
+            if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
+                break
+            c = cands[int(k)]
+            full = ProofCandidate(c.template + label, (prefix + "\n" + c.text).strip())
+            if alone(full):
+                found = full
+                break
+        if found is not None:
+            break
+    attempts.insert(position,
+                    ProofAttempt(f"batch of {len(cands)}{label}", "proved" if res.proved else "proof-failed",
+                                 message=f"{len(res.proved)} accepted in {res.runs} Liquid Haskell run(s)",
+                                 seconds=round(res.seconds, 3)))
+    return found
