@@ -146,7 +146,7 @@ def _batch(lh, prover, config, deadline, prefix, label, cands, attempts, alone,
     """The candidates checked `size` per Liquid Haskell run; each run's winners checked alone at
     once (the first accepted alone is the proof), so that a winner early in a long batch is not
     left unchecked when the time runs out."""
-    if deadline - time.monotonic() <= 5 or not cands:
+    if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS or not cands:
         return None
     position = len(attempts)  # the batch's own attempt goes before its winners'
     blocks = _blocks(lh, cands, "B")

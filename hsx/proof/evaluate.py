@@ -80,11 +80,16 @@ def _op(op: str, x, y):
     return _prelude(op.strip("`"), (x, y))
 
 
-def _failing(e: Unsupported):
-    """A closure that raises `e` when run: a construct outside the subset fails only when the
-    evaluation reaches it (a branch never taken costs nothing), as in the reading it replaces."""
+def _compiled(build, toks):
+    """`build(toks)`, or, for a construct outside the subset, a closure that raises when run: it
+    fails only when the evaluation reaches it (a branch never taken costs nothing)."""
+    try:
+        return build(toks)
+    except Unsupported as e:
+        error = e  # `e` itself is unbound once the handler ends
+
     def run(*_):
-        raise e
+        raise error
     return run
 
 
@@ -131,10 +136,7 @@ class Evaluator:
 
     # Patterns: a matcher `(value, env) -> bool` that binds the pattern's variables in env.
     def _pattern(self, pat: list[Token]):
-        try:
-            return self._pattern_of(pat)
-        except Unsupported as e:
-            return _failing(e)
+        return _compiled(self._pattern_of, pat)
 
     def _pattern_of(self, pat: list[Token]):
         pat = unparen(pat)
@@ -189,10 +191,7 @@ class Evaluator:
     # Expressions: a small precedence-climbing parser, compiled to closures `env -> value` that
     # evaluate strictly, except for the branches of if/case and the right operand of && and ||.
     def _expr(self, toks: list[Token]):
-        try:
-            return self._expr_of(toks)
-        except Unsupported as e:
-            return _failing(e)
+        return _compiled(self._expr_of, toks)
 
     def _expr_of(self, toks: list[Token]):
         toks = unparen(toks)

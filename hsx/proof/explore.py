@@ -192,9 +192,9 @@ def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, 
     for _ in range(rounds):
         if not open_ or time.monotonic() > deadline - 10:
             break
-        prefix = (base_prefix + "\n" + _library_text(proved)).strip()
-        blocks = []
         known = _library_text(proved)
+        prefix = (base_prefix + "\n" + known).strip()
+        blocks = []
         for i, c in open_:
             proofs = lemma_proofs(lh, c, f"hsxLemma{i}xJ")
             if known:

@@ -32,11 +32,6 @@ PER_LEMMA = 2  # of which at most this many of one lemma
 _SIGNATURE = re.compile(r"^\{-@ (\w+) :: (.*?) @-\}$")
 
 
-def signatures(text: str) -> dict[str, list[str]]:
-    """name -> argument types, for every `{-@ name :: x1:T1 -> ... -> {...} @-}` in `text`."""
-    return {name: [t for _, t in binders] for name, (binders, _) in _specs(text).items()}
-
-
 def _specs(text: str) -> dict[str, tuple[list[tuple[str, str]], str]]:
     """name -> ([(variable, type)], `{ statement }`) for every lemma signature in `text`."""
     out: dict[str, tuple[list[tuple[str, str]], str]] = {}
@@ -68,21 +63,19 @@ def with_lemma_calls(candidate: str, library: str, lh: LhModule | None = None) -
     """The candidate with the library's lemmas called at each equation's variables.  With the
     module, the variables inside constructor patterns are typed too, and the lemmas are also
     called where their sides match the case's statement unfolded (hsx/proof/unfold.py)."""
-    lemmas = signatures(library)
-    specs = {name: ([v for v, _ in binders], statement) for name, (binders, statement) in _specs(library).items()}
+    lemmas = _specs(library)
     own = _specs(candidate)
     fields = constructor_fields(lh) if lh is not None else {}
     lines = []
     for line in candidate.split("\n"):
         head = line.split(" ", 1)[0]
         if head in own and " = " in line and not line.startswith("{-@"):
-            line = _extended(line, own[head], lemmas, fields, lh, specs)
+            line = _extended(line, own[head], lemmas, fields, lh)
         lines.append(line)
     return "\n".join(lines)
 
 
-def _extended(line: str, spec, lemmas: dict[str, list[str]], fields: dict[str, list[str]],
-              lh: LhModule | None, specs: dict) -> str:
+def _extended(line: str, spec, lemmas: dict, fields: dict[str, list[str]], lh: LhModule | None) -> str:
     binders, statement = spec
     lhs, body = line.split(" = ", 1)
     try:
@@ -97,16 +90,17 @@ def _extended(line: str, spec, lemmas: dict[str, list[str]], fields: dict[str, l
                 typed[vt].append(v)
     calls: list[str] = []
     if lh is not None and len(atoms) == len(binders):
-        case = rename_tokens(statement, {v: f"({render_tokens(a)})" for (v, _), a in zip(binders, atoms)})
+        def at(args) -> str:  # the statement at these arguments
+            return rename_tokens(statement, {v: f"({render_tokens(a)})" for (v, _), a in zip(binders, args)})
         # The recursive calls in the body are the induction hypotheses, at their arguments.
-        head = toks[0].text
         try:
-            hyps = [rename_tokens(statement, {v: f"({render_tokens(a)})" for (v, _), a in zip(binders, args)})
-                    for args in equation_calls(tokenize(body), head, len(binders))]
+            hyps = [at(args) for args in equation_calls(tokenize(body), toks[0].text, len(binders))]
         except SourceError:
             hyps = []
-        calls += instance_calls(lh, case, specs, MAX_CALLS // 2, hyps)
-    for name, args in lemmas.items():
+        named = {name: ([v for v, _ in bs], stated) for name, (bs, stated) in lemmas.items()}
+        calls += instance_calls(lh, at(atoms), named, limit=MAX_CALLS // 2, per_lemma=PER_LEMMA, hypotheses=hyps)
+    for name, (bs, _) in lemmas.items():
+        args = [t for _, t in bs]
         if not args:
             continue
         # Distinct variables first: `plus n (S m)` wants the lemma at (n, m) before (n, n).

@@ -33,7 +33,7 @@ class Rules:
         for a, b in self.rules:
             for p, q in ((a, b), (b, a)):
                 env: dict = {}
-                if _matches(p, lhs, env) and _matches(q, rhs, env):
+                if matches(p, lhs, env) and matches(q, rhs, env):
                     return True
         return False
 
@@ -63,29 +63,30 @@ class Rules:
         for lhs, rhs in rules:
             for a, b in ((lhs, rhs), (rhs, lhs)):
                 env: dict = {}
-                if _matches(a, t, env):
+                if matches(a, t, env):
                     u = _subst(b, env)
                     # Only towards smaller terms (then smaller text), so rewriting stops.
-                    if (_size(u), repr(u)) < (_size(t), repr(t)):
+                    if (size(u), repr(u)) < (size(t), repr(t)):
                         return u
         return None
 
 
 def _permutative(lhs: tuple, rhs: tuple) -> bool:
-    return _size(lhs) == _size(rhs) and _shape(lhs) == _shape(rhs)
+    return size(lhs) == size(rhs) and _shape(lhs) == _shape(rhs)
 
 
 def _shape(t: tuple) -> tuple:
     return ("?",) if len(t) == 1 and t[0].startswith("hsxV") else (t[0], *map(_shape, t[1:]))
 
 
-def _matches(p: tuple, t: tuple, env: dict) -> bool:
+def matches(p: tuple, t: tuple, env: dict) -> bool:
+    """Whether pattern p (its `hsxV` variables binding in env) matches term t."""
     if len(p) == 1 and p[0].startswith("hsxV"):
         if p[0] in env:
             return env[p[0]] == t
         env[p[0]] = t
         return True
-    return p[0] == t[0] and len(p) == len(t) and all(_matches(a, b, env) for a, b in zip(p[1:], t[1:]))
+    return p[0] == t[0] and len(p) == len(t) and all(matches(a, b, env) for a, b in zip(p[1:], t[1:]))
 
 
 def _subst(p: tuple, env: dict) -> tuple:
@@ -94,5 +95,5 @@ def _subst(p: tuple, env: dict) -> tuple:
     return (p[0], *[_subst(a, env) for a in p[1:]])
 
 
-def _size(t: tuple) -> int:
-    return 1 + sum(_size(a) for a in t[1:])
+def size(t: tuple) -> int:
+    return 1 + sum(size(a) for a in t[1:])

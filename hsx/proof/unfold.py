@@ -13,18 +13,17 @@ apply (`equations.applicable`) and stops at guards, `if` and `case`, as PLE does
 
 from __future__ import annotations
 
-import re
-
 from hsx.haskell.tokens import SourceError, split_top, tokenize
 from hsx.proof.equations import applicable, atoms, equations, render_tokens, unparen
 from hsx.proof.lhmodule import LhModule
 from hsx.proof.renaming import rename_tokens
+from hsx.proof.rewriting import matches, size
 
 STEPS = 3  # unfoldings of the statement
-PER_LEMMA = 2  # calls of one lemma
-_STATEMENT = re.compile(r"\{ \((.*)\) == \((.*)\) \}")
 
-# A term: (head, *arguments); a variable or constant is (name,); `:` is ("(:)", x, xs).
+# A term: (head, *arguments); a variable or constant is (name,); `:` is ("(:)", x, xs).  The
+# representation of hsx/proof/rewriting.py, whose matching (`hsxV` names are the variables)
+# finds the lemmas' instances.
 Term = tuple
 
 
@@ -42,7 +41,7 @@ def _parse(toks) -> Term | None:
         return None
     parts = split_top(toks, ":")
     if len(parts) > 1:
-        head, rest = _parse(parts[0]), _parse([t for p in parts[1:] for t in p + [_colon(toks)]][:-1])
+        head, rest = _parse(parts[0]), _parse(toks[len(parts[0]) + 1:])
         return None if head is None or rest is None else ("(:)", head, rest)
     if toks[0].text == "[" and toks[-1].text == "]" and len(toks) == 2:
         return ("[]",)
@@ -56,10 +55,6 @@ def _parse(toks) -> Term | None:
     if any(a is None for a in args):
         return None
     return (head.text, *args)
-
-
-def _colon(toks):
-    return next(t for t in toks if t.text == ":")
 
 
 def render(t: Term) -> str:
@@ -99,13 +94,18 @@ def _subterms(t: Term, out: list) -> None:
 
 
 def _sides(statement: str) -> tuple[Term, Term] | None:
-    m = re.match(r"\{\s*(.*?)\s*==\s*(.*?)\s*\}$", statement.strip())
-    if m is None:
+    """The two sides of `{ lhs == rhs }`, with or without brackets around them."""
+    try:
+        toks = tokenize(statement.strip())
+    except SourceError:
         return None
-    a, b = (parse(x.strip()) for x in m.groups())
-    if a is None or b is None:
+    if len(toks) < 2 or toks[0].text != "{" or toks[-1].text != "}":
         return None
-    return a, b
+    parts = split_top(toks[1:-1], "==")
+    if len(parts) != 2:
+        return None
+    a, b = _parse(parts[0]), _parse(parts[1])
+    return None if a is None or b is None else (a, b)
 
 
 def _versions(lh: LhModule, t: Term) -> list[Term]:
@@ -149,46 +149,30 @@ def goal_terms(lh: LhModule, statement: str, hypotheses: list[str] = ()) -> list
     return out
 
 
-def _match(p: Term, t: Term, env: dict, variables: set[str]) -> bool:
-    if len(p) == 1 and p[0] in variables:
-        if p[0] in env:
-            return env[p[0]] == t
-        env[p[0]] = t
-        return True
-    return p[0] == t[0] and len(p) == len(t) and all(_match(a, b, env, variables) for a, b in zip(p[1:], t[1:]))
-
-
-def instance_calls(lh: LhModule, statement: str, lemmas: dict[str, tuple[list[str], str]],
-                   limit: int, hypotheses: list[str] = ()) -> list[str]:
-    """Calls `lemma t1 .. tn` for each lemma (name -> (variables, its `{ (l) == (r) }`)) whose
-    left or right side matches a term of the unfolded statement, at most `limit` in all."""
+def instance_calls(lh: LhModule, statement: str, lemmas: dict[str, tuple[list[str], str]], *,
+                   limit: int, per_lemma: int, hypotheses: list[str] = ()) -> list[str]:
+    """Calls `lemma t1 .. tn` for each discovered lemma (name -> (its `hsxV` variables, its
+    `{ l == r }`)) whose left or right side matches a term of the unfolded statement: the most
+    specific lemmas first (commutativity matches every application of its function), at the
+    terms reached through a hypothesis first; at most `per_lemma` calls of one lemma and
+    `limit` in all."""
     terms = goal_terms(lh, statement, hypotheses)
     found: list[tuple[int, int, str]] = []  # (-pattern size, term rank, call)
     for name, (variables, stated) in lemmas.items():
-        m = _STATEMENT.match(stated)
-        if m is None or not variables:
-            continue
-        for side in m.groups():
-            p = parse(side)
-            if p is None or len(p) == 1:
+        for p in _sides(stated) or ():
+            if len(p) == 1 or not variables:
                 continue
             for rank, t in enumerate(terms):
                 env: dict = {}
-                if _match(p, t, env, set(variables)) and all(v in env for v in variables):
+                if matches(p, t, env) and all(v in env for v in variables):
                     call = " ".join([name] + [render(env[v]) for v in variables])
                     if all(tok.text != "_" for tok in tokenize(call)) and all(c != call for _, _, c in found):
-                        found.append((-_size(p), rank, call))
-    # The most specific lemmas first (commutativity matches every application of its function),
-    # at the terms reached through a hypothesis first; at most PER_LEMMA calls of one lemma.
+                        found.append((-size(p), rank, call))
     calls: list[str] = []
     per: dict[str, int] = {}
     for _, _, call in sorted(found):
         name = call.split(" ", 1)[0]
-        if per.get(name, 0) < PER_LEMMA and len(calls) < limit:
+        if per.get(name, 0) < per_lemma and len(calls) < limit:
             per[name] = per.get(name, 0) + 1
             calls.append(call)
     return calls
-
-
-def _size(t: Term) -> int:
-    return 1 + sum(_size(a) for a in t[1:])
