@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from hsx.cli.stage_counts import counts_table
 from hsx.config import ConfigError, HsxConfig, help_text, load_config
 
 console = Console(highlight=False)
@@ -68,7 +69,7 @@ def build_command(source, out, limit, max_read, split, inputs_per_program, batch
                   jobs, ray_address, config_path) -> None:
     """Translate Python items to Haskell with the model and keep the programs that validate."""
     from hsx.data.build import BuildOptions, build
-    from hsx.data.files import DatasetError, counts_table
+    from hsx.data.files import DatasetError
     from hsx.verify.pipeline import Verifier
 
     config = _config(config_path, jobs)
@@ -102,7 +103,7 @@ def build_command(source, out, limit, max_read, split, inputs_per_program, batch
 @_config_option
 def import_command(source, out, split, max_read, test_fraction, jobs, config_path) -> None:
     """Load the released OpInstruct-HSx (hub id or local file) and re-validate every record."""
-    from hsx.data.files import DatasetError, counts_table
+    from hsx.data.files import DatasetError
     from hsx.data.released import import_released
     from hsx.verify.pipeline import Verifier
 
@@ -126,7 +127,7 @@ def import_command(source, out, split, max_read, test_fraction, jobs, config_pat
 @_test_option
 def export_command(run_dirs, out, repo, test_fraction) -> None:
     """Every verified pair of self-play runs as a dataset, split by P."""
-    from hsx.data.files import DatasetError, counts_table
+    from hsx.data.files import DatasetError
     from hsx.data.hub import push_dataset
     from hsx.data.pairs import export_pairs
 

@@ -13,6 +13,6 @@ pairs, as Hugging Face `datasets` files with a dataset card.  One module per `hs
     stats      `hsx dataset stats`: distributions and plots of a written dataset
     splits     code -> its hash and its split (train / test), the same in every dataset
     card       the dataset card's shared pieces: front matter, count tables, the file layout
-    files      a split's records -> the dataset directory's files (and back); the console's counts table
+    files      a split's records -> the dataset directory's files (and back)
     hub        a written dataset -> the Hugging Face hub
 """

@@ -4,17 +4,15 @@ Consumes the records of each split (dicts in a column schema: `PROGRAM_COLUMNS` 
 in `hsx.data.pairs`) and a card; produces the directory: `train.jsonl` and `test.jsonl` (for
 eyes), `hf/` (`DatasetDict.save_to_disk`), `parquet/{train,test}.parquet`, `counts.json` and the
 card `README.md`, written last (its presence marks a complete dataset).  Also reading a written
-dataset back, the stage folder of the resumable commands and the console table of their counts.
-Which split a record goes to: hsx/data/splits.py; the card's pieces: hsx/data/card.py; the hub:
-hsx/data/hub.py.
+dataset back, and the stage folder of the resumable commands.  Which split a record goes to:
+hsx/data/splits.py; the card's pieces: hsx/data/card.py; the hub: hsx/data/hub.py; the console
+table of the commands' counts: hsx/cli/stage_counts.py.
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-
-from rich.table import Table
 
 from hsx.data.splits import SPLITS
 from hsx.runs import read_jsonl, write_atomic, write_json, write_jsonl
@@ -76,22 +74,11 @@ def load_dataset_records(directory: Path) -> dict[str, list[dict]]:
 
 
 # ------------------------------------------------------------------------------------------------
-# The console, and the stage folder of the resumable commands (build, import)
-
-
-def counts_table(title: str, counts: dict[str, int], rejections: dict[str, int] | None = None) -> Table:
-    table = Table(title=title)
-    table.add_column("stage")
-    table.add_column("count", justify="right")
-    for name, n in counts.items():
-        table.add_row(name, str(n))
-    for name, n in (rejections or {}).items():
-        table.add_row(f"[red]rejected: {name}[/red]", str(n))
-    return table
+# The stage folder of the resumable commands (build, import)
 
 
 def stage_dir(out: Path) -> Path:
     return out / "stages"
 
 
-__all__ = ["PROGRAM_COLUMNS", "DatasetError", "counts_table", "load_dataset_records", "stage_dir", "write_dataset"]
+__all__ = ["PROGRAM_COLUMNS", "DatasetError", "load_dataset_records", "stage_dir", "write_dataset"]

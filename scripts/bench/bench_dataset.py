@@ -33,9 +33,9 @@ sys.path.insert(1, str(Path(__file__).resolve().parent))
 from rich.console import Console  # noqa: E402
 
 from bench_verify import machine  # noqa: E402  (one description of the machine for all benchmarks)
+from hsx.cli.stage_counts import counts_table  # noqa: E402
 from hsx.config import load_config  # noqa: E402
 from hsx.data.build import BuildOptions, build  # noqa: E402
-from hsx.data.files import counts_table  # noqa: E402
 from hsx.models.generation import Generation  # noqa: E402
 from hsx.models.tinymodel import resolve_base_model  # noqa: E402
 from hsx.pool.programs import load_pool  # noqa: E402
