@@ -3,7 +3,8 @@ pairs with Bob's judgements, the run's state, the held-out split and each iterat
 
 Consumes what the self-play stages produce; produces the lines of `alice_r<r>.jsonl`,
 `verify_r<r>.jsonl` and `bob.jsonl`, `state.json`, the held-out split's `heldout/pairs.jsonl` and
-`heldout/split.json`, `iter_<k>/heldout.json` and `iter_<k>/metrics.json` (written through
+`heldout/split.json`, Bob's held-out answers (`heldout/base.jsonl`, `iter_<k>/heldout_bob.jsonl`),
+`iter_<k>/heldout.json` and `iter_<k>/metrics.json` (written through
 hsx.runs), read back on resume, by training-data selection, by the run's report and by the
 dataset export (hsx.data.pairs).  They live here, below both their writer (hsx.selfplay) and
 their readers.  `PairKind` is the closed set of pair kinds, and the one place that says which
@@ -220,6 +221,29 @@ class HeldOutPair:
         inputs = d.get("inputs")
         return HeldOutPair(str(d["id"]), d["program_id"], d["p"], d["q"], d["kind"], d["transform"], d["site"],
                            tuple(inputs) if inputs is not None else None)
+
+
+@dataclass(frozen=True)
+class HeldOutJudgements:
+    """Bob's k samples on one held-out pair: a line of `heldout/base.jsonl` (the base model) or
+    of `iter_<k>/heldout_bob.jsonl` (the adapter after iteration k), hsx/selfplay/heldout.py."""
+    id: str
+    kind: PairKind  # a "seq" / "sinq" string is read as its PairKind
+    judged: tuple[bool | None, ...]  # his parsed answers: True for equivalent, None when unparsed
+    correct: tuple[bool, ...]  # parsed and right
+    completions: tuple[str, ...]  # raw, think blocks included
+
+    def __post_init__(self):
+        object.__setattr__(self, "kind", PairKind(self.kind))
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "kind": self.kind.value, "judged": list(self.judged), "correct": list(self.correct),
+                "completions": list(self.completions)}
+
+    @staticmethod
+    def from_json(d: dict) -> "HeldOutJudgements":
+        return HeldOutJudgements(str(d["id"]), d["kind"], tuple(d["judged"]), tuple(d["correct"]),
+                                 tuple(d["completions"]))
 
 
 @dataclass(frozen=True)

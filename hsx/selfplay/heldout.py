@@ -4,8 +4,9 @@ Consumes the program pool, the `[selfplay]` config, the run's two verifiers, the
 (hsx/selfplay/transform/__init__.py) and a way to ask Bob (`AskBob`: the base model or an adapter);
 produces `runs/<name>/heldout/` (programs.jsonl, verify.jsonl, pairs.jsonl of
 `hsx.records.HeldOutPair`s, split.json (`hsx.records.HeldOutSplit`), and the base model's
-judgements base.jsonl) and per iteration `iter_<k>/heldout_bob.jsonl` and `iter_<k>/heldout.json`
-(`hsx.records.HeldOutMeasure`): base vs current Bob on the same pairs and samples, paired.
+judgements base.jsonl) and per iteration `iter_<k>/heldout_bob.jsonl` (lines of both:
+`hsx.records.HeldOutJudgements`) and `iter_<k>/heldout.json` (`hsx.records.HeldOutMeasure`):
+base vs current Bob on the same pairs and samples, paired.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from hsx.config import SelfPlayConfig, derive_seed
 from hsx.eval import statistics
 from hsx.haskell.syntax import SyntaxFn
 from hsx.pool.programs import Program, load_pool
-from hsx.records import (HeldOutAccuracy, HeldOutMeasure, HeldOutPair, HeldOutSplit, PairedTest, PairKind,
-                         Verification)
+from hsx.records import (HeldOutAccuracy, HeldOutJudgements, HeldOutMeasure, HeldOutPair, HeldOutSplit, PairedTest,
+                         PairKind, Verification)
 from hsx.runs import JsonlLog, progress_bar, read_json, read_jsonl, write_json, write_jsonl
 from hsx.selfplay import transform
 from hsx.selfplay.outcomes import classify, diverging_input
@@ -130,17 +131,17 @@ class HeldOut:
         """Bob's k judgements of every held-out pair (cached in `path`): the same prompts and the
         same seed for the base model and for every adapter, so sample j of a pair is paired."""
         if path.exists():
-            return [r["correct"] for r in read_jsonl(path)]
+            return [list(HeldOutJudgements.from_json(r).correct) for r in read_jsonl(path)]
         _, outs = self.ask_bob(label, [(p.p, p.q) for p in pairs], adapters,
                                derive_seed(self.config.seed, "heldout", "bob"))
         records = []
         for pair, samples in zip(pairs, outs):
-            judged = [parsing.parse_bob(s.text) for s in samples]
-            records.append({"id": pair.id, "kind": pair.kind.value, "judged": judged,
-                            "correct": [j is not None and j == pair.kind.label for j in judged],
-                            "completions": [s.text for s in samples]})
-        write_jsonl(path, records)
-        return [r["correct"] for r in records]
+            judged = tuple(parsing.parse_bob(s.text) for s in samples)
+            records.append(HeldOutJudgements(pair.id, pair.kind, judged,
+                                             tuple(j is not None and j == pair.kind.label for j in judged),
+                                             tuple(s.text for s in samples)))
+        write_jsonl(path, [r.to_json() for r in records])
+        return [list(r.correct) for r in records]
 
 
 # Candidates of each kind per held-out program, and the largest share one label may have.
