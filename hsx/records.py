@@ -1,12 +1,12 @@
 """The records self-play leaves behind, typed: Alice's answers, their verification, the verified
-pairs with Bob's judgements, the run's state, the held-out split and each iteration's metrics.
+pairs with Bob's judgements, the run's state, the held-out split and Bob's answers on it.
 
 Consumes what the self-play stages produce; produces the lines of `alice_r<r>.jsonl`,
 `verify_r<r>.jsonl` and `bob.jsonl`, `state.json`, the held-out split's `heldout/pairs.jsonl` and
-`heldout/split.json`, Bob's held-out answers (`heldout/base.jsonl`, `iter_<k>/heldout_bob.jsonl`),
-`iter_<k>/heldout.json` and `iter_<k>/metrics.json` (written through
-hsx.runs), read back on resume, by training-data selection, by the run's report and by the
-dataset export (hsx.data.pairs).  They live here, below both their writer (hsx.selfplay) and
+`heldout/split.json`, and Bob's held-out answers (`heldout/base.jsonl`,
+`iter_<k>/heldout_bob.jsonl`), written through hsx.runs and read back on resume, by training-data
+selection, by the run's report and by the dataset export (hsx.data.pairs); each iteration's
+measures (`metrics.json`, `heldout.json`) are hsx/selfplay/metrics.py's.  They live here, below both their writer (hsx.selfplay) and
 their readers.  `PairKind` is the closed set of pair kinds, and the one place that says which
 verdict each kind needs.
 """
@@ -192,7 +192,7 @@ class RunState:
 
 
 # ------------------------------------------------------------------------------------------------
-# The held-out split and the iteration's metrics
+# The held-out split
 
 
 @dataclass(frozen=True)
@@ -268,120 +268,3 @@ class HeldOutSplit:
     def from_json(d: dict) -> "HeldOutSplit":
         return HeldOutSplit(d["programs"], d["candidates"], dict(d["outcomes"]), d["verified"], d["pairs"],
                             dict(d["labels"]), bool(d["one_sided"]), d["seconds"])
-
-
-@dataclass(frozen=True)
-class HeldOutAccuracy:
-    """One Bob (the base model or the current adapter) on the held-out split."""
-    accuracy: float | None  # over all samples of all pairs; None without samples
-    ci95: tuple[float, float]  # bootstrap over pairs
-    by_label: dict[str, float]  # "seq" / "sinq" -> accuracy on the pairs of that kind
-
-    def to_json(self) -> dict:
-        return {"accuracy": self.accuracy, "ci95": list(self.ci95), "by_label": dict(self.by_label)}
-
-    @staticmethod
-    def from_json(d: dict) -> "HeldOutAccuracy":
-        return HeldOutAccuracy(d["accuracy"], tuple(d["ci95"]), dict(d["by_label"]))
-
-
-@dataclass(frozen=True)
-class PairedTest:
-    """Current Bob against the base model on the same held-out pairs and samples."""
-    diff: float  # mean per-pair accuracy, current - base
-    ci95: tuple[float, float]  # paired bootstrap over pairs
-    p_not_better: float
-    mcnemar_p: float  # exact McNemar over the paired samples
-    only_base_correct: int
-    only_current_correct: int
-
-    def to_json(self) -> dict:
-        return {"diff": self.diff, "ci95": list(self.ci95), "p_not_better": self.p_not_better,
-                "mcnemar_p": self.mcnemar_p, "only_base_correct": self.only_base_correct,
-                "only_current_correct": self.only_current_correct}
-
-    @staticmethod
-    def from_json(d: dict) -> "PairedTest":
-        return PairedTest(d["diff"], tuple(d["ci95"]), d["p_not_better"], d["mcnemar_p"], d["only_base_correct"],
-                          d["only_current_correct"])
-
-
-@dataclass(frozen=True)
-class HeldOutMeasure:
-    """Bob on the held-out split after one iteration: `iter_<k>/heldout.json`, repeated as the
-    `heldout` of that iteration's metrics.json (hsx/selfplay/heldout.py)."""
-    pairs: int
-    samples_per_pair: int
-    labels: dict[str, int]  # pairs per kind
-    majority_baseline: float | None  # the accuracy of always answering the larger label
-    base: HeldOutAccuracy
-    current: HeldOutAccuracy  # the base model again while no adapter is trained
-    paired: PairedTest
-    adapter: str | None = None  # the current Bob's adapter directory
-    seconds: float = 0.0
-
-    def to_json(self) -> dict:
-        return {"pairs": self.pairs, "samples_per_pair": self.samples_per_pair, "labels": dict(self.labels),
-                "majority_baseline": self.majority_baseline, "base": self.base.to_json(),
-                "current": self.current.to_json(), "paired": self.paired.to_json(), "adapter": self.adapter,
-                "seconds": self.seconds}
-
-    @staticmethod
-    def from_json(d: dict) -> "HeldOutMeasure":
-        return HeldOutMeasure(d["pairs"], d["samples_per_pair"], dict(d["labels"]), d["majority_baseline"],
-                              HeldOutAccuracy.from_json(d["base"]), HeldOutAccuracy.from_json(d["current"]),
-                              PairedTest.from_json(d["paired"]), d.get("adapter"), d.get("seconds", 0.0))
-
-
-@dataclass(frozen=True)
-class BobScore:
-    """Bob on an iteration's verified pairs: all his samples together."""
-    samples: int
-    correct: int
-    unparsed: int
-    accuracy: float | None  # correct / samples; None without samples
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @staticmethod
-    def from_json(d: dict) -> "BobScore":
-        return BobScore(d["samples"], d["correct"], d.get("unparsed", 0), d["accuracy"])
-
-
-@dataclass(frozen=True)
-class IterationMetrics:
-    """The counts of one self-play iteration: `iter_<k>/metrics.json`, written by the loop
-    (hsx/selfplay/outcomes.py computes them) and plotted by hsx/selfplay/report.py."""
-    iteration: int
-    programs: int
-    attempts: dict[str, int]  # Alice's answers per kind
-    outcomes: dict[str, int]  # verified-seq | verified-sinq | proof:<status> | parse-failure | ... -> answers
-    proofs: dict  # "outcomes" (proof status -> answers), "prover_runs", "prover_seconds", "stage_seconds"
-    bob: BobScore  # Bob on the verified pairs
-    difficulties: list[float]
-    difficulty_histogram: dict[str, int]  # "0-2" ... "8-10" -> pairs
-    training: dict  # what training did (hsx/selfplay/loop.py): selection counts, steps and losses per agent
-    times: dict[str, float]  # stage -> seconds
-    tokens: dict[str, int]  # "alice", "bob" -> generated tokens
-    sources: dict[str, dict[str, int]]  # Alice's source ("model" / "transform") -> outcome -> answers
-    transforms: dict[str, dict]  # transformation -> "kind", "proposed", "verified", "outcomes"
-    heldout: HeldOutMeasure | None = None  # None: the run has no held-out split
-
-    def to_json(self) -> dict:
-        d = {"iteration": self.iteration, "programs": self.programs, "attempts": self.attempts,
-             "outcomes": self.outcomes, "proofs": self.proofs, "bob": self.bob.to_json(),
-             "difficulties": self.difficulties, "difficulty_histogram": self.difficulty_histogram,
-             "training": self.training, "times": self.times, "tokens": self.tokens, "sources": self.sources,
-             "transforms": self.transforms}
-        if self.heldout is not None:  # absent, not null, without a held-out split
-            d["heldout"] = self.heldout.to_json()
-        return d
-
-    @staticmethod
-    def from_json(d: dict) -> "IterationMetrics":
-        return IterationMetrics(d["iteration"], d["programs"], d.get("attempts", {}), d["outcomes"],
-                                d.get("proofs", {}), BobScore.from_json(d["bob"]), d.get("difficulties", []),
-                                d.get("difficulty_histogram", {}), d.get("training", {}), d.get("times", {}),
-                                d.get("tokens", {}), d.get("sources", {}), d.get("transforms", {}),
-                                HeldOutMeasure.from_json(d["heldout"]) if d.get("heldout") else None)

@@ -255,7 +255,7 @@ def test_bob_learns_only_from_correct_judgements():
     assert chosen.bob[0]["prompt"] == [{"role": "user", "content": "judge 1"}]
     assert chosen.bob_judgements == 7 and chosen.bob_correct == 4
     assert "pair004" not in chosen.alice_pair_ids
-    json.dumps(chosen.counts)
+    json.dumps(chosen.counts.to_json())
 
 
 def test_short_answer_bob_learns_the_verified_label_of_every_pair():

@@ -5,7 +5,7 @@ Consumes the program pool, the `[selfplay]` config, the run's two verifiers, the
 produces `runs/<name>/heldout/` (programs.jsonl, verify.jsonl, pairs.jsonl of
 `hsx.records.HeldOutPair`s, split.json (`hsx.records.HeldOutSplit`), and the base model's
 judgements base.jsonl) and per iteration `iter_<k>/heldout_bob.jsonl` (lines of both:
-`hsx.records.HeldOutJudgements`) and `iter_<k>/heldout.json` (`hsx.records.HeldOutMeasure`):
+`hsx.records.HeldOutJudgements`) and `iter_<k>/heldout.json` (`hsx.selfplay.metrics.HeldOutMeasure`):
 base vs current Bob on the same pairs and samples, paired.
 """
 
@@ -25,10 +25,10 @@ from hsx.config import SelfPlayConfig, derive_seed
 from hsx.eval import statistics
 from hsx.haskell.syntax import SyntaxFn
 from hsx.pool.programs import Program, load_pool
-from hsx.records import (HeldOutAccuracy, HeldOutJudgements, HeldOutMeasure, HeldOutPair, HeldOutSplit, PairedTest,
-                         PairKind, Verification)
+from hsx.records import HeldOutJudgements, HeldOutPair, HeldOutSplit, PairKind, Verification
 from hsx.runs import JsonlLog, progress_bar, read_json, read_jsonl, write_json, write_jsonl
 from hsx.selfplay import transform
+from hsx.selfplay.metrics import HeldOutAccuracy, HeldOutMeasure, PairedTest
 from hsx.selfplay.outcomes import classify, diverging_input
 from hsx.verify.pipeline import PairRequest, Verifier
 

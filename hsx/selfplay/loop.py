@@ -13,7 +13,7 @@ pool; produces `runs/<name>/`, one `iter_<k>/` per iteration:
     train_bob.jsonl
     adapters/{alice,bob}/  the QLoRA adapters trained in this iteration
     metrics.json           counts of every outcome, Bob's accuracy, difficulties, stage times
-                           (hsx.records.IterationMetrics)
+                           (hsx.selfplay.metrics.IterationMetrics)
 
 and `state.json` (finished iterations, curriculum estimates, promoted programs).  Every stage
 writes its output atomically, and an existing output means the stage is done, so
@@ -56,6 +56,7 @@ from hsx.selfplay import transform
 from hsx.selfplay.alice import Alice
 from hsx.selfplay.curriculum import Curriculum, promotion_rows
 from hsx.selfplay.heldout import HeldOut
+from hsx.selfplay.metrics import AgentTraining, SelectionCounts, TrainingSummary
 from hsx.selfplay.outcomes import diverging_input, iteration_metrics, run_summary
 from hsx.selfplay.selection import pair_difficulty, select_training_data
 from hsx.verdict import Result
@@ -277,7 +278,7 @@ class SelfPlay:
 
     # -- training --------------------------------------------------------------------------
 
-    def _train(self, it: _Iteration, bob: list[PairRecord]) -> dict:
+    def _train(self, it: _Iteration, bob: list[PairRecord]) -> TrainingSummary:
         sp, tr = self.config.selfplay, self.config.training
         t0 = time.monotonic()
         files = {"alice": it.dir / "train_alice.jsonl", "bob": it.dir / "train_bob.jsonl"}
@@ -289,12 +290,12 @@ class SelfPlay:
             write_jsonl(files["alice"], [ex for ex, pid in zip(chosen.alice, chosen.alice_pair_ids)
                                          if pid in model_ids])
             write_jsonl(files["bob"], chosen.bob)
-            write_json(it.dir / "selection.json", chosen.counts)
-        summary: dict = {"selection": read_json(it.dir / "selection.json")}
+            write_json(it.dir / "selection.json", chosen.counts.to_json())
+        summary: dict[str, AgentTraining] = {}
         for agent in ("alice", "bob"):
             out = it.dir / "adapters" / agent
             if (out / "adapter_config.json").exists():
-                summary[agent] = read_json(out.parent / f"{agent}.json")
+                summary[agent] = AgentTraining.from_json(read_json(out.parent / f"{agent}.json"))
                 continue
             if tr.mode == "retrain":  # the paper: from the base model on everything so far
                 examples = [e for j in range(it.k + 1) for e in read_jsonl(self.run_dir / f"iter_{j}" / f"train_{agent}.jsonl")]
@@ -303,7 +304,7 @@ class SelfPlay:
                 examples = read_jsonl(files[agent])
                 init = self._adapters(it.k).get(agent)
             if not examples:
-                summary[agent] = {"examples": 0, "skipped": "no training examples"}
+                summary[agent] = AgentTraining(0, skipped="no training examples")
                 continue
             try:
                 with self.console.status(f"training {agent}: {len(examples)} examples"):
@@ -311,14 +312,14 @@ class SelfPlay:
                                         init_adapter=Path(init) if init else None, seed=sp.seed + it.k)
             except NoTrainableExamples as e:
                 self.console.print(f"[yellow]{agent}: training skipped[/yellow]: {e}")
-                summary[agent] = {"examples": len(examples), "skipped": str(e)}
+                summary[agent] = AgentTraining(len(examples), skipped=str(e))
                 continue
-            info = {"examples": res.examples, "steps": res.steps, "train_loss": res.train_loss,
-                    "seconds": res.seconds}
-            write_json(out.parent / f"{agent}.json", info)
+            info = AgentTraining(res.examples, res.steps, res.train_loss, res.seconds)
+            write_json(out.parent / f"{agent}.json", info.to_json())
             summary[agent] = info
         it.times["train"] = time.monotonic() - t0
-        return summary
+        return TrainingSummary(SelectionCounts.from_json(read_json(it.dir / "selection.json")), summary["alice"],
+                               summary["bob"])
 
     # -- promotion -------------------------------------------------------------------------
 

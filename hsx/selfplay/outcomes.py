@@ -2,7 +2,7 @@
 
 Consumes `hsx.verdict.Result`s and an iteration's files (`alice_r<r>.jsonl`, `verify_r<r>.jsonl`,
 and its `hsx.records.PairRecord`s); produces `hsx.records.Verification`s (`classify`) and the iteration's
-metrics (`iteration_metrics` -> `hsx.records.IterationMetrics`: outcomes, proofs, Bob's accuracy,
+metrics (`iteration_metrics` -> `hsx.selfplay.metrics.IterationMetrics`: outcomes, proofs, Bob's accuracy,
 difficulties, tokens, and the yield per Alice and per transformation), which
 hsx/selfplay/report.py plots.
 """
@@ -13,9 +13,10 @@ import collections
 from pathlib import Path
 from typing import Sequence
 
-from hsx.records import (BobScore, HeldOutMeasure, HeldOutSplit, IterationMetrics, PairKind, PairRecord, Verification,
-                         read_answers)
+from hsx.records import HeldOutSplit, PairKind, PairRecord, Verification, read_answers
 from hsx.runs import read_json, read_jsonl
+from hsx.selfplay.metrics import (BobScore, HeldOutMeasure, IterationMetrics, ProofCounts, TrainingSummary,
+                                  TransformYield)
 from hsx.verdict import Result, Verdict
 
 BINS = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10.01))
@@ -55,7 +56,8 @@ def diverging_input(kind: str, given: Sequence[str] | None, v: Verification) -> 
 
 
 def iteration_metrics(it_dir: Path, k: int, programs: int, repair_rounds: int, bob: list[PairRecord],
-                      training: dict, times: dict[str, float], heldout: HeldOutMeasure | None) -> IterationMetrics:
+                      training: TrainingSummary, times: dict[str, float],
+                      heldout: HeldOutMeasure | None) -> IterationMetrics:
     outcomes: collections.Counter[str] = collections.Counter()
     tokens = 0
     attempts: collections.Counter[str] = collections.Counter()
@@ -86,8 +88,7 @@ def iteration_metrics(it_dir: Path, k: int, programs: int, repair_rounds: int, b
     sources, transforms = _yields_by_source(it_dir, repair_rounds)
     return IterationMetrics(
         iteration=k, programs=programs, attempts=dict(attempts), outcomes=dict(outcomes),
-        proofs={"outcomes": dict(proofs), "prover_runs": prover_runs,
-                "prover_seconds": round(prover_seconds, 3), "stage_seconds": round(proof_seconds, 3)},
+        proofs=ProofCounts(dict(proofs), prover_runs, round(prover_seconds, 3), round(proof_seconds, 3)),
         bob=BobScore(samples, correct, sum(j.judged is None for j in judgements),
                      correct / samples if samples else None),
         difficulties=[b.difficulty for b in bob], difficulty_histogram=dict(hist), training=training,
@@ -103,11 +104,15 @@ def _bin(d: float) -> str:
     return "8-10"
 
 
-def _yields_by_source(it_dir: Path, repair_rounds: int) -> tuple[dict, dict]:
+def _yields_by_source(it_dir: Path, repair_rounds: int) -> tuple[dict[str, dict[str, int]],
+                                                                 dict[str, TransformYield]]:
     """Outcomes per Alice ("model", "transform") and, for the transformations, proposed and
     verified candidates per transformation: the yield that docs/BENCHMARKS.md reports."""
     by_source: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    per: dict[str, dict] = {}
+    kinds: dict[str, PairKind] = {}  # transformation -> its kind
+    proposed: collections.Counter[str] = collections.Counter()
+    verified: collections.Counter[str] = collections.Counter()
+    by_transform: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for r in range(repair_rounds + 1):
         results = read_verifications(it_dir / f"verify_r{r}.jsonl")
         for a in read_answers(it_dir / f"alice_r{r}.jsonl"):
@@ -115,11 +120,12 @@ def _yields_by_source(it_dir: Path, repair_rounds: int) -> tuple[dict, dict]:
             outcome = a.failure.split(":")[0] if a.failure else res.outcome if res else "unverified"
             by_source[a.source][outcome] += 1
             if a.transform:
-                t = per.setdefault(a.transform, {"kind": a.kind, "proposed": 0, "verified": 0, "outcomes": {}})
-                t["proposed"] += 1
-                t["verified"] += bool(res and res.ok)
-                t["outcomes"][outcome] = t["outcomes"].get(outcome, 0) + 1
-    return {k: dict(v) for k, v in sorted(by_source.items())}, dict(sorted(per.items()))
+                kinds.setdefault(a.transform, a.kind)
+                proposed[a.transform] += 1
+                verified[a.transform] += bool(res and res.ok)
+                by_transform[a.transform][outcome] += 1
+    return ({k: dict(v) for k, v in sorted(by_source.items())},
+            {t: TransformYield(kinds[t], proposed[t], verified[t], dict(by_transform[t])) for t in sorted(kinds)})
 
 
 def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list[str]:
@@ -135,14 +141,14 @@ def run_summary(run_dir: Path, iterations: int, prover_note: str | None) -> list
             continue
         m = IterationMetrics.from_json(read_json(path))
         out = m.outcomes
-        sel = m.training.get("selection", {})
-        labels = sel.get("bob_labels", {})
+        sel = m.training.selection
+        labels = sel.bob_labels if sel else {}
         held = m.heldout
         measure = "-"
         if held:
             measure = (f"{held.base.accuracy:.2f} -> {held.current.accuracy:.2f} "
                        f"({held.majority_baseline:.2f}, {held.pairs} pairs)")
-        counts = f"{sel.get('bob_examples', 0)}: {labels.get('YES', 0)}/{labels.get('NO', 0)}"
+        counts = f"{sel.bob_examples if sel else 0}: {labels.get('YES', 0)}/{labels.get('NO', 0)}"
         lines.append(f"{k:>4}  {out.get('verified-seq', 0):>3}  {out.get('verified-sinq', 0):>4}  "
                      f"{counts:<19}  {measure}")
     split = run_dir / "heldout" / "split.json"

@@ -1,6 +1,6 @@
 """`hsx report runs/<name>`: plots and a markdown summary of a self-play run.
 
-Consumes `runs/<name>/iter_*/metrics.json` (`hsx.records.IterationMetrics`, written by
+Consumes `runs/<name>/iter_*/metrics.json` (`hsx.selfplay.metrics.IterationMetrics`, written by
 hsx/selfplay/loop.py); produces
 `runs/<name>/report/{yields,difficulty,bob_accuracy,stage_times}.png`, `heldout.png` (when the run
 has a held-out split: Bob's held-out accuracy, base vs adapter with 95% intervals, beside the
@@ -17,8 +17,8 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display on servers and in CI
 import matplotlib.pyplot as plt  # noqa: E402
 
-from hsx.records import IterationMetrics  # noqa: E402
 from hsx.runs import read_json, write_atomic  # noqa: E402
+from hsx.selfplay.metrics import IterationMetrics  # noqa: E402
 
 BINS = ["0-2", "2-4", "4-6", "6-8", "8-10"]
 
@@ -130,9 +130,9 @@ def _summary(run_dir: Path, metrics: list[IterationMetrics]) -> str:
     per: dict[str, dict] = {}
     for m in metrics:
         for name, t in m.transforms.items():
-            agg = per.setdefault(name, {"kind": t["kind"], "proposed": 0, "verified": 0})
-            agg["proposed"] += t["proposed"]
-            agg["verified"] += t["verified"]
+            agg = per.setdefault(name, {"kind": t.kind.value, "proposed": 0, "verified": 0})
+            agg["proposed"] += t.proposed
+            agg["verified"] += t.verified
     if per:
         lines += ["", "## Yield per transformation (all iterations)", "",
                   "| transformation | kind | proposed | verified | yield |", "|---|---|---|---|---|"]

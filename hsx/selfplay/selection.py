@@ -36,6 +36,7 @@ from hsx.agents.parsing import parse_bob
 from hsx.agents.prompts import BOB_SHORT_PREFIX, NO, YES
 from hsx.config import SelfPlayConfig
 from hsx.records import PairRecord
+from hsx.selfplay.metrics import BinCount, SelectionCounts
 
 BIN_WIDTH = 2.0
 MAX_DIFFICULTY = 10.0
@@ -67,13 +68,13 @@ class Selected:
     bob_judgements: int = 0  # all his judgements on verified pairs
 
     @property
-    def counts(self) -> dict:
-        """JSON-ready counts for the iteration's metrics."""
+    def counts(self) -> SelectionCounts:
+        """The counts for the iteration's metrics."""
         labels = collections.Counter(
             {True: YES, False: NO, None: "unparsed"}[parse_bob(e["completion"][0]["content"])] for e in self.bob)
-        return {"alice_examples": len(self.alice), "alice_hard": self.hard, "alice_easy": self.easy,
-                "bob_examples": len(self.bob), "bob_labels": dict(labels), "bob_correct": self.bob_correct,
-                "bob_judgements": self.bob_judgements, "bins": self.bins}
+        return SelectionCounts(len(self.alice), self.hard, self.easy, len(self.bob), dict(labels), self.bob_correct,
+                               self.bob_judgements,
+                               {label: BinCount(b["pairs"], b["selected"]) for label, b in self.bins.items()})
 
 
 def _example(prompt: list[dict], completion: str) -> dict:
