@@ -201,13 +201,13 @@ def _outputs_for_equi(tmp_path):
 def test_a_run_reports_the_protocols_and_a_judge_can_be_added_later(tmp_path, config):
     pairs, outputs = _outputs_for_equi(tmp_path)
     spec = EvalSpec("equibench", str(FIX / "equibench"), prompts_file=str(FIX / "prompts.yaml"))
-    s = score_outputs(config, spec, outputs, tmp_path / "run", model="api-x")
+    s = score_outputs(config, spec, outputs, tmp_path / "run", model="api-x").to_json()
     p = s["overall"]["protocols"]
     assert set(p) == {"strict", "equibench", "parsed-only"} and s["skipped"] == 0
     dce = s["categories"]["DCE"]["protocols"]  # DCE: YES on a True pair, unparsed on a False one
     assert dce["strict"]["accuracy"] == 0.5 and dce["parsed-only"]["accuracy"] == 1.0
     assert dce["equibench"]["accuracy"] == 0.75 and dce["equibench"]["coin_flips"] == 1
-    judged = judge_run(tmp_path / "run", WordJudge())
+    judged = judge_run(tmp_path / "run", WordJudge()).to_json()
     rows = [json.loads(line) for line in (tmp_path / "run" / "judge.jsonl").read_text().splitlines()]
     assert len(rows) == 7 and {r["judge"] for r in rows} == {"word-judge"}
     assert [JudgeDecision.from_json(r).to_json() for r in rows] == rows
@@ -295,7 +295,7 @@ def test_known_mislabeled_flag_exclusion_and_second_column(tmp_path, config):
         EvalSpec("pysecdb", "x", exclude_known_mislabeled=True)
     out = tmp_path / "o.jsonl"  # YES to all three: right on 4 and 5 by their labels, wrong on 6
     out.write_text("".join(json.dumps({"id": i, "category": "STOKE", "output": "ANSWER: YES"}) + "\n" for i in "456"))
-    s = score_outputs(config, EvalSpec("equibench", str(FIX / "equibench_paths")), out, tmp_path / "r", model="m")
+    s = score_outputs(config, EvalSpec("equibench", str(FIX / "equibench_paths")), out, tmp_path / "r", model="m").to_json()
     assert s["categories"]["STOKE"]["score"] == pytest.approx(2 / 3)
     assert s["categories"]["STOKE"]["without_known_mislabeled"] == {"items": 2, "score": 0.5}
     assert s["overall"]["without_known_mislabeled"]["score"] == 0.5
@@ -345,7 +345,7 @@ class Empty:
 
 def test_a_humaneval_run_goes_on_past_unusable_records(tmp_path, config):
     s = run_eval(config, EvalSpec("humaneval-hs", str(HE_SHAPES)), tmp_path / "he", model_path="unused",
-                 generator=Empty())
+                 generator=Empty()).to_json()
     lines = [json.loads(x) for x in (tmp_path / "he" / "skipped.jsonl").read_text().splitlines()]
     assert [(x["status"], x["id"]) for x in lines] == [("skipped", "Haskell/904"), ("skipped", "Haskell/905")]
     assert s["skipped"] == 2 and s["overall"]["items"] == 4 and s["overall"]["outcomes"]["no-code"] == 4

@@ -21,7 +21,7 @@ from hsx.eval.humaneval import candidate_code, untrusted_check_completion, untru
 from hsx.eval.items import EvalSpec, load_items, load_official_prompts, parse_official
 from hsx.eval.report import write_eval_report
 from hsx.eval.run import run_eval, score_outputs
-from hsx.eval.runfiles import EvalRun
+from hsx.eval.runfiles import EvalRun, Summary, read_summary
 from hsx.eval.score import compare_runs
 from hsx.eval.statistics import (binary_metrics, bootstrap_mean_ci, majority_baseline, mcnemar_exact,
                             paired_bootstrap_diff, stratified_bootstrap_ci)
@@ -336,7 +336,7 @@ def test_run_scores_compare_and_report(tmp_path, config):
         equivalent = any(k in text for k in ("unused", "leaq", "a[i] + a[i]", "range(n + 1)"))
         return f"Reasoning... YES or NO?\nANSWER: {'YES' if equivalent else 'NO'}"
     run_a = tmp_path / "a"
-    sa = run_eval(config, spec, run_a, model_path="unused", generator=always_yes)
+    sa = run_eval(config, spec, run_a, model_path="unused", generator=always_yes).to_json()
     assert always_yes.calls == [(7, None, 7), (7, None, 8)]  # one batched call per repeat, distinct seeds
     assert sa["categories"]["DCE"]["score"] == 0.5 and sa["categories"]["TVM"]["score"] == 1.0
     assert sa["overall"]["score"] == pytest.approx((0.5 + 0.5 + 1.0 + 0.5) / 4)
@@ -351,7 +351,7 @@ def test_run_scores_compare_and_report(tmp_path, config):
     assert [r["conversation"] for r in rows] == [it.conversation for it in items]  # the exact prompt sent
 
     run_b = tmp_path / "b"
-    sb = run_eval(config, spec, run_b, model_path="unused", generator=CannedGenerator(mostly_right))
+    sb = run_eval(config, spec, run_b, model_path="unused", generator=CannedGenerator(mostly_right)).to_json()
     dce = sb["categories"]["DCE"]
     assert dce["score"] == 0.5 and dce["parse_rate"] == 0.5 and dce["parsed_accuracy"] == 1.0
     assert sb["categories"]["OJ_A"]["score"] == 1.0
@@ -381,9 +381,32 @@ def test_run_scores_compare_and_report(tmp_path, config):
 def test_pysecdb_summary_has_the_majority_baseline(tmp_path, config):
     spec = EvalSpec("pysecdb", str(FIX / "pysecdb.jsonl"))
     s = run_eval(config, spec, tmp_path / "r", model_path="unused",
-                 generator=CannedGenerator(lambda c, s: "ANSWER: NO"))
+                 generator=CannedGenerator(lambda c, s: "ANSWER: NO")).to_json()
     assert s["baseline"]["accuracy"] == pytest.approx(2 / 3) and s["baseline"]["majority"] is False
     assert s["overall"]["score"] == pytest.approx(2 / 3) and s["overall"]["f1"] == 0.0
+
+
+def test_summary_json_is_the_file_the_dict_code_wrote(tmp_path, config):
+    """summary.json as a `Summary`: files written before the record existed (EquiBench with its
+    protocols and known-mislabeled pairs, PySecDB with its baseline and speed, HumanEval-hs with
+    its execution outcomes) load and write back unchanged, and the same runs scored now write
+    the same file (the speed aside)."""
+    old = {name: json.loads((FIX / "summaries" / f"summary_{name}.json").read_text()) for name in ("eq", "py", "he")}
+    for d in old.values():
+        assert Summary.from_json(d).to_json() == d
+    out = tmp_path / "o.jsonl"
+    out.write_text("".join(json.dumps({"id": i, "category": "STOKE", "output": "ANSWER: YES"}) + "\n" for i in "456"))
+    score_outputs(config, EvalSpec("equibench", str(FIX / "equibench_paths")), out, tmp_path / "eq", model="m")
+    run_eval(config, EvalSpec("pysecdb", str(FIX / "pysecdb.jsonl")), tmp_path / "py", model_path="unused",
+             generator=CannedGenerator(lambda c, s: "ANSWER: NO"))
+    for name in ("eq", "py"):
+        now = json.loads((tmp_path / name / "summary.json").read_text())
+        assert ("items_per_s" in now) == ("items_per_s" in old[name])
+        now.pop("items_per_s", None), old[name].pop("items_per_s", None)
+        assert json.dumps(now, sort_keys=True) == json.dumps(old[name], sort_keys=True)
+        again = read_summary(tmp_path / name).to_json()
+        again.pop("items_per_s", None)
+        assert again == now
 
 
 def test_official_prompts_run_reads_answers_by_the_official_protocol(tmp_path, config):
@@ -395,7 +418,7 @@ def test_official_prompts_run_reads_answers_by_the_official_protocol(tmp_path, c
             return "They differ when x is large... hard to say."
         equivalent = any(k in text for k in ("unused", "leaq", "a[i] + a[i]", "range(n + 1)"))
         return f"Let me think step by step. Both read n. ... so the answer is {'YES' if equivalent else 'NO'}."
-    s = run_eval(config, spec, tmp_path / "r", model_path="unused", generator=CannedGenerator(answer))
+    s = run_eval(config, spec, tmp_path / "r", model_path="unused", generator=CannedGenerator(answer)).to_json()
     assert s["categories"]["STOKE"]["score"] == 1.0 and s["categories"]["OJ_A"]["score"] == 1.0
     assert s["categories"]["DCE"]["score"] == 0.5 and s["categories"]["DCE"]["parse_rate"] == 0.5
     rows = [json.loads(line) for line in (tmp_path / "r" / "predictions_r0.jsonl").read_text().splitlines()]
@@ -411,7 +434,7 @@ def test_score_outputs_produced_elsewhere_matches_a_generation_run(tmp_path, con
     def answer(conv, seed):
         text = conv[-1]["content"]
         return f"ANSWER: {'YES' if ('unused' in text or seed == 8) else 'NO'}"
-    generated = run_eval(config, spec, tmp_path / "gen", model_path="unused", generator=CannedGenerator(answer))
+    generated = run_eval(config, spec, tmp_path / "gen", model_path="unused", generator=CannedGenerator(answer)).to_json()
     items = load_items(spec)
     outputs = tmp_path / "api.jsonl"
     with outputs.open("w") as f:
@@ -419,7 +442,7 @@ def test_score_outputs_produced_elsewhere_matches_a_generation_run(tmp_path, con
             for it in items:  # EquiBench's pair ids repeat across categories: "category" says which
                 f.write(json.dumps({"id": it.id, "category": it.category, "repeat": k, "seed": seed,
                                     "output": answer(it.conversation, seed)}) + "\n")
-    scored = score_outputs(config, dataclasses_replace(spec, repeats=1), outputs, tmp_path / "api", model="api-x")
+    scored = score_outputs(config, dataclasses_replace(spec, repeats=1), outputs, tmp_path / "api", model="api-x").to_json()
     for key in ("categories", "overall"):
         assert json.dumps(scored[key], sort_keys=True) == json.dumps(generated[key], sort_keys=True)
     assert scored["model"] == scored["model_label"] == "api-x" and scored["seeds"] == [7, 8]
@@ -438,7 +461,7 @@ def test_score_outputs_produced_elsewhere_matches_a_generation_run(tmp_path, con
     one = tmp_path / "one.jsonl"
     one.write_text("".join(json.dumps({"id": f"{it.category}/{it.id}", "output": "ANSWER: NO"}) + "\n"
                            for it in items))
-    assert score_outputs(config, spec, one, tmp_path / "one", model="m")["repeats"] == 1
+    assert score_outputs(config, spec, one, tmp_path / "one", model="m").to_json()["repeats"] == 1
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"id": "0", "output": "ANSWER: NO"}) + "\n")
     with pytest.raises(BenchmarkError, match="id '0' is in several categories"):
@@ -469,7 +492,7 @@ def test_end_to_end_on_the_tiny_model(tmp_path, config, tiny):
     import dataclasses
     config = dataclasses.replace(config, model=dataclasses.replace(config.model, base="tiny"))
     spec = EvalSpec("haskell-pairs", str(FIX / "haskell_pairs.jsonl"), repeats=2, max_new_tokens=8)
-    s = run_eval(config, spec, tmp_path / "run", model_path=tiny)
+    s = run_eval(config, spec, tmp_path / "run", model_path=tiny).to_json()
     assert s["overall"]["items"] == 2 and s["overall"]["answers"] == 4
     rows = [json.loads(line) for line in (tmp_path / "run" / "predictions_r0.jsonl").read_text().splitlines()]
     assert all(r["tokens"] <= 8 for r in rows)

@@ -25,6 +25,7 @@ from rich.console import Console
 
 from hsx.config import ConfigError, help_text, load_config
 from hsx.eval.benchmarks import BENCHMARKS, BenchmarkError
+from hsx.eval.runfiles import Summary
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -105,32 +106,32 @@ def run_cmd(benchmark, data, adapter, repeats, seed, max_new_tokens, prompts_fil
     console.print(f"predictions and summary: {out_dir}")
 
 
-def _print_summary(s: dict) -> None:
-    budget = f", max_new_tokens {s['max_new_tokens']}" if s.get("max_new_tokens") else ""
-    console.print(f"[bold]{s['benchmark']}[/bold]  model {s['model']} ({s['model_label']}), "
-                  f"{s['repeats']} repeat(s), seeds {s['seeds']}{budget}")
-    for cat, m in [*s["categories"].items(), ("overall", s["overall"])]:
-        line = (f"  {cat:<14} {s['metric']} {_pct(m['score'])}  [{_pct(m['ci'][0])}, {_pct(m['ci'][1])}]"
-                f"  items {m['items']}  truncated {m['truncated']}/{m['answers']}")
-        if "parse_rate" in m:
-            line += f"  F1 {m['f1']:.3f}"
-        if "outcomes" in m:
-            line += "  " + " ".join(f"{k} {v}" for k, v in m["outcomes"].items() if v)
+def _print_summary(s: Summary) -> None:
+    budget = f", max_new_tokens {s.max_new_tokens}" if s.max_new_tokens else ""
+    console.print(f"[bold]{s.benchmark}[/bold]  model {s.model} ({s.model_label}), "
+                  f"{s.repeats} repeat(s), seeds {s.seeds}{budget}")
+    for cat, m in [*s.categories.items(), ("overall", s.overall)]:
+        line = (f"  {cat:<14} {s.metric} {_pct(m.score)}  [{_pct(m.ci[0])}, {_pct(m.ci[1])}]"
+                f"  items {m.items}  truncated {m.truncated}/{m.answers}")
+        if m.parse_rate is not None:
+            line += f"  F1 {m.f1:.3f}"
+        if m.outcomes is not None:
+            line += "  " + " ".join(f"{k} {v}" for k, v in m.outcomes.items() if v)
         console.print(line)
-        if "protocols" in m:
-            console.print("  " + " " * 14 + protocols_line(m["protocols"]), soft_wrap=True)
-        if "without_known_mislabeled" in m:
-            w = m["without_known_mislabeled"]
-            console.print(f"  {'':<14} without known-mislabeled pairs: {_pct(w['score'])} over {w['items']} items")
-    if s.get("skipped"):
-        console.print(f"  [yellow]skipped {s['skipped']} record(s) hsx cannot use[/yellow]: see skipped.jsonl")
-    if "baseline" in s:
-        b = s["baseline"]
-        console.print(f"  majority-class baseline (always {'YES' if b['majority'] else 'NO'}): accuracy "
-                      f"{_pct(b['accuracy'])}, F1 {b['f1']:.3f}   vs model accuracy {_pct(s['overall']['score'])}, "
-                      f"F1 {s['overall']['f1']:.3f}")
-    if s.get("items_per_s"):
-        console.print(f"  {s['items_per_s']:.2f} items/s (generation)")
+        if m.protocols is not None:
+            console.print("  " + " " * 14 + protocols_line(m.protocols), soft_wrap=True)
+        if m.without_known_mislabeled is not None:
+            w = m.without_known_mislabeled
+            console.print(f"  {'':<14} without known-mislabeled pairs: {_pct(w.score)} over {w.items} items")
+    if s.skipped:
+        console.print(f"  [yellow]skipped {s.skipped} record(s) hsx cannot use[/yellow]: see skipped.jsonl")
+    if s.baseline is not None:
+        b = s.baseline
+        console.print(f"  majority-class baseline (always {'YES' if b.majority else 'NO'}): accuracy "
+                      f"{_pct(b.accuracy)}, F1 {b.f1:.3f}   vs model accuracy {_pct(s.overall.score)}, "
+                      f"F1 {s.overall.f1:.3f}")
+    if s.items_per_s:
+        console.print(f"  {s.items_per_s:.2f} items/s (generation)")
 
 
 def protocols_line(p: dict) -> str:

@@ -12,7 +12,7 @@ number means: docs/EVALUATION.md.
     humaneval    a HumanEval-hs completion -> its execution outcome, in the sandbox
     run          items -> model answers -> per-item predictions in a run directory
     predictions  the typed record of one prediction (a line of predictions_r<k>.jsonl)
-    runfiles     the typed run.json and judge.jsonl of a run directory
+    runfiles     the typed run.json, judge.jsonl and summary.json of a run directory
     judge        raw answers -> EquiBench's decisions (exact rule, pluggable LLM judge)
     protocols    answers and decisions -> strict / equibench / parsed-only, with parse rates
     statistics   per-item outcomes -> metrics, bootstrap intervals, McNemar

@@ -17,7 +17,8 @@ run directory, and returns its summary (hsx/eval/score.py):
     <out>/judge.jsonl              (`hsx eval judge`) EquiBench's decision on each saved output
                                    (`hsx.eval.runfiles.JudgeDecision`)
     <out>/timings.json             generation and scoring seconds per repeat
-    <out>/summary.json             the metrics; written last, so its presence marks a finished run
+    <out>/summary.json             the metrics (hsx.eval.runfiles.Summary); written last, so its presence
+                                   marks a finished run
 
     from hsx.eval.run import run_eval, score_outputs
     summary = run_eval(config, EvalSpec("equibench", "data/equibench", repeats=3), Path("runs/eval/base"))
@@ -51,7 +52,8 @@ from hsx.eval.benchmarks import BenchmarkError, read_records
 from hsx.eval.humaneval import untrusted_check_completion
 from hsx.eval.items import EvalItem, EvalSpec, load_items
 from hsx.eval.predictions import Prediction, load_predictions, predictions_file, write_predictions
-from hsx.eval.runfiles import EvalRun, JudgeDecision, read_run, run_file, write_decisions, write_run
+from hsx.eval.runfiles import (EvalRun, JudgeDecision, Summary, read_run, run_file, write_decisions, write_run,
+                               write_summary)
 from hsx.eval.score import summarize
 from hsx.runs import read_json, write_json, write_jsonl
 
@@ -97,7 +99,7 @@ def write_skipped(out_dir: Path, skipped: list) -> None:
                                             for k in skipped])
 
 
-def judge_run(run_dir: Path, judge, *, progress=None) -> dict:
+def judge_run(run_dir: Path, judge, *, progress=None) -> Summary:
     """EquiBench's decisions (exact rule, then `judge`) on every saved output of a run, written to
     <run>/judge.jsonl; returns the summary recomputed with them (also written)."""
     from hsx.eval.judge import decide
@@ -113,7 +115,7 @@ def judge_run(run_dir: Path, judge, *, progress=None) -> dict:
             rows.append(JudgeDecision(r.key, r.repeat, d["decision"], d["by"], judge.name))
     write_decisions(run_dir, rows)
     summary = summarize(run_dir)
-    write_json(run_dir / "summary.json", summary)
+    write_summary(run_dir, summary)
     return summary
 
 
@@ -130,7 +132,7 @@ def _start_run(out_dir: Path, meta: EvalRun) -> None:
 
 
 def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: str | None = None,
-             generator=None, progress=None) -> dict:
+             generator=None, progress=None) -> Summary:
     """Runs (or resumes) an evaluation and returns its summary (also written to summary.json).
 
     `model_path` defaults to the resolved `config.model.base`; `generator` (anything with the
@@ -175,7 +177,7 @@ def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: st
                 with closing(generator):
                     pass
     summary = summarize(out_dir)
-    write_json(out_dir / "summary.json", summary)
+    write_summary(out_dir, summary)
     return summary
 
 
@@ -228,7 +230,7 @@ def read_outputs(path: Path, items: list[EvalItem], *, ignore: set[str] = frozen
     return out
 
 
-def score_outputs(config: HsxConfig, spec: EvalSpec, outputs: Path, out_dir: Path, *, model: str) -> dict:
+def score_outputs(config: HsxConfig, spec: EvalSpec, outputs: Path, out_dir: Path, *, model: str) -> Summary:
     """Scores raw outputs produced elsewhere (an API model, another harness) exactly as `run_eval`
     scores its own generations, into a run directory that `compare_runs` and `write_eval_report`
     read like any other; returns the summary.  `model` names the model in the reports."""
@@ -249,7 +251,7 @@ def score_outputs(config: HsxConfig, spec: EvalSpec, outputs: Path, out_dir: Pat
         records = _score(items, generations, config, seed=seeds[k], repeat=k, model=model, adapter=None)
         write_predictions(out_dir, k, records)
     summary = summarize(out_dir)
-    write_json(out_dir / "summary.json", summary)
+    write_summary(out_dir, summary)
     return summary
 
 

@@ -1,10 +1,12 @@
-"""The files of an evaluation run beside its predictions, typed: `<run>/run.json` (`EvalRun`)
-and the lines of `<run>/judge.jsonl` (`JudgeDecision`).
+"""The files of an evaluation run beside its predictions, typed: `<run>/run.json` (`EvalRun`),
+the lines of `<run>/judge.jsonl` (`JudgeDecision`) and `<run>/summary.json` (`Summary`: a
+`CategoryScore` per category and overall).
 
 Produced by hsx/eval/run.py (`run_eval` and `score_outputs` write run.json, `judge_run` writes
-judge.jsonl); read back by hsx/eval/run.py (a resumed run checks it is the same evaluation),
-hsx/eval/score.py (summaries, comparisons, EquiBench's decisions) and scripts/eval/reproduce.py
-(the time per item).  The JSON keys are the file format, unchanged: run directories written
+judge.jsonl, all three write the summary that hsx/eval/score.py computes, last); read back by
+hsx/eval/run.py (a resumed run checks it is the same evaluation), hsx/eval/score.py (summaries,
+comparisons, EquiBench's decisions), hsx/eval/report.py and scripts/eval/reproduce.py (the
+summaries; the time per item).  The JSON keys are the file format, unchanged: run directories written
 before the records existed load as they are.
 
     from hsx.eval.runfiles import read_run
@@ -95,5 +97,124 @@ def read_judge_file(run_dir: Path) -> list[JudgeDecision]:
     return [JudgeDecision.from_json(d) for d in read_jsonl(f)] if f.exists() else []
 
 
-__all__ = ["EvalRun", "JudgeDecision", "judge_file", "read_judge_file", "read_run", "run_file", "write_decisions",
-           "write_run"]
+@dataclass(frozen=True)
+class CleanScore:
+    """A score without the EquiBench pairs known to be mislabeled (hsx/eval/mislabeled.py)."""
+    items: int
+    score: float
+
+    def to_json(self) -> dict:
+        return {"items": self.items, "score": self.score}
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    """A run's score on one category, or overall (the mean of the category scores).  Which
+    optional parts are there depends on the benchmark; an absent part is absent from the JSON."""
+    items: int
+    score: float  # the mean over items of each item's share of correct repeats
+    ci: tuple[float, float]  # 95% bootstrap over items (stratified by category overall)
+    truncated: int  # answers cut by max_new_tokens
+    answers: int  # items x repeats
+    score_per_repeat: tuple[float, ...] | None = None  # a category's; None overall
+    outcomes: dict[str, int] | None = None  # HumanEval-hs: execution status (EXEC_STATUSES) -> answers
+    # YES/NO benchmarks (hsx.eval.statistics.binary_metrics; unparsed answers are wrong):
+    accuracy: float | None = None  # the score again
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    parse_rate: float | None = None
+    parsed_accuracy: float | None = None  # NaN when nothing parsed
+    confusion: dict[str, int] | None = None  # tp, fp, tn, fn, unparsed_pos, unparsed_neg -> answers
+    protocols: dict[str, dict] | None = None  # protocol name -> its block (hsx/eval/protocols.py)
+    without_known_mislabeled: CleanScore | None = None  # EquiBench, where a known-mislabeled pair is in
+
+    def to_json(self) -> dict:
+        d = {"items": self.items, "score": self.score, "ci": list(self.ci), "truncated": self.truncated,
+             "answers": self.answers}
+        if self.score_per_repeat is not None:
+            d["score_per_repeat"] = list(self.score_per_repeat)
+        optional = {"outcomes": self.outcomes, "accuracy": self.accuracy, "precision": self.precision,
+                    "recall": self.recall, "f1": self.f1, "parse_rate": self.parse_rate,
+                    "parsed_accuracy": self.parsed_accuracy, "confusion": self.confusion, "protocols": self.protocols}
+        d.update({k: v for k, v in optional.items() if v is not None})
+        if self.without_known_mislabeled is not None:
+            d["without_known_mislabeled"] = self.without_known_mislabeled.to_json()
+        return d
+
+    @staticmethod
+    def from_json(d: dict) -> "CategoryScore":
+        clean = d.get("without_known_mislabeled")
+        spr = d.get("score_per_repeat")
+        return CategoryScore(d["items"], d["score"], tuple(d["ci"]), d["truncated"], d["answers"],
+                             tuple(spr) if spr is not None else None, d.get("outcomes"), d.get("accuracy"),
+                             d.get("precision"), d.get("recall"), d.get("f1"), d.get("parse_rate"),
+                             d.get("parsed_accuracy"), d.get("confusion"), d.get("protocols"),
+                             CleanScore(clean["items"], clean["score"]) if clean else None)
+
+
+@dataclass(frozen=True)
+class MajorityBaseline:
+    """PySecDB's classifier that always answers the more frequent label (hsx.eval.statistics)."""
+    majority: bool | None  # None without labels
+    accuracy: float
+    f1: float
+
+    def to_json(self) -> dict:
+        return {"majority": self.majority, "accuracy": self.accuracy, "f1": self.f1}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The metrics of a finished run (hsx/eval/score.py's `summarize`): `<run>/summary.json`,
+    written last, so that its presence marks a finished run."""
+    benchmark: str
+    model: str
+    model_label: str
+    metric: str  # accuracy | pass@1
+    repeats: int
+    seeds: list  # as in run.json
+    max_new_tokens: int | None
+    categories: dict[str, CategoryScore]  # category name -> its score, in the benchmark's order
+    overall: CategoryScore
+    skipped: int = 0  # records of skipped.jsonl
+    baseline: MajorityBaseline | None = None  # PySecDB only
+    timed: bool = False  # the run has timings.json (a generation run): `items_per_s` is written
+    items_per_s: float | None = None  # generation speed, the mean over repeats; None when unmeasured
+
+    def to_json(self) -> dict:
+        d = {"benchmark": self.benchmark, "model": self.model, "model_label": self.model_label, "metric": self.metric,
+             "repeats": self.repeats, "seeds": self.seeds, "max_new_tokens": self.max_new_tokens,
+             "categories": {c: m.to_json() for c, m in self.categories.items()}, "overall": self.overall.to_json(),
+             "skipped": self.skipped}
+        if self.baseline is not None:
+            d["baseline"] = self.baseline.to_json()
+        if self.timed:
+            d["items_per_s"] = self.items_per_s
+        return d
+
+    @staticmethod
+    def from_json(d: dict) -> "Summary":
+        b = d.get("baseline")
+        return Summary(d["benchmark"], d["model"], d["model_label"], d["metric"], d["repeats"], list(d["seeds"]),
+                       d.get("max_new_tokens"), {c: CategoryScore.from_json(m) for c, m in d["categories"].items()},
+                       CategoryScore.from_json(d["overall"]), d.get("skipped", 0),
+                       MajorityBaseline(b["majority"], b["accuracy"], b["f1"]) if b else None,
+                       "items_per_s" in d, d.get("items_per_s"))
+
+
+def summary_file(run_dir: Path) -> Path:
+    return Path(run_dir) / "summary.json"
+
+
+def write_summary(run_dir: Path, summary: Summary) -> None:
+    write_json(summary_file(run_dir), summary.to_json())
+
+
+def read_summary(run_dir: Path) -> Summary:
+    return Summary.from_json(read_json(summary_file(run_dir)))
+
+
+__all__ = ["CategoryScore", "CleanScore", "EvalRun", "JudgeDecision", "MajorityBaseline", "Summary", "judge_file",
+           "read_judge_file", "read_run", "read_summary", "run_file", "summary_file", "write_decisions", "write_run",
+           "write_summary"]

@@ -3,9 +3,9 @@
 Consumes run directories written by hsx/eval/run.py (run.json and judge.jsonl read as
 `hsx.eval.runfiles.EvalRun` and `JudgeDecision`s, predictions_r<k>.jsonl as
 `hsx.eval.predictions.Prediction`s);
-produces plain dicts: `summarize` (score with a bootstrap interval per category and overall,
-binary metrics or execution outcomes, truncations, PySecDB's majority baseline, throughput) and
-`compare_runs` (McNemar per repeat and a paired bootstrap of the difference, B against A).
+produces `summarize` (a `hsx.eval.runfiles.Summary`: score with a bootstrap interval per category
+and overall, binary metrics or execution outcomes, truncations, PySecDB's majority baseline,
+throughput) and, as a plain dict, `compare_runs` (McNemar per repeat and a paired bootstrap of the difference, B against A).
 
 Headline numbers are means over repeats; intervals resample items with all their repeats
 (hsx/eval/statistics.py).  EquiBench's overall accuracy is the mean of its category accuracies.
@@ -21,6 +21,7 @@ pairs flagged `known_mislabeled`, the score without them; and the count of skipp
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from hsx.eval.benchmarks import BenchmarkError, EQUIBENCH_CATEGORIES
@@ -30,7 +31,7 @@ from hsx.eval.predictions import Prediction, load_predictions
 from hsx.eval.protocols import category_block, overall_block
 from hsx.eval.statistics import (binary_metrics, bootstrap_mean_ci, discordant, majority_baseline, mcnemar_exact,
                                  mean, paired_bootstrap_diff, stratified_bootstrap_ci)
-from hsx.eval.runfiles import read_judge_file, read_run
+from hsx.eval.runfiles import CategoryScore, CleanScore, MajorityBaseline, Summary, read_judge_file, read_run
 from hsx.runs import read_json, read_jsonl
 
 BOOTSTRAP_SAMPLES = 1000
@@ -62,29 +63,30 @@ def _correct_share(rs: list[Prediction]) -> float:
     return mean([1.0 if r.correct else 0.0 for r in rs])
 
 
+def _binary(flat: list[Prediction]) -> dict:
+    """The YES/NO metrics of CategoryScore (binary_metrics' accuracy is the score, set apart)."""
+    m = binary_metrics([r.label for r in flat], [r.answer for r in flat])
+    return {k: m[k] for k in ("precision", "recall", "f1", "parse_rate", "parsed_accuracy", "confusion")}
+
+
 def _category_metrics(records_by_item: dict[str, list[Prediction]], generation: bool, seed: int,
-                      judged: dict | None = None, judge: str | None = None) -> dict:
+                      judged: dict | None = None, judge: str | None = None) -> CategoryScore:
     scores = [_correct_share(rs) for rs in records_by_item.values()]
     flat = [r for rs in records_by_item.values() for r in rs]
     repeats = sorted({r.repeat for r in flat})
-    per_repeat = [_correct_share([r for r in flat if r.repeat == k]) for k in repeats]
-    lo, hi = bootstrap_mean_ci(scores, samples=BOOTSTRAP_SAMPLES, seed=seed)
-    m = {"items": len(scores), "score": mean(scores), "ci": [lo, hi], "score_per_repeat": per_repeat,
-         "truncated": sum(1 for r in flat if r.truncated), "answers": len(flat)}
+    per_repeat = tuple(_correct_share([r for r in flat if r.repeat == k]) for k in repeats)
+    ci = bootstrap_mean_ci(scores, samples=BOOTSTRAP_SAMPLES, seed=seed)
+    m = CategoryScore(len(scores), mean(scores), ci, sum(1 for r in flat if r.truncated), len(flat), per_repeat)
     if generation:
-        m["outcomes"] = {s: sum(1 for r in flat if r.status == s) for s in EXEC_STATUSES}
-    else:
-        m.update(binary_metrics([r.label for r in flat], [r.answer for r in flat]))
-        del m["n"]
-        m["accuracy"] = m["score"]
-        m["protocols"] = category_block(flat, _decisions(flat, judged or {}), seed=seed, judge=judge)
-        clean = [_correct_share(rs) for rs in records_by_item.values() if not rs[0].known_mislabeled]
-        if len(clean) < len(scores):
-            m["without_known_mislabeled"] = {"items": len(clean), "score": mean(clean)}
-    return m
+        return dataclasses.replace(m, outcomes={s: sum(1 for r in flat if r.status == s) for s in EXEC_STATUSES})
+    clean = [_correct_share(rs) for rs in records_by_item.values() if not rs[0].known_mislabeled]
+    return dataclasses.replace(
+        m, accuracy=m.score, **_binary(flat),
+        protocols=category_block(flat, _decisions(flat, judged or {}), seed=seed, judge=judge),
+        without_known_mislabeled=CleanScore(len(clean), mean(clean)) if len(clean) < len(scores) else None)
 
 
-def summarize(run_dir: Path, *, seed: int = 0) -> dict:
+def summarize(run_dir: Path, *, seed: int = 0) -> Summary:
     """Metrics of a run directory, per category and overall (see the module docstring)."""
     run_dir = Path(run_dir)
     meta = read_run(run_dir)
@@ -97,38 +99,34 @@ def summarize(run_dir: Path, *, seed: int = 0) -> dict:
     judged, judge = read_decisions(run_dir)
     cats = {c: _category_metrics(per_cat[c], generation, seed, judged, judge) for c in categories}
     groups = [[_correct_share(rs) for rs in per_cat[c].values()] for c in categories]
-    lo, hi = stratified_bootstrap_ci(groups, samples=BOOTSTRAP_SAMPLES, seed=seed)
-    overall = {"items": len(by_item), "score": mean([cats[c]["score"] for c in categories]), "ci": [lo, hi],
-               "truncated": sum(cats[c]["truncated"] for c in categories),
-               "answers": sum(cats[c]["answers"] for c in categories)}
+    ci = stratified_bootstrap_ci(groups, samples=BOOTSTRAP_SAMPLES, seed=seed)
+    overall = CategoryScore(len(by_item), mean([cats[c].score for c in categories]), ci,
+                            sum(cats[c].truncated for c in categories), sum(cats[c].answers for c in categories))
     flat = [r for rs in by_item.values() for r in rs]
     if generation:
-        overall["outcomes"] = {s: sum(1 for r in flat if r.status == s) for s in EXEC_STATUSES}
+        overall = dataclasses.replace(overall, outcomes={s: sum(1 for r in flat if r.status == s)
+                                                         for s in EXEC_STATUSES})
     else:
-        pooled = binary_metrics([r.label for r in flat], [r.answer for r in flat])
-        overall.update({k: pooled[k] for k in ("precision", "recall", "f1", "parse_rate", "parsed_accuracy",
-                                               "confusion")})
-        overall["accuracy"] = overall["score"]
-        overall["protocols"] = overall_block([cats[c]["protocols"] for c in categories])
-        if any("without_known_mislabeled" in cats[c] for c in categories):
-            clean = [cats[c].get("without_known_mislabeled", {"score": cats[c]["score"]})["score"] for c in categories]
-            overall["without_known_mislabeled"] = {
-                "items": sum(cats[c].get("without_known_mislabeled", {"items": cats[c]["items"]})["items"]
-                             for c in categories), "score": mean(clean)}
-    summary = {"benchmark": meta.benchmark, "model": meta.model, "model_label": meta.model_label,
-               "metric": "pass@1" if generation else "accuracy", "repeats": len(repeats), "seeds": meta.seeds,
-               "max_new_tokens": meta.max_new_tokens, "categories": cats, "overall": overall}
+        clean = None
+        if any(cats[c].without_known_mislabeled for c in categories):
+            parts = [cats[c].without_known_mislabeled or CleanScore(cats[c].items, cats[c].score) for c in categories]
+            clean = CleanScore(sum(p.items for p in parts), mean([p.score for p in parts]))
+        overall = dataclasses.replace(overall, accuracy=overall.score, **_binary(flat),
+                                      protocols=overall_block([cats[c].protocols for c in categories]),
+                                      without_known_mislabeled=clean)
     skipped = run_dir / "skipped.jsonl"
-    summary["skipped"] = len(read_jsonl(skipped)) if skipped.exists() else 0
+    baseline = None
     if meta.benchmark == "pysecdb":
-        labels = [rs[0].label for rs in by_item.values()]
-        summary["baseline"] = majority_baseline(labels)
+        b = majority_baseline([rs[0].label for rs in by_item.values()])
+        baseline = MajorityBaseline(b["majority"], b["accuracy"], b["f1"])
     timings = run_dir / "timings.json"
+    rates = []
     if timings.exists():
-        t = read_json(timings)
-        rates = [v["items_per_s"] for v in t.values() if v.get("items_per_s")]
-        summary["items_per_s"] = mean(rates) if rates else None
-    return summary
+        rates = [v["items_per_s"] for v in read_json(timings).values() if v.get("items_per_s")]
+    return Summary(meta.benchmark, meta.model, meta.model_label, "pass@1" if generation else "accuracy",
+                   len(repeats), meta.seeds, meta.max_new_tokens, cats, overall,
+                   len(read_jsonl(skipped)) if skipped.exists() else 0, baseline, timings.exists(),
+                   mean(rates) if rates else None)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -53,7 +53,9 @@ class Job:
 
     @property
     def finished(self) -> bool:
-        return self.done >= self.repeats and (self.out / "summary.json").exists()
+        from hsx.eval.runfiles import summary_file
+
+        return self.done >= self.repeats and summary_file(self.out).exists()
 
 
 def bob_adapters(run_dir: Path) -> list[tuple[str, str]]:
@@ -160,8 +162,9 @@ def reproduce(args, *, generator_factory=None) -> Path:
     from hsx.config import load_config
     from hsx.eval.report import report_table, write_eval_report
     from hsx.eval.run import ADAPTER_NAME, run_eval
+    from hsx.eval.runfiles import read_summary, summary_file, write_summary
     from hsx.eval.score import compare_runs, summarize
-    from hsx.runs import read_json, write_json
+    from hsx.runs import write_json
 
     out = Path(args.out) if args.out else Path(args.run) / "eval"
     jobs = plan(args, out)
@@ -189,14 +192,14 @@ def reproduce(args, *, generator_factory=None) -> Path:
                 run_eval(config, _spec(args, j.benchmark, j.model, j.adapter), j.out, model_path=model_path,
                          generator=generator, progress=lambda m: print(f"   {m}", flush=True))
     for j in jobs:  # summaries of runs finished before (e.g. by an older hsx) are recomputed
-        if not (j.out / "summary.json").exists():
-            write_json(j.out / "summary.json", summarize(j.out))
+        if not summary_file(j.out).exists():
+            write_summary(j.out, summarize(j.out))
     for j in jobs:
         if j.model != "base":
             c = compare_runs(out / j.benchmark / "base", j.out)
             write_json(out / "compare" / f"{j.benchmark}-{j.model}.json", c)
     write_eval_report([j.out for j in jobs], out / "report")
-    print(report_table([read_json(j.out / "summary.json") for j in jobs]))
+    print(report_table([read_summary(j.out) for j in jobs]))
     print(f"report: {out / 'report' / 'report.md'}; comparisons: {out / 'compare'}")
     return out / "report"
 
