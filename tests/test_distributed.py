@@ -114,8 +114,8 @@ def test_tensor_parallel_size_is_checked(tmp_path):
         check_tensor_parallel(arch, 8)
     # Splitting the model over two GPUs halves the weights each one holds.
     two = dataclasses.replace(paper, sampling=dataclasses.replace(paper.sampling, tensor_parallel_size=2))
-    w1 = generation_memory(arch, paper, 80 * 2**30, 4096)[0].components[0].bytes
-    w2 = generation_memory(arch, two, 80 * 2**30, 4096)[0].components[0].bytes
+    w1 = generation_memory(arch, paper.model, paper.sampling, 80 * 2**30, 4096)[0].components[0].bytes
+    w2 = generation_memory(arch, two.model, two.sampling, 80 * 2**30, 4096)[0].components[0].bytes
     assert w2 == pytest.approx(w1 / 2)
 
 

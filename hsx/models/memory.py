@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from hsx.config import HsxConfig
+from hsx.config import HsxConfig, ModelConfig, SamplingConfig
 
 ARCHITECTURES = Path(__file__).with_name("architectures.json")
 GIB = 2 ** 30
@@ -185,15 +185,15 @@ def check_tensor_parallel(arch: Architecture, size: int) -> None:
                          f"{arch.num_attention_heads} attention heads (vLLM shards heads across GPUs)")
 
 
-def generation_memory(arch: Architecture, config: HsxConfig, gpu_bytes: float | None,
+def generation_memory(arch: Architecture, model: ModelConfig, sampling: SamplingConfig, gpu_bytes: float | None,
                       sequence_tokens: int) -> tuple[MemoryEstimate, dict]:
     """vLLM on each of `sampling.tensor_parallel_size` GPUs: unquantized weights (the
     generator loads `model.dtype`, see hsx.models.generation), and the KV cache that is left of
     its share of the card.  `sequence_tokens` is one sequence at its longest (prompt + answer);
     the dict says how many of those fit at once (None without a GPU size)."""
-    tp = config.sampling.tensor_parallel_size
+    tp = sampling.tensor_parallel_size
     check_tensor_parallel(arch, tp)
-    weight_bytes = 4 if config.model.dtype == "float32" else 2
+    weight_bytes = 4 if model.dtype == "float32" else 2
     weights = (arch.layer_weights + arch.embedding_weights) * weight_bytes / tp
     kv_heads = max(1, arch.num_key_value_heads // tp)  # fewer KV heads than GPUs: replicated
     kv_per_token = 2 * arch.num_hidden_layers * kv_heads * arch.head_dim * weight_bytes

@@ -72,10 +72,10 @@ def _worker_class():
     return VerifyWorker
 
 
-def worker_count(config: HsxConfig) -> int:
+def worker_count(jobs: int) -> int:
     """`jobs` workers, or one per CPU of the cluster when `jobs` is 0."""
-    if config.jobs > 0:
-        return config.jobs
+    if jobs > 0:
+        return jobs
     return max(1, int(_ray().cluster_resources().get("CPU", 1)))
 
 
@@ -89,7 +89,7 @@ def map_on_cluster(config: HsxConfig, fn: Callable[[object, T], R], items: Itera
 
     connect(config.ray)
     local = dataclasses.replace(config, ray="")  # the workers verify with their own local helper
-    workers = [_worker_class().remote(to_dict(local)) for _ in range(worker_count(config))]
+    workers = [_worker_class().remote(to_dict(local)) for _ in range(worker_count(config.jobs))]
     pool = ActorPool(workers)
     window = IN_FLIGHT_PER_WORKER * len(workers)
     submitted = 0
