@@ -6,9 +6,9 @@ Consumes what the self-play stages produce; produces the lines of `alice_r<r>.js
 `heldout/split.json`, and Bob's held-out answers (`heldout/base.jsonl`,
 `iter_<k>/heldout_bob.jsonl`), written through hsx.runs and read back on resume, by training-data
 selection, by the run's report and by the dataset export (hsx.data.pairs); each iteration's
-measures (`metrics.json`, `heldout.json`) are hsx/selfplay/metrics.py's.  They live here, below both their writer (hsx.selfplay) and
-their readers.  `PairKind` is the closed set of pair kinds, and the one place that says which
-verdict each kind needs.
+measures (`metrics.json`, `heldout.json`) are hsx/selfplay/metrics.py's.  They live here, below
+both their writer (hsx.selfplay) and their readers.  `PairKind` is the closed set of pair kinds,
+and the one place that says which verdict each kind needs.
 """
 
 from __future__ import annotations

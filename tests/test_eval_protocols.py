@@ -295,7 +295,8 @@ def test_known_mislabeled_flag_exclusion_and_second_column(tmp_path, config):
         EvalSpec("pysecdb", "x", exclude_known_mislabeled=True)
     out = tmp_path / "o.jsonl"  # YES to all three: right on 4 and 5 by their labels, wrong on 6
     out.write_text("".join(json.dumps({"id": i, "category": "STOKE", "output": "ANSWER: YES"}) + "\n" for i in "456"))
-    s = score_outputs(config, EvalSpec("equibench", str(FIX / "equibench_paths")), out, tmp_path / "r", model="m").to_json()
+    s = score_outputs(config, EvalSpec("equibench", str(FIX / "equibench_paths")), out, tmp_path / "r",
+                      model="m").to_json()
     assert s["categories"]["STOKE"]["score"] == pytest.approx(2 / 3)
     assert s["categories"]["STOKE"]["without_known_mislabeled"] == {"items": 2, "score": 0.5}
     assert s["overall"]["without_known_mislabeled"]["score"] == 0.5

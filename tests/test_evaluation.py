@@ -434,7 +434,8 @@ def test_score_outputs_produced_elsewhere_matches_a_generation_run(tmp_path, con
     def answer(conv, seed):
         text = conv[-1]["content"]
         return f"ANSWER: {'YES' if ('unused' in text or seed == 8) else 'NO'}"
-    generated = run_eval(config, spec, tmp_path / "gen", model_path="unused", generator=CannedGenerator(answer)).to_json()
+    generated = run_eval(config, spec, tmp_path / "gen", model_path="unused",
+                         generator=CannedGenerator(answer)).to_json()
     items = load_items(spec)
     outputs = tmp_path / "api.jsonl"
     with outputs.open("w") as f:
@@ -442,7 +443,8 @@ def test_score_outputs_produced_elsewhere_matches_a_generation_run(tmp_path, con
             for it in items:  # EquiBench's pair ids repeat across categories: "category" says which
                 f.write(json.dumps({"id": it.id, "category": it.category, "repeat": k, "seed": seed,
                                     "output": answer(it.conversation, seed)}) + "\n")
-    scored = score_outputs(config, dataclasses_replace(spec, repeats=1), outputs, tmp_path / "api", model="api-x").to_json()
+    scored = score_outputs(config, dataclasses_replace(spec, repeats=1), outputs, tmp_path / "api",
+                           model="api-x").to_json()
     for key in ("categories", "overall"):
         assert json.dumps(scored[key], sort_keys=True) == json.dumps(generated[key], sort_keys=True)
     assert scored["model"] == scored["model_label"] == "api-x" and scored["seeds"] == [7, 8]

@@ -1,8 +1,9 @@
 """`hsx eval report`: tables and charts of evaluation runs.
 
 Consumes run directories (their summary.json read as `hsx.eval.runfiles.Summary`, or a summary
-computed by hsx/eval/score.py when a run has none); produces a markdown table (`report_table`) and, in an output folder, one PNG bar
-chart per benchmark with 95% intervals and `report.md` (`write_eval_report`).
+computed by hsx/eval/score.py when a run has none); produces a markdown table (`report_table`)
+and, in an output folder, one PNG bar chart per benchmark with 95% intervals and `report.md`
+(`write_eval_report`).
 
     from hsx.eval.report import write_eval_report
     write_eval_report([Path("runs/eval/base"), Path("runs/eval/trained")], Path("runs/eval/report"))

@@ -5,7 +5,8 @@ Consumes run directories written by hsx/eval/run.py (run.json and judge.jsonl re
 `hsx.eval.predictions.Prediction`s);
 produces `summarize` (a `hsx.eval.runfiles.Summary`: score with a bootstrap interval per category
 and overall, binary metrics or execution outcomes, truncations, PySecDB's majority baseline,
-throughput) and, as a plain dict, `compare_runs` (McNemar per repeat and a paired bootstrap of the difference, B against A).
+throughput) and, as a plain dict, `compare_runs` (McNemar per repeat and a paired bootstrap of
+the difference, B against A).
 
 Headline numbers are means over repeats; intervals resample items with all their repeats
 (hsx/eval/statistics.py).  EquiBench's overall accuracy is the mean of its category accuracies.

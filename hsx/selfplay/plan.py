@@ -178,8 +178,8 @@ def plan(config: HsxConfig, *, gpu_bytes: float | None = None, device: str = "cp
     train_mem = training_memory(arch, config, cuda=on_gpu)
     longest = max(tokens_of(alice_prompt), bob_prompt_tokens) + new
     seq_tokens = min(config.model.max_seq_len, longest)
-    gen_mem, info = (generation_memory(arch, config.model, config.sampling, gpu_bytes, seq_tokens) if s.backend == "vllm"
-                     else (None, {}))
+    gen_mem, info = (generation_memory(arch, config.model, config.sampling, gpu_bytes, seq_tokens)
+                     if s.backend == "vllm" else (None, {}))
     info["cut_at_max_seq_len"] = longest > config.model.max_seq_len
     p = Plan(config, programs, candidates, gen, training, train_mem, gen_mem, info, gpu_bytes, device, None)
     rates, missing = read_throughputs(benchmarks, device, config.model.base)
