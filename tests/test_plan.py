@@ -61,18 +61,21 @@ def test_tiny_entry_matches_the_built_tiny_model(tmp_path):
 def test_memory_components_scale_as_the_method_says():
     paper = load_config(ROOT / "configs" / "paper.toml")
     arch = load_architecture(paper.model.base)
-    one = {c.name: c.bytes for c in training_memory(arch, paper, cuda=True).components}
+
+    def components(training=paper.training, lora=paper.lora) -> dict[str, float]:
+        estimate = training_memory(arch, model=paper.model, lora=lora, training=training, cuda=True)
+        return {c.name: c.bytes for c in estimate.components}
+
+    one = components()
     assert one["base weights"] == arch.layer_weights * NF4_BYTES_PER_WEIGHT
     assert one["embeddings and head"] == arch.embedding_weights * 4  # upcast to float32 by peft
-    double = dataclasses.replace(paper, training=dataclasses.replace(paper.training, batch_size=2))
-    two = {c.name: c.bytes for c in training_memory(arch, double, cuda=True).components}
+    two = components(training=dataclasses.replace(paper.training, batch_size=2))
     for name in ("checkpointed layer inputs", "one layer recomputed", "logits and loss"):
         assert two[name] == pytest.approx(2 * one[name])
     for name in ("base weights", "embeddings and head", "LoRA + AdamW"):
         assert two[name] == one[name]
-    wider = dataclasses.replace(paper, lora=dataclasses.replace(paper.lora, r=16))
-    assert {c.name: c.bytes for c in training_memory(arch, wider, cuda=True).components}["LoRA + AdamW"] == \
-        pytest.approx(2 * one["LoRA + AdamW"])
+    wider = components(lora=dataclasses.replace(paper.lora, r=16))
+    assert wider["LoRA + AdamW"] == pytest.approx(2 * one["LoRA + AdamW"])
 
 
 def test_cpu_estimate_is_within_2x_of_the_measured_iteration():

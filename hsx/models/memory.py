@@ -8,7 +8,8 @@ configuration whose estimate exceeds the GPU; scripts/bench/gpu_check.py puts th
 measured figures.  The method, and what it leaves out, is written down in docs/PLAN.md.
 
     from hsx.models.memory import load_architecture, training_memory
-    est = training_memory(load_architecture(config.model.base), config, cuda=True)
+    est = training_memory(load_architecture(config.model.base), model=config.model, lora=config.lora,
+                          training=config.training, cuda=True)
     print(est.total / 2**30)
 """
 
@@ -18,7 +19,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from hsx.config import HsxConfig, ModelConfig, SamplingConfig
+from hsx.config import LoraConfig, ModelConfig, SamplingConfig, TrainingConfig
 
 ARCHITECTURES = Path(__file__).with_name("architectures.json")
 GIB = 2 ** 30
@@ -139,10 +140,11 @@ def _gib(x: float) -> str:
     return f"{x / GIB:.2f} GiB"
 
 
-def training_memory(arch: Architecture, config: HsxConfig, *, cuda: bool) -> MemoryEstimate:
+def training_memory(arch: Architecture, *, model: ModelConfig, lora: LoraConfig, training: TrainingConfig,
+                    cuda: bool) -> MemoryEstimate:
     """Peak memory of one training step of hsx.models.training at the worst case: every example
     `model.max_seq_len` tokens long, `training.batch_size` of them per step."""
-    m, t = config.model, config.training
+    m, t = model, training
     quantized = m.load_in_4bit
     act = 2 if cuda and m.dtype != "float32" else 4  # bytes of an activation (CPU: float32)
     if quantized:
@@ -154,15 +156,15 @@ def training_memory(arch: Architecture, config: HsxConfig, *, cuda: bool) -> Mem
     emb_bytes = 4 if quantized or act == 4 else act
     tokens = t.batch_size * m.max_seq_len
     h, i, kv, v, n = arch.hidden_size, arch.intermediate_size, arch.kv_size, arch.vocab_size, arch.num_hidden_layers
-    lora = arch.lora_params(config.lora.r, config.lora.target_modules)
+    adapter_params = arch.lora_params(lora.r, lora.target_modules)
     layer_vectors = LAYER_HIDDEN_VECTORS * h + LAYER_INTERMEDIATE_VECTORS * i + LAYER_KV_VECTORS * kv
     rows = [
         Component("base weights", arch.layer_weights * per_weight,
                   f"{arch.layer_weights / 1e9:.2f} B projection weights x {how_w}"),
         Component("embeddings and head", arch.embedding_weights * emb_bytes,
                   f"{arch.embedding_weights / 1e6:.0f} M x {emb_bytes} B"),
-        Component("LoRA + AdamW", lora * LORA_BYTES_PER_PARAM,
-                  f"{lora / 1e6:.1f} M params (r {config.lora.r}) x 16 B (weight, grad, 2 moments, float32)"),
+        Component("LoRA + AdamW", adapter_params * LORA_BYTES_PER_PARAM,
+                  f"{adapter_params / 1e6:.1f} M params (r {lora.r}) x 16 B (weight, grad, 2 moments, float32)"),
         Component("checkpointed layer inputs", n * tokens * h * act,
                   f"{n} layers x {tokens} tokens (batch {t.batch_size} x {m.max_seq_len}) x {h} x {act} B"),
         Component("one layer recomputed", BACKWARD_FACTOR * tokens * layer_vectors * act,

@@ -175,7 +175,8 @@ def plan(config: HsxConfig, *, gpu_bytes: float | None = None, device: str = "cp
     # A GPU configuration (vLLM, or planned for a GPU) gets the GPU's figure also where the plan
     # is made on a CPU: that is the memory that can run out.
     on_gpu = device != "cpu" or gpu_bytes is not None or s.backend == "vllm"
-    train_mem = training_memory(arch, config, cuda=on_gpu)
+    train_mem = training_memory(arch, model=config.model, lora=config.lora, training=config.training,
+                                cuda=on_gpu)
     longest = max(tokens_of(alice_prompt), bob_prompt_tokens) + new
     seq_tokens = min(config.model.max_seq_len, longest)
     gen_mem, info = (generation_memory(arch, config.model, config.sampling, gpu_bytes, seq_tokens)

@@ -184,7 +184,8 @@ def main() -> None:
     gpu = find_gpu()
     device_name = gpu[0] if gpu else "cpu"
     # The GPU's figure, also in the no-CUDA report; the CPU's only where --tiny measures on a CPU.
-    estimate = training_memory(arch, config, cuda=cuda or not args.tiny)
+    estimate = training_memory(arch, model=config.model, lora=config.lora, training=config.training,
+                               cuda=cuda or not args.tiny)
     rates, missing = read_throughputs(ROOT / "docs" / "BENCHMARKS.md", device_name, config.model.base)
     result: dict = {"cuda": cuda, "device": device_name, "torch": torch.__version__, "model": config.model.base,
                     "plan_training_peak_gib": round(estimate.total / GIB, 2),
