@@ -3,10 +3,11 @@
     .venv/bin/python scripts/bench/plan_throughputs.py runs/<name> [--device cpu]
 
 Reads the run's config.json, every iteration's metrics.json (stage seconds, outcomes) and the
-files behind them (bob.jsonl, alice_r*.jsonl, the held-out judgements), counts tokens with the
-plan's own rule (hsx.selfplay.plan.tokens_of: characters / CHARS_PER_TOKEN), and prints the rows
-of docs/BENCHMARKS.md's table "Throughputs for `hsx selfplay --plan`" plus the measured seconds
-per iteration, so that a run on a new machine (a GPU) becomes the plan's next estimate.  Model
+files behind them (bob.jsonl, alice_r*.jsonl, the held-out pairs and judgements) as their records
+(hsx.selfplay.metrics, hsx.records), counts tokens with the plan's own rule
+(hsx.selfplay.plan.tokens_of: characters / CHARS_PER_TOKEN), and prints the rows of
+docs/BENCHMARKS.md's table "Throughputs for `hsx selfplay --plan`" plus the measured seconds per
+iteration, so that a run on a new machine (a GPU) becomes the plan's next estimate.  Model
 loading is inside the stage seconds, as it is inside the rates.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,11 +23,13 @@ sys.path.insert(0, str(ROOT))
 
 from hsx.agents import prompts  # noqa: E402
 from hsx.config import config_from_dict  # noqa: E402
+from hsx.records import HeldOutJudgements, HeldOutPair, PairRecord, read_answers  # noqa: E402
 from hsx.runs import read_json, read_jsonl  # noqa: E402
+from hsx.selfplay.metrics import IterationMetrics  # noqa: E402
 from hsx.selfplay.plan import tokens_of  # noqa: E402
 
 
-def _chars(conv: list[dict]) -> int:
+def _chars(conv: Sequence[dict]) -> int:
     return sum(len(m["content"]) for m in conv)
 
 
@@ -33,37 +37,39 @@ def derive(run: Path) -> dict:
     config = config_from_dict(read_json(run / "config.json"))
     short = config.selfplay.bob_prompt == "short"
     bob_prompt = prompts.bob_short if short else prompts.bob_judge
-    held = read_jsonl(run / "heldout" / "pairs.jsonl") if (run / "heldout" / "pairs.jsonl").exists() else []
-    held_prompt = sum(tokens_of(_chars(bob_prompt(p["p"], p["q"]))) for p in held)
+    pairs_file = run / "heldout" / "pairs.jsonl"
+    held = [HeldOutPair.from_json(d) for d in read_jsonl(pairs_file)] if pairs_file.exists() else []
+    held_prompt = sum(tokens_of(_chars(bob_prompt(p.p, p.q))) for p in held)
     totals = dict(candidates=0, verified=0, verify_s=0.0, gen_tokens=0, gen_s=0.0, train_tokens=0, train_s=0.0)
     iterations = []
     for it in sorted(run.glob("iter_*"), key=lambda d: int(d.name.split("_")[1])):
         if not (it / "metrics.json").exists():
             continue
-        m = read_json(it / "metrics.json")
-        times = m["times"]
-        totals["candidates"] += sum(m["outcomes"].values())
-        totals["verified"] += sum(v for k, v in m["outcomes"].items() if k.startswith("verified"))
+        m = IterationMetrics.from_json(read_json(it / "metrics.json"))
+        times = m.times
+        totals["candidates"] += sum(m.outcomes.values())
+        totals["verified"] += sum(v for k, v in m.outcomes.items() if k.startswith("verified"))
         totals["verify_s"] += times.get("verify", 0.0)
-        for rec in read_jsonl(it / "bob.jsonl"):
-            totals["gen_tokens"] += tokens_of(_chars(rec["bob"][0]["prompt"])) + sum(j["tokens"] for j in rec["bob"])
+        for rec in (PairRecord.from_json(d) for d in read_jsonl(it / "bob.jsonl")):
+            totals["gen_tokens"] += tokens_of(_chars(rec.bob[0].prompt)) + sum(j.tokens for j in rec.bob)
         for f in it.glob("alice_r*.jsonl"):
-            for a in read_jsonl(f):
-                if a.get("conversation"):
-                    totals["gen_tokens"] += tokens_of(_chars(a["conversation"])) + a.get("tokens", 0)
+            for a in read_answers(f):
+                if a.conversation:
+                    totals["gen_tokens"] += tokens_of(_chars(a.conversation)) + a.tokens
         passes = [f for f in (it / "heldout_bob.jsonl", run / "heldout" / "base.jsonl" if it.name == "iter_0" else None)
                   if f is not None and f.exists()]
         for f in passes:
-            completions = sum(tokens_of(len(c)) for r in read_jsonl(f) for c in r["completions"])
+            judgements = (HeldOutJudgements.from_json(d) for d in read_jsonl(f))
+            completions = sum(tokens_of(len(c)) for r in judgements for c in r.completions)
             totals["gen_tokens"] += held_prompt + completions
         totals["gen_s"] += times.get("alice", 0.0) + times.get("bob", 0.0) + times.get("heldout", 0.0)
         for agent in ("alice", "bob"):
-            info = m["training"].get(agent) or {}
-            if info.get("steps"):
+            info = getattr(m.training, agent)
+            if info is not None and info.steps:
                 t = config.training
                 examples = read_jsonl(it / f"train_{agent}.jsonl")
                 per = sum(tokens_of(_chars(e["prompt"] + e["completion"])) for e in examples) / max(1, len(examples))
-                seen = min(info["examples"] * t.epochs, info["steps"] * t.batch_size * t.gradient_accumulation)
+                seen = min(info.examples * t.epochs, info.steps * t.batch_size * t.gradient_accumulation)
                 totals["train_tokens"] += round(seen * min(per, config.model.max_seq_len))
         totals["train_s"] += times.get("train", 0.0)
         iterations.append(sum(times.values()))
