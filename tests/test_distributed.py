@@ -51,7 +51,7 @@ def adapter_loss(model_path: str, adapter: Path, config) -> float:
     from hsx.models.training import build_trainer
 
     trainer = build_trainer(examples(), model_path=model_path, output_dir=adapter.parent / "eval",
-                            config=config, init_adapter=adapter)
+                            model=config.model, lora=config.lora, training=config.training, init_adapter=adapter)
     batch = trainer.data_collator([trainer.train_dataset[i] for i in range(len(trainer.train_dataset))])
     with torch.no_grad():
         return float(trainer.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],

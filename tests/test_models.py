@@ -128,7 +128,8 @@ def test_completion_only_labels_through_trl(tiny, tmp_path):
     from transformers import AutoTokenizer
 
     example = examples("INEQUIVALENT: f 0")[0]
-    trainer = build_trainer([example], model_path=tiny, output_dir=tmp_path, config=CONFIG)
+    trainer = build_trainer([example], model_path=tiny, output_dir=tmp_path, model=CONFIG.model, lora=CONFIG.lora,
+                            training=CONFIG.training)
     assert any(isinstance(m, bnb.nn.Linear4bit) for m in trainer.model.modules())  # QLoRA on CPU
     batch = trainer.data_collator([trainer.train_dataset[0]])
     input_ids, labels = batch["input_ids"][0], batch["labels"][0]

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hsx.config import HsxConfig, to_dict
+from hsx.config import HsxConfig, LoraConfig, ModelConfig, TrainingConfig, to_dict
 from hsx.models.generation import load_base_model, release_gpu
 
 TRAIN_RECORD = "hsx-train.json"  # beside the adapter: the resolved config and the run's numbers
@@ -69,56 +69,56 @@ def clean_examples(examples: list[dict]) -> list[dict]:
     return cleaned
 
 
-def build_trainer(examples: list[dict], *, model_path: str, output_dir: Path, config: HsxConfig,
-                  init_adapter: Path | None = None, seed: int = 0):
+def build_trainer(examples: list[dict], *, model_path: str, output_dir: Path, model: ModelConfig, lora: LoraConfig,
+                  training: TrainingConfig, init_adapter: Path | None = None, seed: int = 0):
     """The SFTTrainer that `train_adapter` runs, its dataset already tokenized and masked.
 
     Exposed so that tests can look at TRL's own preprocessing (`trainer.train_dataset`,
     `trainer.data_collator`) rather than at a re-implementation of it.
     """
+    import peft
     import torch
     from datasets import Dataset
-    from peft import LoraConfig, PeftModel, prepare_model_for_kbit_training
+    from peft import PeftModel, prepare_model_for_kbit_training
     from transformers import set_seed
     from trl import SFTConfig, SFTTrainer
 
     examples = clean_examples(examples)
     cuda = torch.cuda.is_available()
     set_seed(seed)  # before any adapter weights are drawn
-    model, tokenizer = load_base_model(model_path, config.model, quantize=config.model.load_in_4bit)
-    if config.model.load_in_4bit:
+    net, tokenizer = load_base_model(model_path, model, quantize=model.load_in_4bit)
+    if model.load_in_4bit:
         # Freezes the base, upcasts norms to float32, and turns on gradient checkpointing.
-        model = prepare_model_for_kbit_training(model)
-    t = config.training
+        net = prepare_model_for_kbit_training(net)
     peft_config = None
     if init_adapter is not None:
-        model = PeftModel.from_pretrained(model, str(init_adapter), is_trainable=True)
+        net = PeftModel.from_pretrained(net, str(init_adapter), is_trainable=True)
     else:
-        peft_config = LoraConfig(
-            r=config.lora.r, lora_alpha=config.lora.alpha, lora_dropout=config.lora.dropout,
-            target_modules=list(config.lora.target_modules), task_type="CAUSAL_LM")
+        peft_config = peft.LoraConfig(
+            r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
+            target_modules=list(lora.target_modules), task_type="CAUSAL_LM")
     args = SFTConfig(
         output_dir=str(output_dir),
         completion_only_loss=True,
         padding_free=False,  # padding-free needs FlashAttention; the default collator pads per batch
-        max_length=config.model.max_seq_len,
-        per_device_train_batch_size=t.batch_size,
-        gradient_accumulation_steps=t.gradient_accumulation,
-        learning_rate=t.learning_rate,
-        num_train_epochs=t.epochs,
-        max_steps=t.max_steps,
+        max_length=model.max_seq_len,
+        per_device_train_batch_size=training.batch_size,
+        gradient_accumulation_steps=training.gradient_accumulation,
+        learning_rate=training.learning_rate,
+        num_train_epochs=training.epochs,
+        max_steps=training.max_steps,
         seed=seed,
         data_seed=seed,
         # Mixed precision follows the configured compute dtype on CUDA; the CPU trains in float32.
-        bf16=cuda and config.model.dtype == "bfloat16",
-        fp16=cuda and config.model.dtype == "float16",
+        bf16=cuda and model.dtype == "bfloat16",
+        fp16=cuda and model.dtype == "float16",
         use_cpu=not cuda,
         report_to=[],
         save_strategy="no",
         logging_steps=1,
         disable_tqdm=True,
     )
-    return SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(examples),
+    return SFTTrainer(model=net, args=args, train_dataset=Dataset.from_list(examples),
                       processing_class=tokenizer, peft_config=peft_config)
 
 
@@ -131,15 +131,16 @@ def train_adapter(examples: list[dict], *, model_path: str, out_dir: Path, confi
     """Trains a LoRA adapter (fresh, or continuing `init_adapter`) and saves it to `out_dir`.
 
     The adapter is written to a temporary sibling and renamed into place, so `out_dir` never
-    holds a partly written adapter.
+    holds a partly written adapter.  Training reads `[model]`, `[lora]` and `[training]`; the
+    whole `config` is taken because hsx-train.json records it beside the adapter.
     """
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     started = time.monotonic()
     try:
-        trainer = build_trainer(examples, model_path=model_path, output_dir=work / "trainer",
-                                config=config, init_adapter=init_adapter, seed=seed)
+        trainer = build_trainer(examples, model_path=model_path, output_dir=work / "trainer", model=config.model,
+                                lora=config.lora, training=config.training, init_adapter=init_adapter, seed=seed)
         if len(trainer.train_dataset) == 0:
             # TRL drops examples whose completion is cut off entirely by max_length.
             raise NoTrainableExamples(
