@@ -70,7 +70,7 @@ class FakeGenerator:
 
 
 def _factory(gen):
-    return lambda config, model_path, adapters: gen
+    return lambda model_path, adapters, **sections: gen
 
 
 def _options(out: Path, **kw) -> BuildOptions:

@@ -135,12 +135,14 @@ def test_vllm_receives_tensor_parallel_size(monkeypatch, tmp_path):
     from hsx.models.generation import VLLMGenerator
 
     paper = load_config(ROOT / "configs" / "paper.toml")
-    config = dataclasses.replace(paper, sampling=dataclasses.replace(paper.sampling, tensor_parallel_size=4))
-    VLLMGenerator(paper.model.base, config)
+    def start(tensor_parallel_size: int) -> None:
+        sampling = dataclasses.replace(paper.sampling, tensor_parallel_size=tensor_parallel_size)
+        VLLMGenerator(paper.model.base, model=paper.model, sampling=sampling, lora=paper.lora)
+
+    start(4)
     assert seen["tensor_parallel_size"] == 4 and seen["model"] == paper.model.base
     with pytest.raises(ValueError, match="does not divide"):
-        VLLMGenerator(paper.model.base, dataclasses.replace(
-            paper, sampling=dataclasses.replace(paper.sampling, tensor_parallel_size=8)))
+        start(8)
 
 
 # -- verification on a local Ray instance ---------------------------------------------------------

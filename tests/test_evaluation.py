@@ -612,7 +612,7 @@ def test_reproduce_plans_runs_compares_reports_and_resumes(tmp_path, config, cap
 
     made = []
 
-    def factory(config, model_path, adapters):
+    def factory(model_path, adapters, **sections):
         made.append(adapters)
         answer = "ANSWER: NO" if adapters is None else "ANSWER: YES"  # base: always NO; adapters: always YES
         return CannedGenerator(lambda c, s: answer)

@@ -32,8 +32,7 @@ CONFIG = HsxConfig(
     training=TrainingConfig(batch_size=4, gradient_accumulation=1, max_steps=2),
     sampling=SamplingConfig(max_new_tokens=8, batch_size=2, temperature=1.0),
 )
-GREEDY = dataclasses.replace(CONFIG, sampling=dataclasses.replace(CONFIG.sampling, temperature=0.0,
-                                                                  max_new_tokens=16))
+GREEDY = dataclasses.replace(CONFIG.sampling, temperature=0.0, max_new_tokens=16)
 
 
 def conversation(question: str) -> list[dict]:
@@ -178,7 +177,7 @@ def test_examples_cut_off_by_max_length_are_a_clear_error(tiny, tmp_path):
 
 def test_generation_is_batched_and_seeded(tiny):
     conversations = [conversation(q) for q in QUESTIONS[:3]]  # 3 prompts, batches of 2
-    with TransformersGenerator(tiny, CONFIG) as gen:
+    with TransformersGenerator(tiny, model=CONFIG.model, sampling=CONFIG.sampling) as gen:
         first = gen.generate(conversations, n=2, adapter=None, seed=7)
         again = gen.generate(conversations, n=2, adapter=None, seed=7)
         other = gen.generate(conversations, n=2, adapter=None, seed=8)
@@ -194,20 +193,20 @@ def test_generation_is_batched_and_seeded(tiny):
 
 def test_adapter_switching(tiny, alice):
     conversations = [conversation("Program A:\nh x = 2 * x\nProgram B:\nh x = x + x")]
-    with TransformersGenerator(tiny, GREEDY, {"alice": str(alice.adapter_dir)}) as gen:
+    with TransformersGenerator(tiny, {"alice": str(alice.adapter_dir)}, model=CONFIG.model, sampling=GREEDY) as gen:
         base = gen.generate(conversations, n=2, adapter=None, seed=0)
         tuned = gen.generate(conversations, n=2, adapter="alice", seed=0)
         base_again = gen.generate(conversations, n=2, adapter=None, seed=0)
         with pytest.raises(ValueError, match="unknown adapter 'bob'"):
             gen.generate(conversations, n=1, adapter="bob", seed=0)
     assert [g.text for g in tuned[0]] == [ANSWER, ANSWER]
-    assert not tuned[0][0].truncated and tuned[0][0].tokens < GREEDY.sampling.max_new_tokens
+    assert not tuned[0][0].truncated and tuned[0][0].tokens < GREEDY.max_new_tokens
     assert base[0][0].text != ANSWER
     assert base == base_again  # adapter=None really is the base model, after alice ran too
 
 
 def test_closed_generator_refuses(tiny):
-    gen = make_generator(CONFIG, tiny, None)
+    gen = make_generator(tiny, model=CONFIG.model, sampling=CONFIG.sampling, lora=CONFIG.lora)
     assert isinstance(gen, TransformersGenerator)
     gen.close()
     with pytest.raises(RuntimeError, match="closed"):
@@ -216,17 +215,17 @@ def test_closed_generator_refuses(tiny):
 
 @pytest.mark.skipif(importlib.util.find_spec("vllm") is not None, reason="vLLM is installed")
 def test_vllm_backend_without_vllm_says_how_to_install(tiny, capsys):
-    config = dataclasses.replace(CONFIG, sampling=dataclasses.replace(CONFIG.sampling, backend="vllm"))
+    vllm = dataclasses.replace(CONFIG.sampling, backend="vllm")
     # The run falls back to batched transformers generation, with a one-line notice.
-    gen = make_generator(config, tiny, None)
+    gen = make_generator(tiny, model=CONFIG.model, sampling=vllm, lora=CONFIG.lora)
     assert isinstance(gen, TransformersGenerator)
     gen.close()
     notice = [line for line in capsys.readouterr().err.splitlines() if "vLLM" in line]  # not the loading bars
     assert len(notice) == 1 and "batched transformers" in notice[0] and "pip install '.[gpu]'" in notice[0]
     with pytest.raises(ImportError, match=r"pip install '\.\[gpu\]'"):
-        VLLMGenerator(tiny, config)
+        VLLMGenerator(tiny, model=CONFIG.model, sampling=vllm, lora=CONFIG.lora)
     with pytest.raises(ValueError, match="unknown sampling.backend"):
-        make_generator(dataclasses.replace(config, sampling=SamplingConfig(backend="tgi")), tiny, None)
+        make_generator(tiny, model=CONFIG.model, sampling=SamplingConfig(backend="tgi"), lora=CONFIG.lora)
 
 
 def test_smollm2_demo_without_its_package_says_how_to_install(tmp_path, monkeypatch):

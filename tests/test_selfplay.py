@@ -89,9 +89,9 @@ class Replay:
 
 
 def replay_factory(programs, seen_adapters):
-    def make(config, model_path, adapters):
+    def make(model_path, adapters, **sections):
         seen_adapters.append(dict(adapters))
-        return Replay(make_generator(config, model_path, adapters), programs)
+        return Replay(make_generator(model_path, adapters, **sections), programs)
     return make
 
 
@@ -158,8 +158,8 @@ def test_seq_attempts_are_counted_with_or_without_prover(tmp_path, toolchain):
             q = p["code"] + "\nhsxPadding :: Int\nhsxPadding = 1\n"
             return Generation(f"```haskell\n{q}```\n```proof\n{proof}\n```\n", 30, False)
 
-    def make(cfg, model_path, adapters):
-        return SeqReplay(make_generator(cfg, model_path, adapters), pool_records())
+    def make(model_path, adapters, **sections):
+        return SeqReplay(make_generator(model_path, adapters, **sections), pool_records())
 
     run = run_selfplay(config, tmp_path / "seq", generator_factory=make)
     m = read_json(run / "iter_0" / "metrics.json")
@@ -249,8 +249,8 @@ class ShortBob:
 
 
 def short_bob_factory(seen):
-    def make(config, model_path, adapters):
-        return ShortBob(make_generator(config, model_path, adapters), seen)
+    def make(model_path, adapters, **sections):
+        return ShortBob(make_generator(model_path, adapters, **sections), seen)
     return make
 
 

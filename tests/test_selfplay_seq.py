@@ -107,8 +107,8 @@ def seq_run(tmp_path_factory, toolchain):
     no_cache = dataclasses.replace(config.proof, cache=False)  # every proof is a real prover run
     config = dataclasses.replace(config, selfplay=sp, proof=no_cache)
 
-    def make(cfg, model_path, adapters):
-        return SeqReplay(make_generator(cfg, model_path, adapters), programs)
+    def make(model_path, adapters, **sections):
+        return SeqReplay(make_generator(model_path, adapters, **sections), programs)
 
     run = run_selfplay(config, tmp / "run", generator_factory=make)
     return run, config

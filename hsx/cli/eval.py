@@ -239,7 +239,7 @@ def judge_cmd(run_dir, judge_spec, judge_model, judge_api_key, config_path) -> N
         judge, owner = OpenAIJudge(judge_spec, judge_model, api_key=judge_api_key), nullcontext()
     else:
         from hsx.models.generation import make_generator
-        generator = make_generator(config, judge_spec)
+        generator = make_generator(judge_spec, model=config.model, sampling=config.sampling, lora=config.lora)
         judge, owner = GeneratorJudge(generator, judge_spec, seed=0), closing(generator)
     try:
         with owner:

@@ -30,7 +30,8 @@ def translate(config: HsxConfig, items: list[PythonItem], log_path: Path, factor
         return
     from hsx.models.tinymodel import resolve_base_model  # imports torch: only when there is work
 
-    generator = factory(config, resolve_base_model(config.model, models_dir), {})
+    generator = factory(resolve_base_model(config.model, models_dir), {}, model=config.model,
+                        sampling=config.sampling, lora=config.lora)
     try:
         with progress_bar(console) as progress:
             task = progress.add_task("translate", total=len(todo))

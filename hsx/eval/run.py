@@ -156,7 +156,8 @@ def run_eval(config: HsxConfig, spec: EvalSpec, out_dir: Path, *, model_path: st
         own = generator is None
         if own:
             from hsx.models.generation import make_generator
-            generator = make_generator(config, model_path, {ADAPTER_NAME: spec.adapter} if spec.adapter else None)
+            generator = make_generator(model_path, {ADAPTER_NAME: spec.adapter} if spec.adapter else None,
+                                       model=config.model, sampling=config.sampling, lora=config.lora)
         try:
             for k in todo:
                 seed = spec.seeds[k]

@@ -15,7 +15,9 @@ Two backends behind one narrow protocol, chosen by `[sampling] backend`:
 
     from contextlib import closing
     from hsx.models.generation import make_generator
-    with closing(make_generator(config, model_path, {"alice": "runs/x/alice", "bob": "runs/x/bob"})) as gen:
+    adapters = {"alice": "runs/x/alice", "bob": "runs/x/bob"}
+    with closing(make_generator(model_path, adapters, model=config.model, sampling=config.sampling,
+                                lora=config.lora)) as gen:
         samples = gen.generate(conversations, n=4, adapter="bob", seed=0)
 
 Generation and training never hold the GPU at once: close the generator (which calls
@@ -28,9 +30,9 @@ import gc
 import sys
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
-from hsx.config import HsxConfig, ModelConfig
+from hsx.config import LoraConfig, ModelConfig, SamplingConfig
 
 Message = dict[str, str]  # {"role": ..., "content": ...}
 
@@ -56,9 +58,14 @@ class Generator(Protocol):
         ...
 
 
-# What makes a Generator for (config, base model path, adapters by name): `make_generator`, or a
-# test's stand-in for the hub.  Self-play and the dataset translation both take one.
-GeneratorFactory = Callable[[HsxConfig, str, dict[str, str]], Generator]
+class GeneratorFactory(Protocol):
+    """What makes a Generator for a base model path and adapters by name, with the `[model]`,
+    `[sampling]` and `[lora]` sections: `make_generator`, or a test's stand-in for the hub.
+    Self-play, the dataset translation and the evaluation take one."""
+
+    def __call__(self, model_path: str, adapters: dict[str, str] | None = None, *, model: ModelConfig,
+                 sampling: SamplingConfig, lora: LoraConfig) -> Generator:
+        ...
 
 
 def release_gpu() -> None:
@@ -105,25 +112,26 @@ def load_base_model(model_path: str, model: ModelConfig, *, quantize: bool):
 class TransformersGenerator:
     """transformers `generate` on the base model loaded once, with named LoRA adapters."""
 
-    def __init__(self, model_path: str, config: HsxConfig, adapters: dict[str, str] | None = None):
+    def __init__(self, model_path: str, adapters: dict[str, str] | None = None, *, model: ModelConfig,
+                 sampling: SamplingConfig):
         import torch
 
-        self._sampling = config.sampling
+        self._sampling = sampling
         # 4-bit only on CUDA: on the CPU, bitsandbytes dequantizes every weight at every step.
-        quantize = config.model.load_in_4bit and torch.cuda.is_available()
-        model, self._tokenizer = load_base_model(model_path, config.model, quantize=quantize)
+        quantize = model.load_in_4bit and torch.cuda.is_available()
+        net, self._tokenizer = load_base_model(model_path, model, quantize=quantize)
         self._tokenizer.padding_side = "left"  # decoder-only: prompts end where generation starts
         self._adapters = tuple(adapters or ())
         if adapters:
             from peft import PeftModel
 
             first, *rest = adapters
-            model = PeftModel.from_pretrained(model, adapters[first], adapter_name=first)
+            net = PeftModel.from_pretrained(net, adapters[first], adapter_name=first)
             for name in rest:
-                model.load_adapter(adapters[name], adapter_name=name)
-        model.eval()
-        self._model = model
-        self._stop_ids = _stop_token_ids(model, self._tokenizer)
+                net.load_adapter(adapters[name], adapter_name=name)
+        net.eval()
+        self._model = net
+        self._stop_ids = _stop_token_ids(net, self._tokenizer)
         self._breaks: list[int] | None = None
 
     def generate(self, conversations: list[list[Message]], *, n: int, adapter: str | None,
@@ -246,7 +254,8 @@ LORA_IDS = {"alice": 1, "bob": 2}
 class VLLMGenerator:
     """vLLM with the base model loaded once and LoRA adapters chosen per request (GPU only)."""
 
-    def __init__(self, model_path: str, config: HsxConfig, adapters: dict[str, str] | None = None):
+    def __init__(self, model_path: str, adapters: dict[str, str] | None = None, *, model: ModelConfig,
+                 sampling: SamplingConfig, lora: LoraConfig):
         try:
             from vllm import LLM
             from vllm.lora.request import LoRARequest
@@ -254,9 +263,9 @@ class VLLMGenerator:
             raise ImportError(
                 "the vllm generation backend needs vLLM: install it with `pip install '.[gpu]'`, "
                 "or set [sampling] backend = \"transformers\"") from e
-        if config.model.gguf_file:
+        if model.gguf_file:
             raise ValueError("the vllm backend does not load model.gguf_file; use the transformers backend")
-        self._sampling = config.sampling
+        self._sampling = sampling
         adapters = adapters or {}
         extra_ids = {name: len(LORA_IDS) + 1 + i
                      for i, name in enumerate(sorted(set(adapters) - set(LORA_IDS)))}
@@ -266,15 +275,15 @@ class VLLMGenerator:
         if adapters:
             # vLLM accepts only some ranks (8, 16, 32, ...): round the adapters' rank up to one.
             rank = 8
-            while rank < config.lora.r:
+            while rank < lora.r:
                 rank *= 2
             lora_args = {"enable_lora": True, "max_loras": len(adapters), "max_lora_rank": rank}
-        # Full precision (config.model.dtype), not NF4: the GPU is free while generating, and
-        # vLLM is fastest unquantized.  The adapters were trained against the NF4 base (QLoRA).
-        tp = config.sampling.tensor_parallel_size
+        # Full precision (model.dtype), not NF4: the GPU is free while generating, and vLLM is
+        # fastest unquantized.  The adapters were trained against the NF4 base (QLoRA).
+        tp = sampling.tensor_parallel_size
         if tp > 1:
             _check_heads(model_path, tp)
-        self._llm = LLM(model=model_path, dtype=config.model.dtype, max_model_len=config.model.max_seq_len,
+        self._llm = LLM(model=model_path, dtype=model.dtype, max_model_len=model.max_seq_len,
                         tensor_parallel_size=tp, **lora_args)
 
     def generate(self, conversations: list[list[Message]], *, n: int, adapter: str | None,
@@ -324,22 +333,22 @@ def _check_heads(model_path: str, tp: int) -> None:
     check_tensor_parallel(arch, tp)
 
 
-def make_generator(config: HsxConfig, model_path: str,
-                   adapters: dict[str, str] | None = None) -> Generator:
-    """The backend named by `config.sampling.backend`, with `adapters` (name -> directory) loaded."""
-    backend = config.sampling.backend
+def make_generator(model_path: str, adapters: dict[str, str] | None = None, *, model: ModelConfig,
+                   sampling: SamplingConfig, lora: LoraConfig) -> Generator:
+    """The backend named by `sampling.backend`, with `adapters` (name -> directory) loaded."""
+    backend = sampling.backend
     if backend == "transformers":
-        return TransformersGenerator(model_path, config, adapters)
+        return TransformersGenerator(model_path, adapters, model=model, sampling=sampling)
     if backend == "vllm":
         try:
             import vllm  # noqa: F401
         except ImportError as e:
             # `make setup` installs vLLM on CUDA machines (the gpu extra); where it could not be
             # installed, the run goes on with batched transformers generation rather than stopping.
-            tp = config.sampling.tensor_parallel_size
+            tp = sampling.tensor_parallel_size
             print(f"vLLM is not available ({e}); generating with batched transformers instead "
                   f"(pip install '.[gpu]' for vLLM){f', on one device, not {tp}' if tp > 1 else ''}",
                   file=sys.stderr)
-            return TransformersGenerator(model_path, config, adapters)
-        return VLLMGenerator(model_path, config, adapters)
+            return TransformersGenerator(model_path, adapters, model=model, sampling=sampling)
+        return VLLMGenerator(model_path, adapters, model=model, sampling=sampling, lora=lora)
     raise ValueError(f"unknown sampling.backend {backend!r}: use \"transformers\" or \"vllm\"")

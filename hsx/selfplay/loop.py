@@ -187,7 +187,9 @@ class SelfPlay:
     def _generator_for(self, adapters: dict[str, str]) -> Generator:
         if self._generator is None or self._generator_adapters != adapters:
             self._close_generator()
-            self._generator = self.generator_factory(self.config, self.model_path, adapters)
+            config = self.config
+            self._generator = self.generator_factory(self.model_path, adapters, model=config.model,
+                                                     sampling=config.sampling, lora=config.lora)
             self._generator_adapters = dict(adapters)
         return self._generator
 

@@ -88,7 +88,7 @@ def main() -> int:
     conversations = bob_conversations(args.pairs, args.prompts)
 
     import torch
-    with TransformersGenerator(model_path, config) as gen:
+    with TransformersGenerator(model_path, model=config.model, sampling=config.sampling) as gen:
         batched = timed(gen, conversations, n=args.n, seed=args.seed, per_call=args.batch_size)
         sequential = timed(gen, conversations, n=args.n, seed=args.seed, per_call=1)
     speedup = batched["prompts_per_s"] / sequential["prompts_per_s"]

@@ -84,7 +84,7 @@ def main() -> int:
         resolve_base_model(config.model, models)  # the build resolves it too: not part of the timing
         start = time.monotonic()
         with Verifier(config) as verifier:
-            summary = build(config, options, verifier, generator_factory=lambda *a: PoolAnswers(answers),
+            summary = build(config, options, verifier, generator_factory=lambda *a, **sections: PoolAnswers(answers),
                             models_dir=models, console=console)
         seconds = time.monotonic() - start
     validated = summary["stages"]["ran on all inputs"]

@@ -65,7 +65,7 @@ def main() -> None:
     items = load_items(EvalSpec("equibench", str(ROOT / "tests" / "fixtures" / "eval" / "equibench")))
     conversations = [items[i % len(items)].conversation for i in range(args.items)]
     model_path = resolve_base_model(config.model, ROOT / "runs" / ".models")
-    with TransformersGenerator(model_path, config) as gen:
+    with TransformersGenerator(model_path, model=config.model, sampling=config.sampling) as gen:
         batched = timed(gen, conversations, seed=args.seed, per_call=len(conversations))
         sequential = timed(gen, conversations, seed=args.seed, per_call=1)
     result = {"batched": batched, "sequential": sequential,

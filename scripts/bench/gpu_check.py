@@ -92,9 +92,8 @@ def check_generation(config, model_dir: Path, prompts_n: int, new_tokens: int, r
     code = "sumTo :: Int -> Int\nsumTo n = if n <= 0 then 0 else n + sumTo (n - 1)\n"
     convs = [prompts.bob_judge(code, code.replace("n - 1", f"n - {1 + i % 3}")) for i in range(prompts_n)]
     sampling = dataclasses.replace(config.sampling, max_new_tokens=new_tokens, batch_size=prompts_n)
-    cfg = dataclasses.replace(config, sampling=sampling)
     t0 = time.monotonic()
-    gen = make_generator(cfg, str(model_dir), None)
+    gen = make_generator(str(model_dir), model=config.model, sampling=sampling, lora=config.lora)
     load = time.monotonic() - t0
     try:
         gen.generate(convs[:2], n=1, adapter=None, seed=0)  # warm-up

@@ -156,7 +156,7 @@ def _duration(seconds: float) -> str:
 
 def reproduce(args, *, generator_factory=None) -> Path:
     """Runs the plan (see the module docstring) and returns the report folder.
-    `generator_factory(config, model_path, adapters)` replaces hsx.models.generation.make_generator (tests)."""
+    `generator_factory` replaces hsx.models.generation.make_generator (tests)."""
     from contextlib import closing
 
     from hsx.config import load_config
@@ -184,7 +184,8 @@ def reproduce(args, *, generator_factory=None) -> Path:
         if generator_factory is None:
             from hsx.models.generation import make_generator as generator_factory
         adapter = todo[0].adapter
-        generator = generator_factory(config, model_path, {ADAPTER_NAME: adapter} if adapter else None)
+        generator = generator_factory(model_path, {ADAPTER_NAME: adapter} if adapter else None, model=config.model,
+                                      sampling=config.sampling, lora=config.lora)
         with closing(generator):
             for j in todo:
                 print(f"== {j.benchmark} / {j.model}: {args.repeats - j.done} repeat(s) of {j.items} items",
