@@ -17,7 +17,9 @@ from hsx.proof.induction import theorem_candidates, theorem_goal
 from hsx.proof.instances import with_lemma_calls
 from hsx.proof.lhmodule import PROOF_MARKER
 from hsx.proof.liquid import LhOutcome
+from hsx.proof import prover as prover_module
 from hsx.proof.policy import check_proof_text
+from hsx.proof.prover import Checker
 from hsx.proof.rewriting import Rules
 from hsx.proof.stage import assemble
 from hsx.verdict import Verdict
@@ -64,12 +66,24 @@ MULT_COMM = (NAT + PLUS + MULT + "mc :: Nat -> Nat -> Nat\nmc a b = mult a b\n",
 LENGTHN = "lengthN :: [Int] -> Nat\nlengthN [] = Z\nlengthN (_ : xs) = S (lengthN xs)\n\n"
 LEN_REV = (NAT + REV + LENGTHN + "lr :: [Int] -> Nat\nlr xs = lengthN (rev xs)\n",
            NAT + LENGTHN + "lr :: [Int] -> Nat\nlr xs = lengthN xs\n")
+COUNT_APP_CONS = (NAT + COUNT + APPN + "cc :: Nat -> [Nat] -> [Nat] -> Nat\ncc n xs ys = countN n (appN xs (n : ys))\n",
+                  NAT + COUNT + APPN + "cc :: Nat -> [Nat] -> [Nat] -> Nat\ncc n xs ys = S (countN n (appN xs ys))\n")
+TREE = "data Tree = Leaf | Node Tree Nat Tree\n\n"
+MIRROR = "mirror :: Tree -> Tree\nmirror Leaf = Leaf\nmirror (Node l x r) = Node (mirror r) x (mirror l)\n\n"
+SIZE_MIRROR = (NAT + TREE + PLUS + MIRROR + "sizeT :: Tree -> Nat\nsizeT Leaf = Z\n"
+               "sizeT (Node l _ r) = S (plus (sizeT l) (sizeT r))\n\nsm :: Tree -> Nat\nsm t = sizeT (mirror t)\n",
+               NAT + TREE + PLUS + "sizeT :: Tree -> Nat\nsizeT Leaf = Z\n"
+               "sizeT (Node l _ r) = S (plus (sizeT l) (sizeT r))\n\nsm :: Tree -> Nat\nsm t = sizeT t\n")
 MAX_ASSOC = (NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN (maxN a b) c\n",
              NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN a (maxN b c)\n")
 
 
 def _types(src: str) -> dict[str, str]:
     return {ln.split(" :: ")[0]: ln.split(" :: ")[1] for ln in src.splitlines() if " :: " in ln}
+
+
+def _checker(prover, config) -> Checker:
+    return Checker(prover, config.proof, config.sandbox, config.toolchain.cache_dir)
 
 
 def module(a: str, b: str, entry: str):
@@ -105,6 +119,63 @@ def test_theory_exploration_conjectures_the_lemmas_textbook_proofs_need():
     assert "rev (app hsxV4 (hsxV1 : [])) == hsxV1 : (rev hsxV4)" in found
     # Only true equations: every conjecture holds on the evaluator's own fresh inputs too.
     assert all("rev hsxV4 == hsxV4" not in c for c in found)
+
+
+def _value(lh, ev, tree: tuple, env: dict):
+    """A conjecture's term evaluated at `env` (the test's own reading of the term trees)."""
+    head, args = tree[0], [_value(lh, ev, a, env) for a in tree[1:]]
+    if not args and head in env:
+        return env[head]
+    if head in ("True", "False"):
+        return head == "True"
+    if head == "[]":
+        return ()
+    if head == ":":
+        return (args[0],) + args[1]
+    return ev.apply(head, tuple(args)) if head in lh.functions else Con(head, tuple(args))
+
+
+def test_conjectures_hold_on_fresh_inputs_where_values_meet():
+    """Small values (numbers 0 to 4, short lists of them) make two variables meet often, so a
+    conjecture true only while they never do (`eqN (S x) y == False`, or about the count of one
+    list's length in another) is not made: every conjecture holds on 300 fresh inputs."""
+    import random
+
+    from hsx.proof.samples import Values
+
+    lh = module(NAT + COUNT + APPN + "cr :: Nat -> [Nat] -> Nat\ncr n ns = countN n (appN ns ns)\n",
+                NAT + COUNT + APPN + "cr :: Nat -> [Nat] -> Nat\ncr n ns = countN n (appN ns ns)\n", "cr")
+    found = conjectures(lh)
+    texts = [c.text() for c in found]
+    assert "eqN hsxV2 hsxV1 == eqN hsxV1 hsxV2" in texts
+    assert "countN hsxV1 (appN hsxV5 hsxV4) == countN hsxV1 (appN hsxV4 hsxV5)" in texts
+    ev, gen = Evaluator(lh, fuel=2000), Values(lh, random.Random(12345))
+    for c in found:
+        for k in range(300):
+            env = {v: gen.sample(t, k) for v, t in c.types}
+            assert _value(lh, ev, c.lhs.tree, env) == _value(lh, ev, c.rhs.tree, env), (c.text(), env)
+
+
+def test_induction_steps_split_on_what_the_unfolded_statement_tests():
+    lh = module(*COUNT_APP_CONS, "cc")
+    by_name = dict(theorem_candidates(lh, "hsxInd", "equiv"))
+    step = by_name["functional induction following appN (x2, x3)"]
+    assert "hsxInd x1 (x : xs) ys = if eqN x1 x then (hsxInd x1 xs ys) else (hsxInd x1 xs ys)" in step
+
+
+def test_special_cases_of_conditional_laws_come_last():
+    """`maxN (S n) n == S n` is an instance of `maxN a b == a` when `b <= a`: tried after every
+    other conjecture, so it does not crowd out the laws (commutativity, associativity)."""
+    lh = module(NAT + MAXN + "mm :: Nat -> Nat -> Nat\nmm a b = maxN a b\n",
+                NAT + MAXN + "mm :: Nat -> Nat -> Nat\nmm a b = maxN b a\n", "mm")
+    found = conjectures(lh)
+    texts = [c.text() for c in found]
+    assert "maxN (S hsxV1) hsxV1 == S hsxV1" in texts
+    ranked = [c.text() for c in relevant(found, {"maxN"}, 50)]
+    special = ranked.index("maxN (S hsxV1) hsxV1 == S hsxV1")
+    assert ranked.index("maxN hsxV2 hsxV1 == maxN hsxV1 hsxV2") < special
+    assert ranked.index("maxN (maxN hsxV1 hsxV2) hsxV3 == maxN hsxV1 (maxN hsxV2 hsxV3)") < special
+    assert "maxN hsxV1 hsxV1 == hsxV1" in ranked[:special]  # a repeated variable alone is no special case
 
 
 def test_pruning_keeps_associativity_and_drops_instances():
@@ -259,10 +330,12 @@ def test_a_batch_accepts_the_candidates_without_errors_and_splits_unattributable
         errs = tuple(("PROOF.hs", i) for i, ln in enumerate(lines, 1) if ln.startswith("bad"))
         return LhOutcome("proof-failed", locations=errs) if errs else LhOutcome("proved")
 
-    monkeypatch.setattr(explore, "run_prover", fake)
+    monkeypatch.setattr(prover_module, "run_prover", fake)
     blocks = [explore.Block("a", "good1 = ()"), explore.Block("b", "ok = ()\nbad2 = ()"),
               explore.Block("c", "good3 = ()"), explore.Block("d", "spec1 = ()")]
-    res = explore.check_batch(lh, None, load_config(), "", blocks, timeout=100)
+    config = load_config()
+    checker = Checker(None, config.proof, config.sandbox, config.toolchain.cache_dir)
+    res = explore.check_batch(lh, checker, "", blocks, timeout=100)
     assert res.proved == {"a", "c"}
     assert res.runs == len(runs) == 5  # all four; halves {a, b} and {c, d}; then c and d alone
 
@@ -287,6 +360,12 @@ def test_a_batch_accepts_the_candidates_without_errors_and_splits_unattributable
     ("length of a reverse", LEN_REV, "lr", "discovered"),
     # three rounds of discovered lemmas; the last needs left-commutativity at an unfolded term
     ("multiplication commutes", MULT_COMM, "mc", "discovered"),
+    # the step splits on `eqN n y`, which countN tests only once appN has given it a cons
+    ("count over append with a cons: split after unfolding", COUNT_APP_CONS, "cc", "induction"),
+    # commutativity of plus called at (sizeT r) (sizeT l); the same template without the call
+    # runs past the budget beside the discovered rules, so the calls are tried first, and a run
+    # is stopped after auto.RUN_SECONDS
+    ("size of a mirrored tree: calls first", SIZE_MIRROR, "sm", "discovered"),
 ])
 def test_real_prover_proves_by_the_new_induction_schemes(real_prover, check, name, pair, entry, template):
     r = check(*pair, entry_a=entry, entry_b=entry)
@@ -307,7 +386,7 @@ def test_real_prover_proves_discovered_lemmas_that_unlock_the_induction(real_pro
     from hsx.verify.pipeline import PairRequest
 
     lh = verifier.lh_module(PairRequest(*MINUS_MINUS, entry_a="mm", entry_b="mm"))
-    lib = explore.discover(lh, real_prover, config, time.monotonic() + 240)
+    lib = explore.discover(lh, _checker(real_prover, config), time.monotonic() + 240)
     assert lib is not None and "minus_b" not in lib.text and "{ (minus hsxV1 Z) == (hsxV1) }" in lib.text
     assert "{-@ rewrite hsxLemma" in lib.text
     lockstep = dict(theorem_candidates(lh, "hsxInd", "equiv"))["functional induction following minus (x1, x2)"]
@@ -315,6 +394,25 @@ def test_real_prover_proves_discovered_lemmas_that_unlock_the_induction(real_pro
     out = run_prover(real_prover, lh.with_proof(text), proof=config.proof, limits=config.sandbox,
                      cache_dir=config.toolchain.cache_dir)
     assert out.proved, out.message
+
+
+@pytest.mark.liquid
+def test_real_prover_slides_the_window_of_conjectures_as_lemmas_are_proved(real_prover, verifier, config):
+    """Three conjectures per round, smallest first: each proved one makes room for the next, so
+    a conjecture beyond the first window (`plus x (S y)`, the fourth) is proved in a later
+    round, beside the earlier lemmas; and no more than three lemmas are kept."""
+    import re
+    import time
+
+    from hsx.verify.pipeline import PairRequest
+
+    lh = verifier.lh_module(PairRequest(*SUM_APP, entry_a="sa", entry_b="sa"))
+    explore._PROVED.clear()
+    lib = explore.discover(lh, _checker(real_prover, config), time.monotonic() + 240, limit=3, rounds=4)
+    assert lib is not None
+    indices = {int(i) for i in re.findall(r"hsxLemma(\d+) ::", lib.text)}
+    assert max(indices) >= 3 and len(indices) <= 3, lib.text
+    assert "{ (plus hsxV1 (S hsxV2)) == (S (plus hsxV1 hsxV2)) }" in lib.text
 
 
 @pytest.mark.liquid

@@ -1,7 +1,8 @@
 """The automatic proof search's driver: candidates checked in batches, then lemma discovery.
 
-Consumes an `LhModule`, the prover, the configuration and a deadline; produces the accepted
-candidate (its template and its whole proof text, lemmas first) and the attempts made.  Order:
+Consumes an `LhModule`, a `prover.Checker` (Liquid Haskell and its settings) and a deadline;
+produces the accepted candidate (its template and its whole proof text, lemmas first) and the
+attempts made.  Order:
 
   1. the empty proof, alone (most pairs that PLE proves need nothing else);
   2. every template of hsx/proof/search.py without library lemmas, in batches
@@ -15,7 +16,6 @@ text is one a person can pass to `hsx verify A B --proof FILE`.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from dataclasses import dataclass
@@ -25,9 +25,14 @@ from hsx.proof.instances import with_lemma_calls
 from hsx.proof.lemmas import libraries_for
 from hsx.proof.lhmodule import THEOREM, LhModule
 from hsx.proof.policy import check_proof_text
-from hsx.proof.prover import run_prover
+from hsx.proof.prover import Checker
 from hsx.proof.search import ACC_LEMMA, LEMMA, ProofCandidate, candidate_proofs
 from hsx.verdict import ProofAttempt
+
+
+# The longest a run of two candidates beside discovered lemmas may take: a proof that goes
+# through takes one to three seconds, one that does not can take all the time there is.
+RUN_SECONDS = 10.0
 
 
 @dataclass
@@ -65,23 +70,19 @@ def _base_candidates(lh: LhModule) -> list[ProofCandidate]:
             and not check_proof_text(c.text, protected_names=lh.protected_names)]
 
 
-def check_candidate(lh: LhModule, prover, config, c: ProofCandidate,
+def check_candidate(lh: LhModule, checker: Checker, c: ProofCandidate,
                     deadline: float | None = None) -> tuple[ProofAttempt, bool]:
     """One candidate checked alone by Liquid Haskell: the attempt (in the programs' own names)
     and whether it was accepted.  The given proof and every candidate the search accepts go
     through here; the search's stop at its `deadline` (a given proof gets `proof.timeout`)."""
     t0 = time.monotonic()
-    proof = config.proof
-    if deadline is not None:
-        left = max(explore.MIN_RUN_SECONDS, deadline - t0)
-        proof = dataclasses.replace(proof, timeout=min(proof.timeout, left))
-    out = run_prover(prover, lh.with_proof(c.text), proof=proof, limits=config.sandbox,
-                     cache_dir=config.toolchain.cache_dir, line_map=lh.line_map(c.text))
+    left = None if deadline is None else max(explore.MIN_RUN_SECONDS, deadline - t0)
+    out = checker.run(lh.with_proof(c.text), line_map=lh.line_map(c.text), seconds=left)
     return (ProofAttempt(c.template, out.status, out.where and lh.unrename(out.where), lh.unrename(out.message),
                          round(time.monotonic() - t0, 3)), out.proved)
 
 
-def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
+def search(lh: LhModule, checker: Checker, deadline: float) -> Outcome:
     attempts: list[ProofAttempt] = []
     status = "proof-failed"
     base = _base_candidates(lh)
@@ -90,7 +91,7 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
 
     def alone(c: ProofCandidate) -> bool:
         nonlocal status
-        attempt, proved = check_candidate(lh, prover, config, c, deadline)
+        attempt, proved = check_candidate(lh, checker, c, deadline)
         attempts.append(attempt)
         status = attempt.status
         return proved
@@ -99,7 +100,7 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
         return Outcome(base[0], attempts, status)
     libraries = [("", "")] + [(lib.text, f" + lemmas ({lib.names})") for lib in libraries_for(lh)]
     for prefix, label in libraries:
-        found = _batch(lh, prover, config, deadline, prefix, label, base[1:], attempts, alone)
+        found = _batch(lh, checker, deadline, prefix, label, base[1:], attempts, alone)
         if found is not None:
             return Outcome(found, attempts, "proved")
         if time.monotonic() > deadline:
@@ -111,7 +112,7 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
     known = None
     for _ in range(explore.ROUNDS):
         log: list = []
-        found_lib = explore.discover(lh, prover, config, deadline, base_prefix=base_prefix, log=log, rounds=1)
+        found_lib = explore.discover(lh, checker, deadline, base_prefix=base_prefix, log=log, rounds=1)
         if found_lib is None or set(found_lib.text.splitlines()) == known:
             if found_lib is None:
                 attempts.append(ProofAttempt("lemma discovery", "proof-failed",
@@ -129,19 +130,23 @@ def search(lh: LhModule, prover, config, deadline: float) -> Outcome:
         # Each template as it is and with the calls: an instance can also derail Liquid
         # Haskell's rewriting where the rules alone would do (`lengthN (rev xs)` with
         # associativity of append called at xs), so neither form is always the better.
-        called = []
-        for c in base:
-            with_calls = ProofCandidate(c.template, with_lemma_calls(c.text, found_lib.text, lh))
-            called += [c, with_calls] if with_calls.text != c.text else [c]
-        # Two per run: with many lemmas one candidate can take Liquid Haskell long, and a run
-        # that times out tells nothing about the others in it.
-        found = _batch(lh, prover, config, deadline, prefix, label, called, attempts, alone, size=2)
+        # Calls first, two templates per run, then the same two templates plain: a template
+        # that needs a call runs until the time runs out without it (beside a few lemmas, PLE and
+        # the rewriting keep unfolding), while with the call it is settled in a second or two.
+        called: list[ProofCandidate] = []
+        for k in range(0, len(base), 2):
+            pair = base[k:k + 2]
+            with_calls = [ProofCandidate(c.template, with_lemma_calls(c.text, found_lib.text, lh)) for c in pair]
+            called += [w for w, c in zip(with_calls, pair) if w.text != c.text] + pair
+        # Two per run, each run stopped after RUN_SECONDS: with many lemmas one candidate can
+        # take Liquid Haskell long, and a run that times out tells nothing about the other.
+        found = _batch(lh, checker.capped(RUN_SECONDS), deadline, prefix, label, called, attempts, alone, size=2)
         if found is not None:
             return Outcome(found, attempts, "proved")
     return Outcome(None, attempts, status)
 
 
-def _batch(lh, prover, config, deadline, prefix, label, cands, attempts, alone,
+def _batch(lh, checker: Checker, deadline, prefix, label, cands, attempts, alone,
            size: int = explore.MAX_BATCH) -> ProofCandidate | None:
     """The candidates checked `size` per Liquid Haskell run; each run's winners checked alone at
     once (the first accepted alone is the proof), so that a winner early in a long batch is not
@@ -155,7 +160,7 @@ def _batch(lh, prover, config, deadline, prefix, label, cands, attempts, alone,
     for i in range(0, len(blocks), size):
         if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
             break
-        explore.check_batch(lh, prover, config, prefix, blocks[i:i + size], timeout=deadline - time.monotonic(),
+        explore.check_batch(lh, checker, prefix, blocks[i:i + size], timeout=deadline - time.monotonic(),
                             result=res, size=size)
         # A batch can let a failing candidate through (Liquid Haskell does not always report
         # every failing binder of a module), so each winner is checked alone, while time lasts.

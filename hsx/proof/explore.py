@@ -1,9 +1,9 @@
 """Many proof candidates in one Liquid Haskell run, and lemma discovery when induction is stuck.
 
-Consumes an `LhModule`, the prover and the proof configuration; produces which candidates Liquid
-Haskell accepts (`check_batch`) and a `lemmas.Library` of discovered lemmas, each proved
-(`discover`).  Why batches: one run of the prover costs seconds of start-up and GHC work
-whatever the proof, while Liquid Haskell checks every top-level binder on its own and reports
+Consumes an `LhModule` and a `prover.Checker` (Liquid Haskell and its settings); produces which
+candidates Liquid Haskell accepts (`check_batch`) and a `lemmas.Library` of discovered lemmas,
+each proved (`discover`).  Why batches: one run of the prover costs seconds of start-up and GHC
+work whatever the proof, while Liquid Haskell checks every top-level binder on its own and reports
 each failing one with its location; so dozens of candidate proofs (each under its own names)
 go into one module, and those with no error at their lines are accepted.  A run that fails in a
 way that cannot be attributed (a specification or compile error, a timeout) is split in halves.
@@ -19,7 +19,6 @@ reused by later pairs.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 import time
@@ -30,10 +29,11 @@ from hsx.proof.induction import Goal, deep_sites, following, nested, structural
 from hsx.proof.instances import with_lemma_calls
 from hsx.proof.lemmas import Library
 from hsx.proof.lhmodule import THEOREM, LhModule
-from hsx.proof.prover import run_prover
+from hsx.proof.prover import Checker
 
 MAX_BATCH = 24  # candidates per prover run
 ROUNDS = 4
+POOL = 2  # conjectures considered: POOL times the number tried in one round
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class BatchResult:
 MIN_RUN_SECONDS = 5.0
 
 
-def check_batch(lh: LhModule, prover, config, prefix: str, blocks: list[Block], *, timeout: float,
+def check_batch(lh: LhModule, checker: Checker, prefix: str, blocks: list[Block], *, timeout: float,
                 result: BatchResult | None = None, size: int = MAX_BATCH) -> BatchResult:
     """Which blocks Liquid Haskell accepts, each checked beside `prefix` (proved lemmas), `size`
     blocks per run, all within `timeout` seconds: every run, the splitting of a failed batch
@@ -62,11 +62,11 @@ def check_batch(lh: LhModule, prover, config, prefix: str, blocks: list[Block], 
     result = result or BatchResult(set())
     deadline = time.monotonic() + timeout
     for i in range(0, len(blocks), size):
-        _check(lh, prover, config, prefix, blocks[i:i + size], deadline, result)
+        _check(lh, checker, prefix, blocks[i:i + size], deadline, result)
     return result
 
 
-def _check(lh, prover, config, prefix, blocks, deadline, result, split: bool = True) -> None:
+def _check(lh, checker: Checker, prefix, blocks, deadline, result, split: bool = True) -> None:
     remaining = deadline - time.monotonic()
     if not blocks or remaining <= MIN_RUN_SECONDS:
         return
@@ -85,10 +85,8 @@ def _check(lh, prover, config, prefix, blocks, deadline, result, split: bool = T
         spans.append((line, line + n - 1, b.key))
         text += b.text.rstrip() + "\n"
         line += n
-    proof_cfg = dataclasses.replace(config.proof, timeout=min(config.proof.timeout, remaining))
     t0 = time.monotonic()
-    out = run_prover(prover, lh.with_proof(text), proof=proof_cfg, limits=config.sandbox,
-                     cache_dir=config.toolchain.cache_dir, line_map=lh.line_map(text))
+    out = checker.run(lh.with_proof(text), line_map=lh.line_map(text), seconds=remaining)
     result.runs += 1
     result.seconds += time.monotonic() - t0
     if out.proved:
@@ -109,14 +107,14 @@ def _check(lh, prover, config, prefix, blocks, deadline, result, split: bool = T
         rest = [b for b in blocks if b.key not in failed]
         if out.status in before_checking:
             if len(rest) < len(blocks):
-                _check(lh, prover, config, prefix, rest, deadline, result, split)
+                _check(lh, checker, prefix, rest, deadline, result, split)
             return
         result.proved |= {b.key for b in rest}
         return
     if split and len(blocks) > 1 and out.status != "timeout":
         half = len(blocks) // 2
-        _check(lh, prover, config, prefix, blocks[:half], deadline, result)
-        _check(lh, prover, config, prefix, blocks[half:], deadline, result)
+        _check(lh, checker, prefix, blocks[:half], deadline, result)
+        _check(lh, checker, prefix, blocks[half:], deadline, result)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -166,11 +164,24 @@ def lemma_proofs(lh: LhModule, c: discovery.Conjecture, name: str) -> list[str]:
     return list(dict.fromkeys(p for p in out if p))
 
 
+# The conjectures of the last modules explored: the search's rounds ask again for the same module.
+_CONJECTURES: dict[str, list[discovery.Conjecture]] = {}
+
+
+def _conjectures(lh: LhModule) -> list[discovery.Conjecture]:
+    key = hashlib.sha256(lh.text.encode()).hexdigest()
+    if key not in _CONJECTURES:
+        if len(_CONJECTURES) > 16:
+            _CONJECTURES.clear()
+        _CONJECTURES[key] = discovery.conjectures(lh)
+    return _CONJECTURES[key]
+
+
 def _rename(text: str, old: str, new: str) -> str:
     return re.sub(rf"(?<![\w']){re.escape(old)}(?![\w'])", new, text)
 
 
-def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, base_prefix: str = "",
+def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12, base_prefix: str = "",
              log: list | None = None, rounds: int = ROUNDS) -> Library | None:
     """Proved lemmas about the functions the theorem reaches (see the docstring), or None.
     Lemmas proved before in this process count as proved; `rounds` rounds try the others."""
@@ -178,18 +189,24 @@ def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, 
     if not fs:
         return None
     try:
-        found = discovery.relevant(discovery.conjectures(lh), fs, limit)
+        found = discovery.relevant(_conjectures(lh), fs, POOL * limit)
     except RecursionError:  # values too deep to compare (a fast-growing function): no exploration
         return None
     proved: list[tuple[str, str]] = []  # (name, text) in the order proved
-    open_: list[tuple[int, discovery.Conjecture]] = []
+    pending: list[tuple[int, discovery.Conjecture]] = []
     for i, c in enumerate(found):
         cached = _PROVED.get(_key(lh, c))
-        if cached is not None:
+        if cached is None:
+            pending.append((i, c))
+        elif len(proved) < limit:  # the library's bound (below) holds for reused lemmas too
             proved.append((f"hsxLemma{i}", _rename(cached, "hsxLemmaX", f"hsxLemma{i}")))
-        else:
-            open_.append((i, c))
     for _ in range(rounds):
+        # A window of `limit` open conjectures, smallest first: a proved one makes room for the
+        # next, so that the lemmas a bigger conjecture needs (associativity before
+        # `sumN (appN xs ys)`) are tried before it, and it is tried too.  The library holds
+        # `limit` lemmas at most: every candidate proof of the theorem carries the library and
+        # checks it again, and with twenty lemmas one run takes Liquid Haskell most of the budget.
+        open_ = pending[:limit] if len(proved) < limit else []
         if not open_ or time.monotonic() > deadline - 10:
             break
         known = _library_text(proved)
@@ -207,7 +224,7 @@ def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, 
                 # rewrite lemma differently (a lemma proved as a plain one failed as a rule).
                 name = f"hsxLemma{i}x{j}"
                 blocks.append(Block(f"{i}:{j}", f"{{-@ rewrite {name} @-}}\n" + _rename(p, f"hsxLemma{i}xJ", name)))
-        res = check_batch(lh, prover, config, prefix, blocks, timeout=deadline - time.monotonic())
+        res = check_batch(lh, checker, prefix, blocks, timeout=deadline - time.monotonic())
         if log is not None:
             log.append((len(blocks), len(res.proved), res.runs, round(res.seconds, 1)))
         done = set()
@@ -216,7 +233,7 @@ def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, 
             wins = sorted((int(k.split(":")[1]) for k in res.proved if k.split(":")[0] == str(i)))
             if wins:
                 first[i] = wins[0]
-        kept = together(lh, prover, config, prefix, [b for b in blocks if b.key in
+        kept = together(lh, checker, prefix, [b for b in blocks if b.key in
                                                     {f"{i}:{j}" for i, j in first.items()}], deadline)
         for i, c in open_:
             if i not in first or f"{i}:{first[i]}" not in kept:
@@ -224,18 +241,19 @@ def discover(lh: LhModule, prover, config, deadline: float, *, limit: int = 12, 
             j = first[i]
             text = next(b.text for b in blocks if b.key == f"{i}:{j}")
             text = _rename(text, f"hsxLemma{i}x{j}", f"hsxLemma{i}")
-            proved.append((f"hsxLemma{i}", text))
             _PROVED[_key(lh, c)] = _rename(text, f"hsxLemma{i}", "hsxLemmaX")
             done.add(i)
+            if len(proved) < limit:  # the library's bound; the rest stay cached for later pairs
+                proved.append((f"hsxLemma{i}", text))
         if not done:
             break
-        open_ = [(i, c) for i, c in open_ if i not in done]
+        pending = [(i, c) for i, c in pending if i not in done]
     if not proved:
         return None
     return Library(_library_text(proved), f"{len(proved)} discovered")
 
 
-def together(lh: LhModule, prover, config, prefix: str, blocks: list[Block], deadline: float) -> set[str]:
+def together(lh: LhModule, checker: Checker, prefix: str, blocks: list[Block], deadline: float) -> set[str]:
     """The blocks that Liquid Haskell accepts all in one module: a batch can let a failing block
     through (it does not always report every failing binder), and one false lemma in a library
     makes every proof that uses the library fail.  Blocks named in errors are dropped and the
@@ -247,7 +265,7 @@ def together(lh: LhModule, prover, config, prefix: str, blocks: list[Block], dea
             return set()
         kept = [b for b in blocks if b.key in keys]
         res = BatchResult(set())
-        _check(lh, prover, config, prefix, kept, deadline, res, split=False)
+        _check(lh, checker, prefix, kept, deadline, res, split=False)
         if res.runs and res.proved == keys:
             return keys
         if not res.proved:

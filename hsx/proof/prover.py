@@ -49,6 +49,29 @@ class Prover:
     version: str  # part of the cache key
 
 
+@dataclass(frozen=True)
+class Checker:
+    """Liquid Haskell with what every run of one proof attempt shares: the [proof] section (its
+    `timeout` is the most one run may take), the sandbox's limits and the result cache.  The
+    proof search passes this down instead of the whole configuration."""
+    prover: Prover
+    proof: ProofConfig
+    limits: SandboxConfig
+    cache_dir: str
+
+    def run(self, module_text: str, *, line_map=None, seconds: float | None = None) -> LhOutcome:
+        """One run, stopped after `proof.timeout` seconds or `seconds`, whichever is less."""
+        proof = self.proof if seconds is None else \
+            dataclasses.replace(self.proof, timeout=min(self.proof.timeout, seconds))
+        return run_prover(self.prover, module_text, proof=proof, limits=self.limits, cache_dir=self.cache_dir,
+                          line_map=line_map)
+
+    def capped(self, seconds: float) -> Checker:
+        """The same checker, each run stopped after `seconds` at most."""
+        return dataclasses.replace(self, proof=dataclasses.replace(self.proof, timeout=min(self.proof.timeout,
+                                                                                            seconds)))
+
+
 _located: dict[tuple, Prover | str] = {}
 _lock = threading.Lock()
 

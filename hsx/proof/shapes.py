@@ -16,6 +16,7 @@ from hsx.proof.equations import (Equation, applicable, arg, arity, calls, equati
                                  unparen)
 from hsx.proof.lhmodule import LhModule
 from hsx.proof.renaming import rename_tokens
+from hsx.proof.unfold import unfoldings
 
 MAX_SPLITS = 3  # case splits added at one leaf: 2^3 copies of the leaf at most
 # Names a condition may use besides the leaf's variables and the programs' functions.
@@ -87,10 +88,14 @@ def split_on_conditions(lh: LhModule, statement: str, hyps: list[str], scope: se
     """A case's proof body: the hypotheses, split on what the statement's functions test at this
     case's arguments (`countN n (x : xs)` tests `eqN n x`), so that in each branch PLE knows which
     way the definitions go.  `statement` is the goal with the case's patterns in place."""
-    try:
-        conds = _call_conditions(lh, tokenize(statement), scope, 2, set())
-    except SourceError:
-        conds = []
+    # Also what they test once the statement is unfolded: `countN n (appN (y : ys) zs)` tests
+    # nothing until `appN` has given `countN` a cons to look at.
+    conds = []
+    for text in [statement] + unfoldings(lh, statement):
+        try:
+            conds += _call_conditions(lh, tokenize(text), scope, 2, set())
+        except SourceError:
+            continue
     return _leaf(hyps, list(dict.fromkeys(conds))[:MAX_SPLITS])
 
 

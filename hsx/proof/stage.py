@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 
-from hsx.config import HsxConfig
+from hsx.config import ProofConfig, SandboxConfig, ToolchainConfig
 from hsx.haskell import sandbox
 from hsx.haskell.hstypes import Scheme, TypeParseError, parse_scheme
 from hsx.haskell.source import HaskellSource, parse_source
@@ -23,7 +23,7 @@ from hsx.haskell.tokens import SourceError
 from hsx.proof import auto
 from hsx.proof.lhmodule import RESERVED_SUFFIX, THEOREM, LhModule, assemble_lh_module
 from hsx.proof.policy import check_proof_text
-from hsx.proof.prover import ProverMissing, locate_prover
+from hsx.proof.prover import Checker, ProverMissing, locate_prover
 from hsx.proof.search import ProofCandidate
 from hsx.verdict import OverflowSearch, ProofRecord
 
@@ -58,7 +58,8 @@ def assemble(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b: str, typ
                               label_a, label_b)
 
 
-def prove(proof: str | None, lh: LhModule, config: HsxConfig, *, machine_integers: bool = False,
+def prove(given: str | None, lh: LhModule, *, proof: ProofConfig, sandbox: SandboxConfig,
+          toolchain: ToolchainConfig, machine_integers: bool = False,
           overflow_search: OverflowSearch | None = None) -> ProofRecord:
     """The given proof text, or the automatic search's candidates within `proof.search_budget`
     seconds, each checked by Liquid Haskell until one is accepted.  `machine_integers` and
@@ -67,21 +68,22 @@ def prove(proof: str | None, lh: LhModule, config: HsxConfig, *, machine_integer
         return ProofRecord(status, machine_integers=machine_integers, overflow_search=overflow_search, **fields)
 
     try:
-        prover = locate_prover(config.toolchain, config.sandbox)
+        prover = locate_prover(toolchain, sandbox)
     except ProverMissing as e:
         return record("prover-missing", message=str(e))
-    deadline = time.monotonic() + config.proof.search_budget
-    if proof is None:
+    checker = Checker(prover, proof, sandbox, toolchain.cache_dir)
+    deadline = time.monotonic() + proof.search_budget
+    if given is None:
         # The automatic search (hsx/proof/auto.py): batches of candidates, then lemma discovery.
-        found = auto.search(lh, prover, config, deadline)
+        found = auto.search(lh, checker, deadline)
         if found.candidate is not None:
             return record("proved", template=found.candidate.template, text=lh.unrename(found.candidate.text),
                           prover=prover.version, attempts=tuple(found.attempts))
         return record(found.status, prover=prover.version, attempts=tuple(found.attempts))
-    attempt, proved = auto.check_candidate(lh, prover, config, ProofCandidate("given", lh.given_proof(proof)))
+    attempt, proved = auto.check_candidate(lh, checker, ProofCandidate("given", lh.given_proof(given)))
     if proved:
         # The text as given, in the programs' own names, so that it can be given back as PROOF.hs.
-        return record(attempt.status, template="given", text=proof, prover=prover.version, attempts=(attempt,))
+        return record(attempt.status, template="given", text=given, prover=prover.version, attempts=(attempt,))
     return record(attempt.status, prover=prover.version, attempts=(attempt,))
 
 

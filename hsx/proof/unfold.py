@@ -119,6 +119,14 @@ def _versions(lh: LhModule, t: Term) -> list[Term]:
     return out
 
 
+def unfoldings(lh: LhModule, statement: str) -> list[str]:
+    """Both sides of `{ lhs == rhs }` unfolded one to STEPS steps (without the sides as
+    written): `countN n (appN (y : ys) zs)` becomes `countN n (y : appN ys zs)`, where what
+    `countN` tests (`eqN n y`) can be read."""
+    sides = _sides(statement)
+    return [render(v) for side in sides or () for v in _versions(lh, side)[1:]]
+
+
 def _replace(t: Term, old: Term, new: Term) -> Term:
     if t == old:
         return new

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hsx.agents import prompts
-from hsx.config import HsxConfig
+from hsx.config import HsxConfig, SelfPlayConfig, TrainingConfig
 from hsx.models.memory import GIB, MemoryEstimate, generation_memory, load_architecture, training_memory
 from hsx.pool.programs import Program, load_pool
 from hsx.selfplay.heldout import HELDOUT_CANDIDATES
@@ -95,11 +95,11 @@ class Plan:
         return out
 
 
-def _mean_prompt_chars(config: HsxConfig, pool: list[Program]) -> dict[str, float]:
+def _mean_prompt_chars(selfplay: SelfPlayConfig, pool: list[Program]) -> dict[str, float]:
     sample = sorted(pool, key=lambda p: p.id)[:PROMPT_SAMPLE]
     if not sample:
-        raise ValueError(f"the pool {config.selfplay.pool} has no programs")
-    bob = prompts.bob_short if config.selfplay.bob_prompt == "short" else prompts.bob_judge
+        raise ValueError(f"the pool {selfplay.pool} has no programs")
+    bob = prompts.bob_short if selfplay.bob_prompt == "short" else prompts.bob_judge
 
     def chars(conv: list[dict]) -> int:
         return sum(len(m["content"]) for m in conv)
@@ -109,8 +109,7 @@ def _mean_prompt_chars(config: HsxConfig, pool: list[Program]) -> dict[str, floa
             "code": sum(len(p.code) for p in sample) / len(sample)}
 
 
-def _steps(examples: int, config: HsxConfig) -> int:
-    t = config.training
+def _steps(examples: int, t: TrainingConfig) -> int:
     if examples == 0:
         return 0
     per_epoch = math.ceil(math.ceil(examples / t.batch_size) / t.gradient_accumulation)
@@ -118,10 +117,9 @@ def _steps(examples: int, config: HsxConfig) -> int:
     return min(steps, t.max_steps) if t.max_steps > 0 else steps
 
 
-def _train_tokens(examples: int, steps: int, example_tokens: int, config: HsxConfig) -> int:
-    t = config.training
+def _train_tokens(examples: int, steps: int, example_tokens: int, t: TrainingConfig, max_seq_len: int) -> int:
     seen = min(examples * t.epochs, steps * t.batch_size * t.gradient_accumulation)
-    return seen * min(example_tokens, config.model.max_seq_len)
+    return seen * min(example_tokens, max_seq_len)
 
 
 def plan(config: HsxConfig, *, gpu_bytes: float | None = None, device: str = "cpu",
@@ -129,7 +127,7 @@ def plan(config: HsxConfig, *, gpu_bytes: float | None = None, device: str = "cp
     sp, al, s = config.selfplay, config.alice, config.sampling
     pool = load_pool(Path(sp.pool))
     programs = min(sp.programs_per_iteration, max(0, len(pool) - sp.heldout_programs))
-    sizes = _mean_prompt_chars(config, pool)
+    sizes = _mean_prompt_chars(config.selfplay, pool)
     model_share = {"model": 1.0, "transform": 0.0, "mix": 1.0 - al.transform_share}[al.backend]
     by_model = round(programs * model_share)
     by_transform = programs - by_model
@@ -167,9 +165,9 @@ def plan(config: HsxConfig, *, gpu_bytes: float | None = None, device: str = "cp
     training = []
     for agent, n in per_iteration.items():
         last = n * (sp.iterations if config.training.mode == "retrain" else 1)
-        steps = _steps(n, config)
-        training.append(TrainLoad(agent, n, steps, _train_tokens(n, steps, example_tokens[agent], config), last,
-                                  _steps(last, config), example_tokens[agent]))
+        steps = _steps(n, config.training)
+        tokens = _train_tokens(n, steps, example_tokens[agent], config.training, config.model.max_seq_len)
+        training.append(TrainLoad(agent, n, steps, tokens, last, _steps(last, config.training), example_tokens[agent]))
 
     arch = load_architecture(config.model.base)
     # A GPU configuration (vLLM, or planned for a GPU) gets the GPU's figure also where the plan
@@ -204,7 +202,8 @@ def estimate_time(p: Plan, rates: dict[str, float]) -> dict[str, float]:
     train_tokens = 0
     for t in p.training:
         expected = round(t.examples * share)  # the steps follow the expected examples (max_steps caps them)
-        train_tokens += _train_tokens(expected, _steps(expected, p.config), t.example_tokens, p.config)
+        train_tokens += _train_tokens(expected, _steps(expected, p.config.training), t.example_tokens,
+                                      p.config.training, p.config.model.max_seq_len)
     return {"verify": p.candidates * rates["verify_seconds_per_candidate"],
             "generation": gen_tokens / rates["generation_tokens_per_second"],
             "training": train_tokens / rates["train_tokens_per_second"]}

@@ -301,8 +301,8 @@ class Verifier:
                                          possible=report.possible + extra.possible)
 
         def prove() -> ProofRecord:
-            return stage.prove(req.proof, pair.lh_module(), self.config, machine_integers=machine,
-                               overflow_search=overflow)
+            return stage.prove(req.proof, pair.lh_module(), proof=self.config.proof, sandbox=self.config.sandbox,
+                               toolchain=self.config.toolchain, machine_integers=machine, overflow_search=overflow)
 
         if report.found is None:
             reason = tries.no_difference_reason(req, report, tried) + note
