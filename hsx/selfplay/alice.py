@@ -18,7 +18,7 @@ from typing import Callable
 from rich.console import Console
 
 from hsx.agents import parsing, prompts
-from hsx.config import HsxConfig, derive_seed
+from hsx.config import AliceConfig, SelfPlayConfig, derive_seed
 from hsx.pool.programs import Program
 from hsx.records import AliceAnswer, Verification, read_answers
 from hsx.runs import JsonlLog, progress_bar, write_jsonl
@@ -35,9 +35,10 @@ Generate = Callable[..., list]
 class Alice:
     """One iteration's Alice stage: `Alice(...).run(verifier, search_only, adapters)`."""
 
-    def __init__(self, config: HsxConfig, console: Console, generate: Generate, syntax: Callable[[], SyntaxFn],
-                 k: int, it_dir: Path, programs: dict[str, Program], times: dict[str, float]):
-        self.config = config
+    def __init__(self, console: Console, generate: Generate, syntax: Callable[[], SyntaxFn],
+                 k: int, it_dir: Path, programs: dict[str, Program], times: dict[str, float], *,
+                 selfplay: SelfPlayConfig, alice: AliceConfig):
+        self.selfplay, self.alice = selfplay, alice
         self.console = console
         self.generate = generate
         self.syntax = syntax
@@ -50,7 +51,7 @@ class Alice:
             adapters: dict[str, str]) -> list[tuple[dict, Verification]]:
         """The verified candidates (Alice's answer and its verification) over all repair rounds.
         `search_only` checks SINQ candidates without an input (the search must find one)."""
-        sp = self.config.selfplay
+        sp = self.selfplay
         rng = random.Random(f"{sp.seed}-kind-{self.k}")
         kinds = {pid: ("seq" if rng.random() < sp.p_seq else "sinq") for pid in sorted(self.programs)}
         sources = self._sources()
@@ -96,16 +97,16 @@ class Alice:
     def _sources(self) -> dict[str, str]:
         """Which Alice varies each program: "model" or "transform" (`alice.backend`; "mix" draws
         per program, seeded)."""
-        al = self.config.alice
+        al = self.alice
         if al.backend != "mix":
             return {pid: al.backend for pid in self.programs}
-        rng = random.Random(f"{self.config.selfplay.seed}-source-{self.k}")
+        rng = random.Random(f"{self.selfplay.seed}-source-{self.k}")
         return {pid: ("transform" if rng.random() < al.transform_share else "model") for pid in sorted(self.programs)}
 
     def _transform_answers(self, r: int, pids: list[str], kinds: dict[str, str]) -> list[AliceAnswer]:
         """The transformation Alice's candidates for round r (no prompt, no tokens; `raw` is Q in
         the answer format a model would use)."""
-        sp, al = self.config.selfplay, self.config.alice
+        sp, al = self.selfplay, self.alice
         tried: dict[str, set[str]] = collections.defaultdict(set)
         for j in range(r):
             for a in read_answers(self.dir / f"alice_r{j}.jsonl"):
@@ -138,7 +139,7 @@ class Alice:
         pids = sorted(p for p in pending if sources[p] == "model")
         outs = self.generate(f"alice round {r}", [pending[pid][0] for pid in pids], n=1,
                               adapters=adapters, agent="alice",
-                              seed=derive_seed(self.config.selfplay.seed, "alice", self.k, r)) if pids else []
+                              seed=derive_seed(self.selfplay.seed, "alice", self.k, r)) if pids else []
         for pid, samples in zip(pids, outs):
             p = self.programs[pid]
             g = samples[0]

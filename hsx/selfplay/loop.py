@@ -151,8 +151,9 @@ class SelfPlay:
         self.console.print(f"[bold]iteration {k}[/bold]: {len(it.programs)} programs")
 
         adapters = self._adapters(k)
-        verified = Alice(self.config, self.console, self._generate, self._syntax_fn, k, it.dir, it.programs,
-                         it.times).run(verifier, self._search_only or verifier, adapters)
+        verified = Alice(self.console, self._generate, self._syntax_fn, k, it.dir, it.programs, it.times,
+                         selfplay=self.config.selfplay, alice=self.config.alice
+                         ).run(verifier, self._search_only or verifier, adapters)
         bob = self._bob(it, verified, adapters)
         self._close_generator()  # the GPU is free for training from here on
         training = self._train(it, bob)
