@@ -181,10 +181,12 @@ def _rename(text: str, old: str, new: str) -> str:
     return re.sub(rf"(?<![\w']){re.escape(old)}(?![\w'])", new, text)
 
 
-def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12, base_prefix: str = "",
-             log: list | None = None, rounds: int = ROUNDS) -> Library | None:
-    """Proved lemmas about the functions the theorem reaches (see the docstring), or None.
-    Lemmas proved before in this process count as proved; `rounds` rounds try the others."""
+def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12, library: int | None = None,
+             base_prefix: str = "", log: list | None = None, rounds: int = ROUNDS) -> Library | None:
+    """Proved lemmas about the functions the theorem reaches (see the docstring), at most
+    `library` (default: `limit`) of them, or None.  Lemmas proved before in this process count
+    as proved; `rounds` rounds try the others, `limit` conjectures at a time."""
+    library = limit if library is None else library
     fs = discovery.reachable(lh, [lh.entry_a, lh.entry_b]) - {lh.entry_a, lh.entry_b}
     if not fs:
         return None
@@ -198,15 +200,15 @@ def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12
         cached = _PROVED.get(_key(lh, c))
         if cached is None:
             pending.append((i, c))
-        elif len(proved) < limit:  # the library's bound (below) holds for reused lemmas too
+        elif len(proved) < library:  # the library's bound (below) holds for reused lemmas too
             proved.append((f"hsxLemma{i}", _rename(cached, "hsxLemmaX", f"hsxLemma{i}")))
     for _ in range(rounds):
         # A window of `limit` open conjectures, smallest first: a proved one makes room for the
         # next, so that the lemmas a bigger conjecture needs (associativity before
         # `sumN (appN xs ys)`) are tried before it, and it is tried too.  The library holds
-        # `limit` lemmas at most: every candidate proof of the theorem carries the library and
+        # `library` lemmas at most: every candidate proof of the theorem carries the library and
         # checks it again, and with twenty lemmas one run takes Liquid Haskell most of the budget.
-        open_ = pending[:limit] if len(proved) < limit else []
+        open_ = pending[:limit] if len(proved) < library else []
         if not open_ or time.monotonic() > deadline - 10:
             break
         known = _library_text(proved)
@@ -243,7 +245,7 @@ def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12
             text = _rename(text, f"hsxLemma{i}x{j}", f"hsxLemma{i}")
             _PROVED[_key(lh, c)] = _rename(text, f"hsxLemma{i}", "hsxLemmaX")
             done.add(i)
-            if len(proved) < limit:  # the library's bound; the rest stay cached for later pairs
+            if len(proved) < library:  # the library's bound; the rest stay cached for later pairs
                 proved.append((f"hsxLemma{i}", text))
         if not done:
             break
