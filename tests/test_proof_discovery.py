@@ -121,27 +121,13 @@ def test_theory_exploration_conjectures_the_lemmas_textbook_proofs_need():
     assert all("rev hsxV4 == hsxV4" not in c for c in found)
 
 
-def _value(lh, ev, tree: tuple, env: dict):
-    """A conjecture's term evaluated at `env` (the test's own reading of the term trees)."""
-    head, args = tree[0], [_value(lh, ev, a, env) for a in tree[1:]]
-    if not args and head in env:
-        return env[head]
-    if head in ("True", "False"):
-        return head == "True"
-    if head == "[]":
-        return ()
-    if head == ":":
-        return (args[0],) + args[1]
-    return ev.apply(head, tuple(args)) if head in lh.functions else Con(head, tuple(args))
-
-
 def test_conjectures_hold_on_fresh_inputs_where_values_meet():
     """Small values (numbers 0 to 4, short lists of them) make two variables meet often, so a
     conjecture true only while they never do (`eqN (S x) y == False`, or about the count of one
     list's length in another) is not made: every conjecture holds on 300 fresh inputs."""
     import random
 
-    from hsx.proof.samples import Values
+    from hsx.proof.samples import Values, evaluate
 
     lh = module(NAT + COUNT + APPN + "cr :: Nat -> [Nat] -> Nat\ncr n ns = countN n (appN ns ns)\n",
                 NAT + COUNT + APPN + "cr :: Nat -> [Nat] -> Nat\ncr n ns = countN n (appN ns ns)\n", "cr")
@@ -153,7 +139,7 @@ def test_conjectures_hold_on_fresh_inputs_where_values_meet():
     for c in found:
         for k in range(300):
             env = {v: gen.sample(t, k) for v, t in c.types}
-            assert _value(lh, ev, c.lhs.tree, env) == _value(lh, ev, c.rhs.tree, env), (c.text(), env)
+            assert evaluate(lh, ev, c.lhs.tree, env) == evaluate(lh, ev, c.rhs.tree, env), (c.text(), env)
 
 
 def test_induction_steps_split_on_what_the_unfolded_statement_tests():

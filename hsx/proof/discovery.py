@@ -19,6 +19,7 @@ The values, and the terms' evaluation at them, are hsx/proof/samples.py's.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 from hsx.haskell.hstypes import HsType, TCon, TFun, TList, TTuple, TVar, render, split_function, walk
@@ -28,6 +29,7 @@ from hsx.proof.evaluate import Con, Evaluator, OutOfFuel, Tup, Unsupported
 from hsx.proof.lhmodule import LhModule
 from hsx.proof.rewriting import Rules
 from hsx.proof.samples import Values, construct, holds, mono
+
 
 @dataclass(frozen=True)
 class Term:
@@ -286,20 +288,11 @@ def _special_case(c: Conjecture) -> bool:
     exploration cannot state.  Such conjectures come last: they rarely unlock a proof, and as
     rewrite rules beside a few others they can keep Liquid Haskell busy past any budget
     (matching a repeated variable makes its rewriting compare terms at every step)."""
-    seen: list[str] = []
+    def names(t: tuple) -> list[str]:
+        return [t[0]] if len(t) == 1 and t[0] in c.var_types else [v for a in t[1:] for v in names(a)]
 
-    def variables(t: tuple) -> None:
-        if len(t) == 1 and t[0] in c.var_types:
-            seen.append(t[0])
-        for a in t[1:]:
-            variables(a)
-
-    def mentions(t: tuple, names: set[str]) -> bool:
-        return (len(t) == 1 and t[0] in names) or any(mentions(a, names) for a in t[1:])
-
-    variables(c.lhs.tree)
-    repeated = {v for v in seen if seen.count(v) > 1}
-    return any(len(a) > 1 and a[0] not in c.lhs.functions and mentions(a, repeated) for a in c.lhs.tree[1:])
+    repeated = {v for v, n in Counter(names(c.lhs.tree)).items() if n > 1}
+    return any(len(a) > 1 and a[0] not in c.lhs.functions and repeated & set(names(a)) for a in c.lhs.tree[1:])
 
 
 def _canonical(c: Conjecture) -> tuple:

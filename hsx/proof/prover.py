@@ -61,9 +61,8 @@ class Checker:
 
     def run(self, module_text: str, *, line_map=None, seconds: float | None = None) -> LhOutcome:
         """One run, stopped after `proof.timeout` seconds or `seconds`, whichever is less."""
-        proof = self.proof if seconds is None else \
-            dataclasses.replace(self.proof, timeout=min(self.proof.timeout, seconds))
-        return run_prover(self.prover, module_text, proof=proof, limits=self.limits, cache_dir=self.cache_dir,
+        c = self if seconds is None else self.capped(seconds)
+        return run_prover(c.prover, module_text, proof=c.proof, limits=c.limits, cache_dir=c.cache_dir,
                           line_map=line_map)
 
     def capped(self, seconds: float) -> Checker:

@@ -30,8 +30,6 @@ def mono(t: HsType) -> HsType:
     return t
 
 
-
-
 class Values:
     """Seeded random values of the module's types, in two sizes.  Small values (numbers 0-4,
     short lists of them) make equalities between variables likely, so that a conjecture such as
@@ -84,8 +82,6 @@ class Values:
             else:
                 args.append(self.value(mono(f), 2, small=True))
         return Con(c.name, tuple(args))
-
-
 
 
 def holds(lh: LhModule, ev: Evaluator, lhs: tuple, rhs: tuple, envs: list[dict]) -> bool:
