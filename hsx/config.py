@@ -94,6 +94,8 @@ class ProofConfig:
     search_budget: float = setting(180.0, "Wall seconds for the automatic proof search of one pair; the "
                                           "candidates left when it is spent are skipped", above=0)
     cache: bool = setting(True, "Reuse prover results keyed by module text and prover version")
+    parallel: int = setting(0, "Liquid Haskell runs one pair's proof search may have going at once; 0: "
+                               "the machine's cores shared among the pairs verified at once", low=0)
 
     def __post_init__(self) -> None:
         check_fields(self, "proof")

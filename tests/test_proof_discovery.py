@@ -74,6 +74,15 @@ SIZE_MIRROR = (NAT + TREE + PLUS + MIRROR + "sizeT :: Tree -> Nat\nsizeT Leaf = 
                "sizeT (Node l _ r) = S (plus (sizeT l) (sizeT r))\n\nsm :: Tree -> Nat\nsm t = sizeT (mirror t)\n",
                NAT + TREE + PLUS + "sizeT :: Tree -> Nat\nsizeT Leaf = Z\n"
                "sizeT (Node l _ r) = S (plus (sizeT l) (sizeT r))\n\nsm :: Tree -> Nat\nsm t = sizeT t\n")
+QREV = "qrev :: [Int] -> [Int] -> [Int]\nqrev [] acc = acc\nqrev (x : xs) acc = qrev xs (x : acc)\n\n"
+LEN_QREV = (NAT + LENGTHN + QREV + "lq :: [Int] -> Nat\nlq xs = lengthN (qrev xs [])\n",
+            NAT + LENGTHN + "lq :: [Int] -> Nat\nlq xs = lengthN xs\n")
+LT = "lt :: Nat -> Nat -> Bool\nlt _ Z = False\nlt Z (S _) = True\nlt (S n) (S m) = lt n m\n\n"
+ISORT = LT + ("ins :: Nat -> [Nat] -> [Nat]\nins n [] = [n]\n"
+              "ins n (x : xs) = if lt n x then n : x : xs else x : ins n xs\n\n"
+              "isort :: [Nat] -> [Nat]\nisort [] = []\nisort (x : xs) = ins x (isort xs)\n\n")
+COUNT_SORT = (NAT + COUNT + "ct :: Nat -> [Nat] -> Nat\nct n ns = countN n ns\n",
+              NAT + COUNT + ISORT + "ct :: Nat -> [Nat] -> Nat\nct n ns = countN n (isort ns)\n")
 MAX_ASSOC = (NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN (maxN a b) c\n",
              NAT + MAXN + "ma :: Nat -> Nat -> Nat -> Nat\nma a b c = maxN a (maxN b c)\n")
 
@@ -147,6 +156,38 @@ def test_induction_steps_split_on_what_the_unfolded_statement_tests():
     by_name = dict(theorem_candidates(lh, "hsxInd", "equiv"))
     step = by_name["functional induction following appN (x2, x3)"]
     assert "hsxInd x1 (x : xs) ys = if eqN x1 x then (hsxInd x1 xs ys) else (hsxInd x1 xs ys)" in step
+
+
+def test_case_splits_reach_what_the_same_function_tests_one_step_further():
+    """`countN n (x : y : ys)` tests `eqN n x`, then `eqN n y`: the step of
+    `countN n (ins x xs) == countN n (x : xs)` splits on both (and on `lt x y`, from ins)."""
+    lh = module(*COUNT_SORT, "ct")
+    c = next(c for c in explore._conjectures(lh) if c.text().startswith("countN hsxV1 (ins hsxV2 hsxV4) =="))
+    step = next(p for p in explore.lemma_proofs(lh, c, "L") if "/ [len hsxV4]" in p).splitlines()[-1]
+    for test in ("eqN hsxV1 hsxV2", "eqN hsxV1 hsxH2", "lt hsxV2 hsxH2"):
+        assert f"if {test} then" in step, step
+
+
+def test_generalised_induction_calls_the_hypothesis_at_the_other_variables_too():
+    """The step for x : xs of `lengthN (qrev xs (y : ys)) == S (lengthN (qrev xs ys))` needs
+    the hypothesis at (x, y : ys), (y, ys) and (x, ys): the other variables take the case's
+    fields and conses of them, in every combination."""
+    from hsx.proof.induction import generalised
+
+    lh = module(*LEN_QREV, "lq")
+    c = next(c for c in explore._conjectures(lh) if c.text().startswith("lengthN (qrev hsxV7 (hsxV1 : hsxV8)) =="))
+    text = generalised(lh, explore._goal(lh, c, "L"), 1)
+    step = text.splitlines()[-1]
+    assert step.startswith("L hsxV1 (hsxH1 : hsxT1) hsxV8 = ")
+    for call in ("L hsxH1 hsxT1 (hsxV1 : hsxV8)", "L hsxV1 hsxT1 hsxV8", "L hsxH1 hsxT1 hsxV8"):
+        assert call in step, step
+    assert generalised(lh, explore._goal(lh, c, "L"), 1).count("&&&") <= 8  # at most 9 hypotheses
+
+
+def test_the_module_reads_the_list_constructor_in_refinements():
+    """Liquid Haskell's parser reads `y : ys` in a refinement as a cast unless `:` is declared
+    infix; lemmas such as `lengthN (qrev xs (y : ys)) == ..` need it."""
+    assert "{-@ infixr 5 : @-}" in module(*LEN_QREV, "lq").text
 
 
 def test_special_cases_of_conditional_laws_come_last():
@@ -352,6 +393,11 @@ def test_a_batch_accepts_the_candidates_without_errors_and_splits_unattributable
     # runs past the budget beside the discovered rules, so the calls are tried first, and a run
     # is stopped after auto.RUN_SECONDS
     ("size of a mirrored tree: calls first", SIZE_MIRROR, "sm", "discovered"),
+    # `lengthN (qrev xs (y : ys)) == S (lengthN (qrev xs ys))`: a conjecture with a cons in
+    # it, proved by induction with the hypothesis at three other values of y and ys
+    ("length of an accumulating reverse: generalised hypothesis", LEN_QREV, "lq", "discovered"),
+    # `countN n (ins x xs) == countN n (x : xs)`, whose step splits on eqN n y two steps down
+    ("count after insertion sort: deeper case splits", COUNT_SORT, "ct", "discovered"),
 ])
 def test_real_prover_proves_by_the_new_induction_schemes(real_prover, check, name, pair, entry, template):
     r = check(*pair, entry_a=entry, entry_b=entry)

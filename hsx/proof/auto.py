@@ -33,6 +33,7 @@ from hsx.verdict import ProofAttempt
 # The longest a run of two candidates beside discovered lemmas may take: a proof that goes
 # through takes one to three seconds, one that does not can take all the time there is.
 RUN_SECONDS = 10.0
+LIBRARY_RUN_SECONDS = 20.0
 
 
 @dataclass
@@ -100,7 +101,11 @@ def search(lh: LhModule, checker: Checker, deadline: float) -> Outcome:
         return Outcome(base[0], attempts, status)
     libraries = [("", "")] + [(lib.text, f" + lemmas ({lib.names})") for lib in libraries_for(lh)]
     for prefix, label in libraries:
-        found = _batch(lh, checker, deadline, prefix, label, base[1:], attempts, alone)
+        # Beside a library a run is capped (LIBRARY_RUN_SECONDS): the lemmas can keep Liquid
+        # Haskell rewriting on one candidate past any budget, and a run's winners are checked
+        # alone only once every run of its round has ended.
+        found = _batch(lh, checker.capped(LIBRARY_RUN_SECONDS) if prefix else checker, deadline, prefix, label,
+                       base[1:], attempts, alone)
         if found is not None:
             return Outcome(found, attempts, "proved")
         if time.monotonic() > deadline:
@@ -148,19 +153,20 @@ def search(lh: LhModule, checker: Checker, deadline: float) -> Outcome:
 
 def _batch(lh, checker: Checker, deadline, prefix, label, cands, attempts, alone,
            size: int = explore.MAX_BATCH) -> ProofCandidate | None:
-    """The candidates checked `size` per Liquid Haskell run; each run's winners checked alone at
-    once (the first accepted alone is the proof), so that a winner early in a long batch is not
-    left unchecked when the time runs out."""
+    """The candidates checked `size` per Liquid Haskell run, `checker.parallel` runs at a time;
+    each round's winners checked alone at once (the first accepted alone is the proof), so that
+    a winner early in a long batch is not left unchecked when the time runs out."""
     if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS or not cands:
         return None
     position = len(attempts)  # the batch's own attempt goes before its winners'
     blocks = _blocks(lh, cands, "B")
     res = explore.BatchResult(set())
     found, tried = None, set()
-    for i in range(0, len(blocks), size):
+    step = size * checker.parallel  # one run per slot of the checker, side by side
+    for i in range(0, len(blocks), step):
         if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
             break
-        explore.check_batch(lh, checker, prefix, blocks[i:i + size], timeout=deadline - time.monotonic(),
+        explore.check_batch(lh, checker, prefix, blocks[i:i + step], timeout=deadline - time.monotonic(),
                             result=res, size=size)
         # A batch can let a failing candidate through (Liquid Haskell does not always report
         # every failing binder of a module), so each winner is checked alone, while time lasts.

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from hsx.haskell.hstypes import HsType, TCon, TFun, TList, TTuple, TVar, render, split_function, walk
 from hsx.haskell.tokens import tokenize
+from hsx.proof import unfold
 from hsx.proof.equations import applicable, atoms, equations
 from hsx.proof.evaluate import Con, Evaluator, OutOfFuel, Tup, Unsupported
 from hsx.proof.lhmodule import LhModule
@@ -140,6 +141,7 @@ def conjectures(lh: LhModule, *, max_size: int = 6, samples: int = 32, max_terms
                     env[v] = gen.sample(t, k)
             except Unsupported:
                 return []
+    calls = {s.name: reachable(lh, [s.name]) - {s.name} for s in syms if s.function}
     reps: dict[tuple, Term] = {}  # (type, values) -> smallest term
     by_size: dict[int, list[tuple[Term, tuple]]] = {1: []}
     found: list[Conjecture] = []
@@ -151,9 +153,10 @@ def conjectures(lh: LhModule, *, max_size: int = 6, samples: int = 32, max_terms
         if rep is None:
             reps[key] = term
             by_size.setdefault(term.size, []).append((term, values))
-        elif term.functions and term.variables >= rep.variables and _useful(lh, term):
-            if not rules.redundant(term.tree, rep.tree):
-                found.append(Conjecture(term, rep, tuple((v, vtypes[v]) for v in sorted(term.variables))))
+        elif term.functions and term.variables >= rep.variables:
+            lhs, rhs = _oriented(term, rep, calls)
+            if _useful(lh, lhs) and not rules.redundant(lhs.tree, rhs.tree):
+                found.append(Conjecture(lhs, rhs, tuple((v, vtypes[v]) for v in sorted(term.variables))))
 
     for v in variables:
         add(v, tuple(env[v.text] for env in envs))
@@ -187,9 +190,35 @@ def conjectures(lh: LhModule, *, max_size: int = 6, samples: int = 32, max_terms
     fresh = Values(lh, random.Random(seed + 1))
     checks = [{v: fresh.sample(t, k) for v, t in vtypes.items()} for k in range(confirm)]
     for c in sorted(found, key=_order):
+        if _folds_back(lh, c):
+            continue
         if holds(lh, ev, c.lhs.tree, c.rhs.tree, checks) and not final.redundant(c.lhs.tree, c.rhs.tree):
             out.append(c)
     return out
+
+
+def _oriented(term: Term, rep: Term, calls: dict[str, set[str]]) -> tuple[Term, Term]:
+    """(lhs, rhs) of the rule `term == rep` (`term` is the bigger): between sides with the same
+    variables, the side whose head function calls the other's head goes on the left whatever
+    their sizes (the precedence of a path ordering), so that `sumN (appN xs ys)` is rewritten
+    to `plus (sumN xs) (sumN ys)`, the direction an induction on xs can use; else the bigger."""
+    if term.variables == rep.variables and not _contains(term.tree, rep.tree):
+        t, r = term.tree[0], rep.tree[0]
+        if t in calls.get(r, ()) and r not in calls.get(t, ()):
+            return rep, term
+    return term, rep
+
+
+def _folds_back(lh: LhModule, c: Conjecture) -> bool:
+    """Whether PLE unfolds the right side into the left in one step (`rev (y : xs)` into
+    `app (rev xs) [y]`): as a rewrite rule it would undo PLE's own step, again and again."""
+    lhs, rhs = unfold.parse(c.lhs.text), unfold.parse(c.rhs.text)
+    return lhs is not None and rhs is not None and unfold.unfold_once(lh, rhs) == lhs
+
+
+def _contains(tree: tuple, sub: tuple) -> bool:
+    """Whether `sub` occurs in `tree` (a rule whose right side contains its left never ends)."""
+    return tree == sub or any(_contains(a, sub) for a in tree[1:])
 
 
 def _copies(lh: LhModule, copies: dict, variables: list[Term], envs: list[dict], ev) -> list[Conjecture]:

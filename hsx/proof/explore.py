@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from hsx.proof import discovery
-from hsx.proof.induction import Goal, deep_sites, following, nested, structural
+from hsx.proof.induction import Goal, deep_sites, following, generalised, nested, structural
 from hsx.proof.instances import with_lemma_calls
 from hsx.proof.lemmas import Library
 from hsx.proof.lhmodule import THEOREM, LhModule
@@ -47,6 +49,25 @@ class BatchResult:
     proved: set[str]
     runs: int = 0
     seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    def add(self, proved: set[str], seconds: float) -> None:
+        with self.lock:  # runs of one batch finish on several threads
+            self.proved |= proved
+            self.runs += 1
+            self.seconds += seconds
+
+
+def concurrently(checker: Checker, calls: list) -> None:
+    """The calls, on up to `checker.parallel` threads in the order given (every Liquid Haskell
+    run also waits for a free slot of the checker, so nested calls stay within the bound)."""
+    if checker.parallel <= 1 or len(calls) <= 1:
+        for call in calls:
+            call()
+        return
+    with ThreadPoolExecutor(max_workers=min(len(calls), checker.parallel)) as pool:
+        for f in [pool.submit(call) for call in calls]:
+            f.result()
 
 
 # A Liquid Haskell run given less time than this is not started: loading the module alone takes
@@ -61,8 +82,11 @@ def check_batch(lh: LhModule, checker: Checker, prefix: str, blocks: list[Block]
     included, gets only what is left of it."""
     result = result or BatchResult(set())
     deadline = time.monotonic() + timeout
-    for i in range(0, len(blocks), size):
-        _check(lh, checker, prefix, blocks[i:i + size], deadline, result)
+    if checker.parallel > 1:
+        # Smaller runs side by side: one run's time grows with its candidates.
+        size = min(size, max(1, -(-len(blocks) // checker.parallel)))
+    concurrently(checker, [lambda i=i: _check(lh, checker, prefix, blocks[i:i + size], deadline, result)
+                           for i in range(0, len(blocks), size)])
     return result
 
 
@@ -87,10 +111,9 @@ def _check(lh, checker: Checker, prefix, blocks, deadline, result, split: bool =
         line += n
     t0 = time.monotonic()
     out = checker.run(lh.with_proof(text), line_map=lh.line_map(text), seconds=remaining)
-    result.runs += 1
-    result.seconds += time.monotonic() - t0
+    seconds = time.monotonic() - t0
     if out.proved:
-        result.proved |= {b.key for b in blocks}
+        result.add({b.key for b in blocks}, seconds)
         return
     bad_lines = [ln for f, ln in out.locations if f == "PROOF.hs"]
     # A candidate GHC rejects (a rewrite rule it cannot use, say), or whose specification does
@@ -100,6 +123,8 @@ def _check(lh, checker: Checker, prefix, blocks, deadline, result, split: bool =
     judged = ("proof-failed", "termination", *before_checking)
     attributable = out.status in judged and out.locations and \
         len(bad_lines) == len(out.locations) and all(ln >= spans[0][0] for ln in bad_lines)
+    if not attributable or out.status in before_checking:
+        result.add(set(), seconds)
     if bad_lines and out.status in judged and min(bad_lines) < spans[0][0]:
         return  # the shared lemmas themselves fail: no candidate can be accepted beside them
     if attributable:
@@ -109,12 +134,12 @@ def _check(lh, checker: Checker, prefix, blocks, deadline, result, split: bool =
             if len(rest) < len(blocks):
                 _check(lh, checker, prefix, rest, deadline, result, split)
             return
-        result.proved |= {b.key for b in rest}
+        result.add({b.key for b in rest}, seconds)
         return
     if split and len(blocks) > 1 and out.status != "timeout":
         half = len(blocks) // 2
-        _check(lh, checker, prefix, blocks[:half], deadline, result)
-        _check(lh, checker, prefix, blocks[half:], deadline, result)
+        concurrently(checker, [lambda: _check(lh, checker, prefix, blocks[:half], deadline, result),
+                               lambda: _check(lh, checker, prefix, blocks[half:], deadline, result)])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -155,6 +180,8 @@ def lemma_proofs(lh: LhModule, c: discovery.Conjecture, name: str) -> list[str]:
     n = len(g.names)
     for k in range(n):
         out.append(structural(lh, g, k))
+    for k in range(n):
+        out.append(generalised(lh, g, k))
     sites = discovery.call_positions(c, g.names)
     for f, pos in sites + [d for d in deep_sites(lh, g) if d not in sites]:
         out.append(following(lh, g, f, pos))

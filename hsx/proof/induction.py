@@ -97,6 +97,45 @@ def structural(lh: LhModule, goal: Goal, k: int) -> str | None:
     return "\n".join(lines)
 
 
+def generalised(lh: LhModule, goal: Goal, k: int, most: int = 9) -> str | None:
+    """Structural induction on k whose step calls the hypothesis at other values of the other
+    variables too: each takes itself, a field of the case of its type, or (a list) itself with
+    a field or variable of its element type consed on, in every combination (at most `most`).
+    An accumulator's lemma needs that: `lengthN (qrev xs (y : ys)) == S (lengthN (qrev xs ys))`
+    goes through with the hypothesis at (x, y : ys), (y, ys) and (x, ys) in the step for x : xs."""
+    cons = _constructors(lh, goal.types[k])
+    metric = _metric(lh, goal, k)
+    others = [i for i in range(len(goal.names)) if i != k]
+    if cons is None or metric is None or not others:
+        return None
+    lines = goal.signature(metric)
+    generalised_any = False
+    for (pat, fields), types in zip(cons, _field_types(lh, goal.types[k])):
+        p = pat.format(k=k)
+        plain = {v.format(k=k): t for (v, rec), t in zip(fields, types) if not rec}
+        choices = []
+        for i in others:
+            t, v = goal.types[i], goal.names[i]
+            options = [v] + [f for f, ft in plain.items() if ft == t]
+            if isinstance(t, TList):
+                heads = [f for f, ft in plain.items() if ft == t.elem] + \
+                        [goal.names[j] for j in others if goal.types[j] == t.elem]
+                options += [f"({h} : {v})" for h in heads]
+            choices.append(list(dict.fromkeys(options)))
+        hyps = [goal.call({k: v.format(k=k), **dict(zip(others, combo))})
+                for v, rec in fields if rec for combo in itertools.product(*choices)]
+        generalised_any |= len(hyps) > sum(1 for _, rec in fields if rec)
+        lines.append(f"{goal.call({k: p})} = {goal.case_body(lh, {k: p}, hyps[:most])}")
+    return "\n".join(lines) if generalised_any else None
+
+
+def _field_types(lh: LhModule, t: HsType) -> list[list[HsType]]:
+    """The field types of each constructor of an inductive type, in `_constructors`' order."""
+    if is_list(t):
+        return [[], [t.elem if isinstance(t, TList) else TCon("Char"), t]]
+    return [list(c.fields) for c in lh.data_types[t.name].constructors]
+
+
 def nested(lh: LhModule, goal: Goal, *positions: int) -> str | None:
     """Case split on the first position, then on the next inside each case, and so on (two or
     three variables); hypotheses at every combination where some of them are smaller and the

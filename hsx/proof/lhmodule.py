@@ -220,6 +220,9 @@ def assemble_lh_module(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b
             if d.text.strip() not in seen_imports:
                 seen_imports.add(d.text.strip())
                 w.add(d.text, (label, d.start_line))
+    # Without this, Liquid Haskell's refinement parser reads `x : xs` as `x` cast to the sort
+    # `xs`: a lemma's statement could not use the list constructor (`qrev xs (y : ys)`).
+    w.add("{-@ infixr 5 : @-}")
 
     functions: dict[str, Function] = {}
     data_types: dict[str, DataDecl] = {}

@@ -23,6 +23,7 @@ import os
 import shlex
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,12 +59,27 @@ class Checker:
     proof: ProofConfig
     limits: SandboxConfig
     cache_dir: str
+    # How many Liquid Haskell runs the search may have going at once (one per core it may use).
+    # The slots are shared by every copy `capped` makes, so the bound holds for the whole search.
+    parallel: int = 1
+    slots: threading.BoundedSemaphore | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.slots is None:
+            object.__setattr__(self, "slots", threading.BoundedSemaphore(max(1, self.parallel)))
 
     def run(self, module_text: str, *, line_map=None, seconds: float | None = None) -> LhOutcome:
-        """One run, stopped after `proof.timeout` seconds or `seconds`, whichever is less."""
-        c = self if seconds is None else self.capped(seconds)
-        return run_prover(c.prover, module_text, proof=c.proof, limits=c.limits, cache_dir=c.cache_dir,
-                          line_map=line_map)
+        """One run, stopped after `proof.timeout` seconds or `seconds`, whichever is less; the
+        seconds count from the call, so a wait for a free slot comes out of them."""
+        t0 = time.monotonic()
+        with self.slots:
+            if seconds is not None:
+                seconds -= time.monotonic() - t0
+                if seconds <= 0:
+                    return LhOutcome("timeout", message="no time left for this Liquid Haskell run")
+            c = self if seconds is None else self.capped(seconds)
+            return run_prover(c.prover, module_text, proof=c.proof, limits=c.limits, cache_dir=c.cache_dir,
+                              line_map=line_map)
 
     def capped(self, seconds: float) -> Checker:
         """The same checker, each run stopped after `seconds` at most."""

@@ -72,8 +72,10 @@ def _call_conditions(lh: LhModule, toks, scope: set[str], depth: int, skip: set[
             for c in _body_conditions(eq):
                 out.append(substitute(c, binding))
             for _, body in eq.rhs:
+                # The same function again too (`countN n (x : y : ys)` tests eqN n y at the
+                # second step): the depth bounds the recursion.
                 inner = tokenize(substitute(body, binding))
-                out += _call_conditions(lh, inner, scope, depth - 1, skip | {name})
+                out += _call_conditions(lh, inner, scope, depth - 1, skip)
     return [c for c in out if _usable(c, scope, lh)]
 
 

@@ -13,6 +13,7 @@ answer, and the accepted proof, in the programs' own names, if there is one.
 
 from __future__ import annotations
 
+import os
 import time
 
 from hsx.config import ProofConfig, SandboxConfig, ToolchainConfig
@@ -60,10 +61,11 @@ def assemble(a: HaskellSource, b: HaskellSource, entry_a: str, entry_b: str, typ
 
 def prove(given: str | None, lh: LhModule, *, proof: ProofConfig, sandbox: SandboxConfig,
           toolchain: ToolchainConfig, machine_integers: bool = False,
-          overflow_search: OverflowSearch | None = None) -> ProofRecord:
+          overflow_search: OverflowSearch | None = None, pairs_at_once: int = 1) -> ProofRecord:
     """The given proof text, or the automatic search's candidates within `proof.search_budget`
     seconds, each checked by Liquid Haskell until one is accepted.  `machine_integers` and
-    `overflow_search` are recorded with it: Liquid Haskell reads Int and Word as unbounded."""
+    `overflow_search` are recorded with it: Liquid Haskell reads Int and Word as unbounded.
+    `pairs_at_once`: how many pairs are being verified beside this one (see `runs_at_once`)."""
     def record(status: str, **fields) -> ProofRecord:
         return ProofRecord(status, machine_integers=machine_integers, overflow_search=overflow_search, **fields)
 
@@ -71,7 +73,7 @@ def prove(given: str | None, lh: LhModule, *, proof: ProofConfig, sandbox: Sandb
         prover = locate_prover(toolchain, sandbox)
     except ProverMissing as e:
         return record("prover-missing", message=str(e))
-    checker = Checker(prover, proof, sandbox, toolchain.cache_dir)
+    checker = Checker(prover, proof, sandbox, toolchain.cache_dir, parallel=runs_at_once(proof, pairs_at_once))
     deadline = time.monotonic() + proof.search_budget
     if given is None:
         # The automatic search (hsx/proof/auto.py): batches of candidates, then lemma discovery.
@@ -85,6 +87,15 @@ def prove(given: str | None, lh: LhModule, *, proof: ProofConfig, sandbox: Sandb
         # The text as given, in the programs' own names, so that it can be given back as PROOF.hs.
         return record(attempt.status, template="given", text=given, prover=prover.version, attempts=(attempt,))
     return record(attempt.status, prover=prover.version, attempts=(attempt,))
+
+
+def runs_at_once(proof: ProofConfig, pairs_at_once: int) -> int:
+    """Liquid Haskell runs one pair's search may have going at once: `proof.parallel`, or when
+    that is 0 the machine's cores shared among the pairs verified at once (a pair alone on two
+    cores checks two batches side by side; two pairs get one core each)."""
+    if proof.parallel > 0:
+        return proof.parallel
+    return max(1, (os.cpu_count() or 1) // max(1, pairs_at_once))
 
 
 def summarize(proof: ProofRecord) -> str:

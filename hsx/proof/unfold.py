@@ -45,6 +45,14 @@ def _parse(toks) -> Term | None:
         return None if head is None or rest is None else ("(:)", head, rest)
     if toks[0].text == "[" and toks[-1].text == "]" and len(toks) == 2:
         return ("[]",)
+    if toks[0].text == "[" and toks[-1].text == "]" and len(atoms(toks)) == 1:  # `[x, y]`: x : y : []
+        items = [_parse(item) for item in split_top(toks[1:-1], ",")]
+        if any(i is None for i in items):
+            return None
+        out: Term = ("[]",)
+        for item in reversed(items):
+            out = ("(:)", item, out)
+        return out
     parts = atoms(toks)
     if not parts or len(parts[0]) != 1:
         return None
@@ -65,10 +73,10 @@ def render(t: Term) -> str:
     return "(" + " ".join([t[0]] + [render(a) for a in t[1:]]) + ")"
 
 
-def _unfold_once(lh: LhModule, t: Term) -> Term:
+def unfold_once(lh: LhModule, t: Term) -> Term:
     """Every application whose equation certainly applies replaced by that equation's body
     (innermost first), once."""
-    t = (t[0], *[_unfold_once(lh, a) for a in t[1:]])
+    t = (t[0], *[unfold_once(lh, a) for a in t[1:]])
     if t[0] not in lh.functions or len(t) == 1:
         return t
     eqs = equations(lh, t[0])
@@ -112,7 +120,7 @@ def _versions(lh: LhModule, t: Term) -> list[Term]:
     """t and its unfoldings, up to STEPS steps."""
     out = [t]
     for _ in range(STEPS):
-        u = _unfold_once(lh, out[-1])
+        u = unfold_once(lh, out[-1])
         if u == out[-1]:
             break
         out.append(u)

@@ -98,7 +98,7 @@ class Verifier:
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
             pending: set[concurrent.futures.Future] = set()
             for req in requests:
-                pending.add(pool.submit(self.verify, req))
+                pending.add(pool.submit(self.verify, req, pairs_at_once=workers))
                 if len(pending) >= 2 * workers:  # bounded queue: requests may be a long stream
                     done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
                     for f in done:
@@ -108,10 +108,12 @@ class Verifier:
 
     # -- one pair ---------------------------------------------------------------------------
 
-    def verify(self, req: PairRequest) -> Result:
+    def verify(self, req: PairRequest, *, pairs_at_once: int = 1) -> Result:
+        """One pair; `pairs_at_once`: how many pairs share the machine now (verify_many's workers),
+        which divides its cores among their proof searches."""
         start = time.monotonic()
         timings: dict[str, float] = {}
-        result = stops.guarded(lambda: self._verify(req, timings), "running this pair")
+        result = stops.guarded(lambda: self._verify(req, timings, pairs_at_once), "running this pair")
         timings["total"] = round(time.monotonic() - start, 4)
         return dataclasses.replace(result, id=req.id or req.content_id(), seed=self.config.search.seed,
                                    timings=timings)
@@ -229,9 +231,9 @@ class Verifier:
 
     # -- the operations ---------------------------------------------------------------------
 
-    def _verify(self, req: PairRequest, timings: dict[str, float]) -> Result:
+    def _verify(self, req: PairRequest, timings: dict[str, float], pairs_at_once: int) -> Result:
         with self._prepare(req, timings) as pair:
-            return self._decide(pair, timings)
+            return self._decide(pair, timings, pairs_at_once)
 
     def _evaluate(self, req: PairRequest, rows: list[tuple[str, ...]]) -> ProgramRun:
         with self._prepare(req, {}, (e for row in rows for e in row)) as pair:
@@ -253,7 +255,7 @@ class Verifier:
                                  f"{self._diagnose(rows, pair.jobdir, files)}"))
             return rows
 
-    def _decide(self, pair: PreparedPair, timings: dict[str, float]) -> Result:
+    def _decide(self, pair: PreparedPair, timings: dict[str, float], pairs_at_once: int = 1) -> Result:
         """Search (or check the given inputs), confirm, then prove: the verdict rules."""
         req, common, note = pair.req, pair.common, pair.note
         t0 = time.monotonic()
@@ -302,7 +304,8 @@ class Verifier:
 
         def prove() -> ProofRecord:
             return stage.prove(req.proof, pair.lh_module(), proof=self.config.proof, sandbox=self.config.sandbox,
-                               toolchain=self.config.toolchain, machine_integers=machine, overflow_search=overflow)
+                               toolchain=self.config.toolchain, machine_integers=machine, overflow_search=overflow,
+                               pairs_at_once=pairs_at_once)
 
         if report.found is None:
             reason = tries.no_difference_reason(req, report, tried) + note
