@@ -405,6 +405,67 @@ def test_real_prover_proves_by_the_new_induction_schemes(real_prover, check, nam
     assert template in r.proof.template
 
 
+def test_a_batch_runs_side_by_side_within_the_checkers_slots(monkeypatch):
+    """With `parallel=2` a batch of 40 is checked as two runs of 20 at once; a failed run's
+    halves run at once too, and never more than two Liquid Haskell runs at a time."""
+    import threading
+    import time
+
+    lh = module(*PLUS_COMM, "comm")
+    lock, state = threading.Lock(), {"now": 0, "most": 0, "sizes": []}
+
+    def fake(prover, text, *, proof, limits, cache_dir, line_map):
+        lines = text.split(PROOF_MARKER + "\n", 1)[1].split("\n")
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+            state["sizes"].append(sum(1 for ln in lines if ln.startswith(("good", "spec"))))
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+        if any(ln.startswith("spec") for ln in lines):
+            return LhOutcome("spec-error", message="Cannot parse specification")
+        return LhOutcome("proved")
+
+    monkeypatch.setattr(prover_module, "run_prover", fake)
+    blocks = [explore.Block(str(i), f"good{i} = ()") for i in range(39)] + [explore.Block("s", "spec = ()")]
+    config = load_config()
+    checker = Checker(None, config.proof, config.sandbox, config.toolchain.cache_dir, parallel=2)
+    res = explore.check_batch(lh, checker, "", blocks, timeout=100)
+    assert res.proved == {str(i) for i in range(39)}
+    assert state["sizes"][:2] == [20, 20] and state["most"] == 2
+    assert checker.capped(5).slots is checker.slots  # a capped copy shares the bound
+
+
+def test_runs_at_once_share_the_cores_among_the_pairs():
+    import dataclasses
+    import os
+
+    from hsx.proof.stage import runs_at_once
+
+    proof = load_config().proof
+    cores = os.cpu_count() or 1
+    assert runs_at_once(proof, 1) == cores
+    assert runs_at_once(proof, cores) == 1 and runs_at_once(proof, 4 * cores) == 1
+    assert runs_at_once(dataclasses.replace(proof, parallel=3), 1) == 3
+
+
+def test_rules_rewrite_towards_the_function_the_other_side_calls():
+    """`sumN (appN xs ys) == plus (sumN xs) (sumN ys)`, not the other way: sumN calls plus, so
+    the left side is the one an induction on xs meets (`sumN (appN (x : xs) ys)`)."""
+    texts = [c.text() for c in conjectures(module(*SUM_APP, "sa"))]
+    assert "sumN (appN hsxV4 hsxV5) == plus (sumN hsxV4) (sumN hsxV5)" in texts, texts
+    assert not any(t.startswith("plus (sumN") for t in texts)
+
+
+def test_no_rule_undoes_an_unfolding():
+    """`app (rev xs) [y] == rev (y : xs)` holds, but PLE unfolds the right side into the left:
+    as a rule beside the definitions it loops, so it is not conjectured."""
+    texts = [c.text() for c in conjectures(module(*LEN_REV, "lr"))]
+    assert "rev (app hsxV7 (hsxV1 : [])) == hsxV1 : (rev hsxV7)" in texts, texts
+    assert not any(t.startswith("app (rev hsxV7) (hsxV1 : [])") for t in texts)
+
+
 @pytest.mark.liquid
 def test_real_prover_proves_discovered_lemmas_that_unlock_the_induction(real_prover, verifier, config):
     """Theory exploration conjectures facts about minus and plus (the module has one copy of
@@ -446,6 +507,27 @@ def test_real_prover_slides_the_window_of_conjectures_as_lemmas_are_proved(real_
     indices = {int(i) for i in re.findall(r"hsxLemma(\d+) ::", lib.text)}
     assert max(indices) >= 3 and len(indices) <= 6, lib.text
     assert "{ (plus hsxV1 (S hsxV2)) == (S (plus hsxV1 hsxV2)) }" in lib.text
+
+
+@pytest.mark.liquid
+def test_real_prover_checks_a_reused_lemma_again(real_prover, verifier, config):
+    """A lemma cached from another pair may have leant on that pair's rewrite rules: it is
+    reused only if it goes through beside this pair's module, else proved again."""
+    import re
+    import time
+
+    from hsx.verify.pipeline import PairRequest
+
+    lh = verifier.lh_module(PairRequest(*PLUS_COMM, entry_a="comm", entry_b="comm"))
+    explore._PROVED.clear()
+    c = next(c for c in explore._conjectures(lh) if c.text() == "plus hsxV1 Z == hsxV1")
+    stale = "\n".join(["{-@ rewrite hsxLemmaX @-}", *explore._goal(lh, c, "hsxLemmaX").signature(""),
+                       "hsxLemmaX hsxV1 = ()"])  # no induction: fails without the other pair's rules
+    explore._PROVED[explore._key(lh, c)] = stale
+    lib = explore.discover(lh, _checker(real_prover, config), time.monotonic() + 120, rounds=1)
+    assert lib is not None and "{ (plus hsxV1 Z) == (hsxV1) }" in lib.text, lib and lib.text
+    assert not re.search(r"^hsxLemma\d+ hsxV1 = \(\)$", lib.text, re.M), lib.text
+    explore._PROVED.clear()
 
 
 @pytest.mark.liquid

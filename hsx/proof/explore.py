@@ -229,6 +229,14 @@ def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12
             pending.append((i, c))
         elif len(proved) < library:  # the library's bound (below) holds for reused lemmas too
             proved.append((f"hsxLemma{i}", _rename(cached, "hsxLemmaX", f"hsxLemma{i}")))
+    if proved:
+        # A reused proof may have leant on rewrite rules of the pair it was proved in: checked
+        # again here, together, and kept only if it still goes through.
+        kept = together(lh, checker, base_prefix, [Block(n, t) for n, t in proved], deadline)
+        dropped = {n for n, _ in proved} - kept  # tried again, as conjectures
+        pending = sorted(pending + [(i, c) for i, c in enumerate(found) if f"hsxLemma{i}" in dropped],
+                         key=lambda p: p[0])
+        proved = [(n, t) for n, t in proved if n in kept]
     for _ in range(rounds):
         # A window of `limit` open conjectures, smallest first: a proved one makes room for the
         # next, so that the lemmas a bigger conjecture needs (associativity before
@@ -270,7 +278,11 @@ def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12
             j = first[i]
             text = next(b.text for b in blocks if b.key == f"{i}:{j}")
             text = _rename(text, f"hsxLemma{i}x{j}", f"hsxLemma{i}")
-            _PROVED[_key(lh, c)] = _rename(text, f"hsxLemma{i}", "hsxLemmaX")
+            cached = _rename(text, f"hsxLemma{i}", "hsxLemmaX")
+            if not re.search(r"hsxLemma\d", cached):
+                # A proof that calls another discovered lemma is not reused: in another pair
+                # that name is another lemma, or none.
+                _PROVED[_key(lh, c)] = cached
             done.add(i)
             if len(proved) < library:  # the library's bound; the rest stay cached for later pairs
                 proved.append((f"hsxLemma{i}", text))
