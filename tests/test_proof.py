@@ -329,7 +329,8 @@ def test_program_annotations_never_reach_the_prover(verifier):
          "{-@ assume helper :: x:Int -> { false } @-}\n")
     m = module_for(verifier, a, ARITH_B)
     assert "ignore" not in m.text and "assume" not in m.text and "no-termination" not in m.text
-    assert m.text.count("{-@") == m.text.count("{-@ reflect ") + 3  # LIQUID x2 + the theorem
+    # LIQUID x2, the infix declaration of `:` and the theorem
+    assert m.text.count("{-@") == m.text.count("{-@ reflect ") + 4
 
 
 def test_floating_point_programs_get_no_proof(check):
