@@ -112,9 +112,6 @@ def _check(lh, checker: Checker, prefix, blocks, deadline, result, split: bool =
     t0 = time.monotonic()
     out = checker.run(lh.with_proof(text), line_map=lh.line_map(text), seconds=remaining)
     seconds = time.monotonic() - t0
-    if out.proved:
-        result.add({b.key for b in blocks}, seconds)
-        return
     bad_lines = [ln for f, ln in out.locations if f == "PROOF.hs"]
     # A candidate GHC rejects (a rewrite rule it cannot use, say), or whose specification does
     # not parse, is named by its lines too; but then Liquid Haskell checked nothing, so the
@@ -123,18 +120,17 @@ def _check(lh, checker: Checker, prefix, blocks, deadline, result, split: bool =
     judged = ("proof-failed", "termination", *before_checking)
     attributable = out.status in judged and out.locations and \
         len(bad_lines) == len(out.locations) and all(ln >= spans[0][0] for ln in bad_lines)
-    if not attributable or out.status in before_checking:
-        result.add(set(), seconds)
+    failed = {k for a, z, k in spans for ln in bad_lines if a <= ln <= z} if attributable else set()
+    rest = [b for b in blocks if b.key not in failed]
+    checked = out.proved or (attributable and out.status not in before_checking)
+    result.add({b.key for b in rest} if checked else set(), seconds)  # one entry per run
+    if checked:
+        return
     if bad_lines and out.status in judged and min(bad_lines) < spans[0][0]:
         return  # the shared lemmas themselves fail: no candidate can be accepted beside them
-    if attributable:
-        failed = {k for a, z, k in spans for ln in bad_lines if a <= ln <= z}
-        rest = [b for b in blocks if b.key not in failed]
-        if out.status in before_checking:
-            if len(rest) < len(blocks):
-                _check(lh, checker, prefix, rest, deadline, result, split)
-            return
-        result.add({b.key for b in rest}, seconds)
+    if attributable:  # before checking: the others again, without the named ones
+        if len(rest) < len(blocks):
+            _check(lh, checker, prefix, rest, deadline, result, split)
         return
     if split and len(blocks) > 1 and out.status != "timeout":
         half = len(blocks) // 2

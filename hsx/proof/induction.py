@@ -61,10 +61,11 @@ class Goal:
         return split_on_conditions(lh, statement, hyps, scope)
 
 
-def _constructors(lh: LhModule, t: HsType) -> list[tuple[str, list[tuple[str, bool]]]] | None:
-    """(pattern, [(field variable, recursive?)]) per constructor of an inductive type."""
+def _constructors(lh: LhModule, t: HsType) -> list[tuple[str, list[tuple[str, bool, HsType]]]] | None:
+    """(pattern, [(field variable, recursive?, its type)]) per constructor of an inductive type."""
     if is_list(t):
-        return [("[]", []), ("(hsxH{k} : hsxT{k})", [("hsxH{k}", False), ("hsxT{k}", True)])]
+        elem = t.elem if isinstance(t, TList) else TCon("Char")  # String
+        return [("[]", []), ("(hsxH{k} : hsxT{k})", [("hsxH{k}", False, elem), ("hsxT{k}", True, t)])]
     if isinstance(t, TCon) and t.name in lh.data_types:
         decl = lh.data_types[t.name]
         out = []
@@ -72,8 +73,8 @@ def _constructors(lh: LhModule, t: HsType) -> list[tuple[str, list[tuple[str, bo
             ys = [f"hsxF{{k}}_{i}" for i in range(1, len(c.fields) + 1)]
             rec = [isinstance(f, TCon) and f.name == decl.name for f in c.fields]
             pat = f"({ys[0]} {c.name} {ys[1]})" if c.infix else (f"({c.name} {' '.join(ys)})" if ys else c.name)
-            out.append((pat, list(zip(ys, rec))))
-        if not any(r for _, fs in out for _, r in fs):
+            out.append((pat, list(zip(ys, rec, c.fields))))
+        if not any(r for _, fs in out for _, r, _ in fs):
             return None
         return out
     return None
@@ -92,7 +93,7 @@ def structural(lh: LhModule, goal: Goal, k: int) -> str | None:
     lines = goal.signature(metric)
     for pat, fields in cons:
         p = pat.format(k=k)
-        hyps = [goal.call({k: v.format(k=k)}) for v, rec in fields if rec]
+        hyps = [goal.call({k: v.format(k=k)}) for v, rec, _ in fields if rec]
         lines.append(f"{goal.call({k: p})} = {goal.case_body(lh, {k: p}, hyps)}")
     return "\n".join(lines)
 
@@ -110,9 +111,9 @@ def generalised(lh: LhModule, goal: Goal, k: int, most: int = 9) -> str | None:
         return None
     lines = goal.signature(metric)
     generalised_any = False
-    for (pat, fields), types in zip(cons, _field_types(lh, goal.types[k])):
+    for pat, fields in cons:
         p = pat.format(k=k)
-        plain = {v.format(k=k): t for (v, rec), t in zip(fields, types) if not rec}
+        plain = {v.format(k=k): t for v, rec, t in fields if not rec}
         choices = []
         for i in others:
             t, v = goal.types[i], goal.names[i]
@@ -123,17 +124,10 @@ def generalised(lh: LhModule, goal: Goal, k: int, most: int = 9) -> str | None:
                 options += [f"({h} : {v})" for h in heads]
             choices.append(list(dict.fromkeys(options)))
         hyps = [goal.call({k: v.format(k=k), **dict(zip(others, combo))})
-                for v, rec in fields if rec for combo in itertools.product(*choices)]
-        generalised_any |= len(hyps) > sum(1 for _, rec in fields if rec)
+                for v, rec, _ in fields if rec for combo in itertools.product(*choices)]
+        generalised_any |= len(hyps) > sum(1 for _, rec, _ in fields if rec)
         lines.append(f"{goal.call({k: p})} = {goal.case_body(lh, {k: p}, hyps[:most])}")
     return "\n".join(lines) if generalised_any else None
-
-
-def _field_types(lh: LhModule, t: HsType) -> list[list[HsType]]:
-    """The field types of each constructor of an inductive type, in `_constructors`' order."""
-    if is_list(t):
-        return [[], [t.elem if isinstance(t, TList) else TCon("Char"), t]]
-    return [list(c.fields) for c in lh.data_types[t.name].constructors]
 
 
 def nested(lh: LhModule, goal: Goal, *positions: int) -> str | None:
@@ -150,7 +144,7 @@ def nested(lh: LhModule, goal: Goal, *positions: int) -> str | None:
     lines = goal.signature(metric)
     for case in itertools.product(*cons):
         pats = {p: pat.format(k=p) for p, (pat, _) in zip(positions, case)}
-        smaller = [[None] + [v.format(k=p) for v, rec in fields if rec] for p, (_, fields) in zip(positions, case)]
+        smaller = [[None] + [v.format(k=p) for v, rec, _ in fields if rec] for p, (_, fields) in zip(positions, case)]
         hyps = []
         for choice in itertools.product(*smaller):
             if all(c is None for c in choice):
