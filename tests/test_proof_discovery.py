@@ -6,6 +6,8 @@ theory exploration finds, the shapes of the induction schemes, and how a batch r
 attributed to candidates.  Tests marked `liquid` run the real Liquid Haskell.
 """
 
+import re
+
 import pytest
 
 from hsx.config import load_config
@@ -465,6 +467,38 @@ def test_no_rule_undoes_an_unfolding():
     texts = [c.text() for c in conjectures(module(*LEN_REV, "lr"))]
     assert "rev (app hsxV7 (hsxV1 : [])) == hsxV1 : (rev hsxV7)" in texts, texts
     assert not any(t.startswith("app (rev hsxV7) (hsxV1 : [])") for t in texts)
+
+
+def test_lemmas_of_earlier_pairs_are_reused_only_where_the_rounds_reach_them(monkeypatch):
+    """A cached lemma takes no place in the window of conjectures, and one beyond the window's
+    end waits for a later round: what a pair proves does not depend on the pairs before it."""
+    import time
+
+    lh = module(*SUM_APP, "sa")
+
+    def accept_all(prover, text, *, proof, limits, cache_dir, line_map):
+        return LhOutcome("proved")
+
+    monkeypatch.setattr(prover_module, "run_prover", accept_all)
+    config = load_config()
+    checker = Checker(None, config.proof, config.sandbox, config.toolchain.cache_dir)
+    fs = reachable(lh, [lh.entry_a, lh.entry_b]) - {lh.entry_a, lh.entry_b}
+    found = relevant(explore._conjectures(lh), fs, explore.POOL * 3)
+    assert len(found) == 6
+    explore._PROVED.clear()
+    try:
+        for k in (1, 5):
+            stub = "\n".join([*explore._goal(lh, found[k], "hsxLemmaX").signature(""), "hsxLemmaX = () -- cached"])
+            explore._PROVED[explore._key(lh, found[k])] = stub
+        lib = explore.discover(lh, checker, time.monotonic() + 100, limit=3, library=12, rounds=1)
+        names = set(re.findall(r"^(hsxLemma\d+) ::", lib.text, re.M))
+        # the window: 0, 2 and 3 (fresh) with 1 (cached) among them; 5 lies beyond it
+        assert names == {"hsxLemma0", "hsxLemma1", "hsxLemma2", "hsxLemma3"}, lib.text
+        assert "hsxLemma1 = () -- cached" in lib.text
+        lib = explore.discover(lh, checker, time.monotonic() + 100, limit=3, library=12, rounds=2)
+        assert "hsxLemma5 = () -- cached" in lib.text  # reached in the second round
+    finally:
+        explore._PROVED.clear()
 
 
 @pytest.mark.liquid

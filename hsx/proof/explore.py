@@ -218,29 +218,36 @@ def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12
     except RecursionError:  # values too deep to compare (a fast-growing function): no exploration
         return None
     proved: list[tuple[str, str]] = []  # (name, text) in the order proved
-    pending: list[tuple[int, discovery.Conjecture]] = []
-    for i, c in enumerate(found):
-        cached = _PROVED.get(_key(lh, c))
-        if cached is None:
-            pending.append((i, c))
-        elif len(proved) < library:  # the library's bound (below) holds for reused lemmas too
-            proved.append((f"hsxLemma{i}", _rename(cached, "hsxLemmaX", f"hsxLemma{i}")))
-    if proved:
-        # A reused proof may have leant on rewrite rules of the pair it was proved in: checked
-        # again here, together, and kept only if it still goes through.
-        kept = together(lh, checker, base_prefix, [Block(n, t) for n, t in proved], deadline)
-        dropped = {n for n, _ in proved} - kept  # tried again, as conjectures
-        pending = sorted(pending + [(i, c) for i, c in enumerate(found) if f"hsxLemma{i}" in dropped],
-                         key=lambda p: p[0])
-        proved = [(n, t) for n, t in proved if n in kept]
+    pending = list(enumerate(found))
+    # Lemmas proved for an earlier pair, by conjecture: reused where this pair's own rounds reach
+    # them (below), so that what a pair proves does not depend on which pairs came before it,
+    # only how fast.  (Reusing every cached lemma at once filled the library with lemmas this
+    # pair's rounds would never have reached, and the theorem's runs slowed down beside them.)
+    reusable = {i: _rename(text, "hsxLemmaX", f"hsxLemma{i}") for i, c in pending
+                if (text := _PROVED.get(_key(lh, c))) is not None}
     for _ in range(rounds):
         # A window of `limit` open conjectures, smallest first: a proved one makes room for the
         # next, so that the lemmas a bigger conjecture needs (associativity before
         # `sumN (appN xs ys)`) are tried before it, and it is tried too.  The library holds
         # `library` lemmas at most: every candidate proof of the theorem carries the library and
         # checks it again, and with twenty lemmas one run takes Liquid Haskell most of the budget.
-        open_ = pending[:limit] if len(proved) < library else []
-        if not open_ or time.monotonic() > deadline - 10:
+        if len(proved) >= library or time.monotonic() > deadline - 10:
+            break
+        open_, reused = _window(pending, reusable, limit)
+        if reused:
+            # A reused proof may have leant on rewrite rules of the pair it was proved in: checked
+            # again here, beside the lemmas so far, and kept only if it still goes through.
+            prefix = (base_prefix + "\n" + _library_text(proved)).strip()
+            kept = together(lh, checker, prefix, [Block(str(i), reusable[i]) for i in reused], deadline)
+            taken = [i for i in reused if str(i) in kept][:library - len(proved)]
+            proved += [(f"hsxLemma{i}", reusable[i]) for i in taken]
+            for i in reused:
+                reusable.pop(i)  # taken, or tried again as a conjecture (it may enter the window)
+            pending = [(i, c) for i, c in pending if i not in taken]
+            open_, _ = _window(pending, reusable, limit)
+        if not open_ or len(proved) >= library:
+            if reused:
+                continue
             break
         known = _library_text(proved)
         prefix = (base_prefix + "\n" + known).strip()
@@ -282,12 +289,26 @@ def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12
             done.add(i)
             if len(proved) < library:  # the library's bound; the rest stay cached for later pairs
                 proved.append((f"hsxLemma{i}", text))
-        if not done:
+        if not done and not reused:
             break
         pending = [(i, c) for i, c in pending if i not in done]
     if not proved:
         return None
     return Library(_library_text(proved), f"{len(proved)} discovered")
+
+
+def _window(pending: list, reusable: dict[int, str], limit: int) -> tuple[list, list[int]]:
+    """The next `limit` open conjectures to prove, in order, and the reusable ones among or
+    before them (those do not take a place in the window)."""
+    open_, reused = [], []
+    for i, c in pending:
+        if len(open_) == limit:
+            break
+        if i in reusable:
+            reused.append(i)
+        else:
+            open_.append((i, c))
+    return open_, reused
 
 
 def together(lh: LhModule, checker: Checker, prefix: str, blocks: list[Block], deadline: float) -> set[str]:
