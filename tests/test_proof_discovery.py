@@ -470,13 +470,16 @@ def test_no_rule_undoes_an_unfolding():
 
 
 def test_lemmas_of_earlier_pairs_are_reused_only_where_the_rounds_reach_them(monkeypatch):
-    """A cached lemma takes no place in the window of conjectures, and one beyond the window's
-    end waits for a later round: what a pair proves does not depend on the pairs before it."""
+    """A cached lemma takes its place in the window of conjectures like any other, and one
+    beyond the window waits for the round that reaches it: what a pair proves does not depend
+    on the pairs before it.  The rounds go on from one call to the next through its state."""
     import time
 
     lh = module(*SUM_APP, "sa")
+    runs = []
 
     def accept_all(prover, text, *, proof, limits, cache_dir, line_map):
+        runs.append(text)
         return LhOutcome("proved")
 
     monkeypatch.setattr(prover_module, "run_prover", accept_all)
@@ -490,13 +493,14 @@ def test_lemmas_of_earlier_pairs_are_reused_only_where_the_rounds_reach_them(mon
         for k in (1, 5):
             stub = "\n".join([*explore._goal(lh, found[k], "hsxLemmaX").signature(""), "hsxLemmaX = () -- cached"])
             explore._PROVED[explore._key(lh, found[k])] = stub
-        lib = explore.discover(lh, checker, time.monotonic() + 100, limit=3, library=12, rounds=1)
-        names = set(re.findall(r"^(hsxLemma\d+) ::", lib.text, re.M))
-        # the window: 0, 2 and 3 (fresh) with 1 (cached) among them; 5 lies beyond it
-        assert names == {"hsxLemma0", "hsxLemma1", "hsxLemma2", "hsxLemma3"}, lib.text
-        assert "hsxLemma1 = () -- cached" in lib.text
-        lib = explore.discover(lh, checker, time.monotonic() + 100, limit=3, library=12, rounds=2)
-        assert "hsxLemma5 = () -- cached" in lib.text  # reached in the second round
+        state = explore.Discovery()
+        lib = explore.discover(lh, checker, time.monotonic() + 100, limit=3, library=12, rounds=1, state=state)
+        # the window: 0, 1 (cached: checked again, not proved again) and 2; 5 lies beyond it
+        assert set(re.findall(r"^(hsxLemma\d+) ::", lib.text, re.M)) == {"hsxLemma0", "hsxLemma1", "hsxLemma2"}
+        assert "hsxLemma1 = () -- cached" in lib.text and "hsxLemma5" not in lib.text
+        assert not any("hsxLemma1x" in text for text in runs)
+        lib = explore.discover(lh, checker, time.monotonic() + 100, limit=3, library=12, rounds=1, state=state)
+        assert "hsxLemma5 = () -- cached" in lib.text and "hsxLemma4 ::" in lib.text  # the next round
     finally:
         explore._PROVED.clear()
 

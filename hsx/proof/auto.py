@@ -115,9 +115,10 @@ def search(lh: LhModule, checker: Checker, deadline: float) -> Outcome:
     # base library's lemmas stay available to the discovered ones.
     base_prefix = libraries[-1][0] if len(libraries) > 1 else ""
     known = None
+    state = explore.Discovery()
     for _ in range(explore.ROUNDS):
         log: list = []
-        found_lib = explore.discover(lh, checker, deadline, base_prefix=base_prefix, log=log, rounds=1)
+        found_lib = explore.discover(lh, checker, deadline, base_prefix=base_prefix, log=log, rounds=1, state=state)
         if found_lib is None or set(found_lib.text.splitlines()) == known:
             if found_lib is None:
                 attempts.append(ProofAttempt("lemma discovery", "proof-failed",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from hsx.haskell.hstypes import HsType, TCon, TFun, TList, TTuple, TVar, render, split_function, walk
 from hsx.haskell.tokens import tokenize
-from hsx.proof import unfold
+from hsx.proof import implications, unfold
 from hsx.proof.equations import applicable, atoms, equations
 from hsx.proof.evaluate import Con, Evaluator, OutOfFuel, Tup, Unsupported
 from hsx.proof.lhmodule import LhModule
@@ -47,6 +47,12 @@ class Conjecture:
     lhs: Term
     rhs: Term
     types: tuple = ()  # (variable, type) for the variables of lhs
+    # A conditional lemma (hsx/proof/implications.py): `premise ==> lhs`, with rhs `True`.
+    premise: Term | None = None
+
+    @property
+    def functions(self) -> frozenset[str]:
+        return self.lhs.functions | self.rhs.functions | (self.premise.functions if self.premise else frozenset())
 
     @property
     def var_types(self) -> dict:
@@ -57,7 +63,18 @@ class Conjecture:
         return sorted(self.lhs.variables, key=lambda v: int(v[4:]))
 
     def text(self) -> str:
+        if self.premise is not None:
+            return f"{self.premise.text} ==> {self.lhs.text}"
         return f"{self.lhs.text} == {self.rhs.text}"
+
+    def statement(self) -> str:
+        """As a refinement: bracketed for Liquid Haskell's parser, which reads neither
+        `f x == (p && q)` nor `== Z : xs` unbracketed; `==` even for Bool, because a proved
+        equation is used as a rewrite rule, and Liquid Haskell rewrites only with an equality
+        (it rejects `<=>`).  A conditional lemma is an implication, used only through calls."""
+        if self.premise is not None:
+            return f"{{ ({self.premise.text}) => ({self.lhs.text}) }}"
+        return f"{{ ({self.lhs.text}) == ({self.rhs.text}) }}"
 
 
 @dataclass(frozen=True)
@@ -194,7 +211,16 @@ def conjectures(lh: LhModule, *, max_size: int = 6, samples: int = 32, max_terms
             continue
         if holds(lh, ev, c.lhs.tree, c.rhs.tree, checks) and not final.redundant(c.lhs.tree, c.rhs.tree):
             out.append(c)
-    return out
+    boolean = [(t, v) for size in sorted(by_size) for t, v in by_size[size] if t.type == TCon("Bool")]
+    true = Term("True", TCon("Bool"), 1, frozenset(), frozenset(), ("True",))
+    conditional: dict[tuple, Conjecture] = {}  # one per renaming of its variables
+    for p, q in implications.candidates(boolean):
+        c = Conjecture(q, true, tuple((v, vtypes[v]) for v in sorted(q.variables)), premise=p)
+        if _canonical(c) not in conditional and implications.confirmed(lh, ev, p.tree, q.tree, checks):
+            conditional[_canonical(c)] = c
+            if len(conditional) == implications.MAX_IMPLICATIONS:
+                break
+    return out + list(conditional.values())
 
 
 def _oriented(term: Term, rep: Term, calls: dict[str, set[str]]) -> tuple[Term, Term]:
@@ -252,7 +278,7 @@ def _copies(lh: LhModule, copies: dict, variables: list[Term], envs: list[dict],
 
 
 def _order(c: Conjecture):
-    return (c.lhs.size + c.rhs.size, -len(c.lhs.variables), c.lhs.text)
+    return (c.lhs.size + c.rhs.size + (c.premise.size if c.premise else 0), -len(c.lhs.variables), c.text())
 
 
 def _shallow(v, limit: int = 60) -> bool:
@@ -296,15 +322,22 @@ def _useful(lh: LhModule, term: Term) -> bool:
     return applicable(lh, parts[0][0].text, parts[1:]) is None
 
 
-def relevant(found: list[Conjecture], functions: set[str], limit: int) -> list[Conjecture]:
-    """Conjectures about the given functions, one per left side, smallest first."""
+def relevant(found: list[Conjecture], functions: set[str], limit: int,
+             direct: set[str] | None = None) -> list[Conjecture]:
+    """Conjectures about the given functions, one per left side, smallest first.  A conditional
+    lemma counts only about a function in `direct` (those the theorem's programs call
+    themselves, when given): it is called where its conclusion matches a term of the theorem's
+    unfolded goal, and facts about a test deep inside a helper (`lt` in `ins`) only crowd out the
+    equations."""
     out, seen = [], set()
     # B's copies first (`plus_b x y == plus x y`): every other proof may need them.
     for c in sorted(found, key=lambda c: (not c.lhs.text.split()[0].endswith("_b"), _special_case(c), _order(c))):
         key = _canonical(c)
-        if not (c.lhs.functions | c.rhs.functions) <= functions or c.lhs.text in seen or key in seen:
+        if not c.functions <= functions or (c.premise is None and c.lhs.text in seen) or key in seen:
             continue
-        seen |= {c.lhs.text, key}
+        if c.premise is not None and direct is not None and c.lhs.tree[0] not in direct:
+            continue
+        seen |= {key} if c.premise else {c.lhs.text, key}
         out.append(c)
         if len(out) >= limit:
             break
@@ -337,23 +370,25 @@ def _canonical(c: Conjecture) -> tuple:
             return (names.setdefault(t[0], f"{render(types[t[0]])}#{n}"),)
         return (t[0], *map(rename, t[1:]))
 
-    return rename(c.lhs.tree), rename(c.rhs.tree)
+    return (rename(c.premise.tree) if c.premise else None), rename(c.lhs.tree), rename(c.rhs.tree)
 
 
-def reachable(lh: LhModule, roots: list[str]) -> set[str]:
-    """The functions the roots call, transitively (roots included)."""
+def reachable(lh: LhModule, roots: list[str], depth: int | None = None) -> set[str]:
+    """The functions the roots call, transitively or `depth` calls deep (roots included)."""
     out: set[str] = set()
-    todo = list(roots)
+    todo = [(f, 0) for f in roots]
     while todo:
-        f = todo.pop()
+        f, d = todo.pop()
         if f in out or f not in lh.functions:
             continue
         out.add(f)
         # B's copy of A's function is rewritten to A's (see `conjectures`): A's is reachable too.
-        todo += [a for a, b in lh.renamed_b.items() if b == f]
+        todo += [(a, d) for a, b in lh.renamed_b.items() if b == f]
+        if depth is not None and d >= depth:
+            continue
         for eq in equations(lh, f) or []:
             for g, body in eq.rhs:
-                todo += [t.text for t in list(g or ()) + list(body) if t.text in lh.functions]
+                todo += [(t.text, d + 1) for t in list(g or ()) + list(body) if t.text in lh.functions]
     return out
 
 
@@ -371,6 +406,8 @@ def call_positions(c: Conjecture, names) -> list[tuple[str, list[int]]]:
         for a in args:
             visit(a)
 
+    if c.premise is not None:
+        visit(c.premise.tree)
     visit(c.lhs.tree)
     visit(c.rhs.tree)
     return out

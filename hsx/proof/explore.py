@@ -146,26 +146,14 @@ _PROVED: dict[str, str] = {}
 
 
 def _key(lh: LhModule, c: discovery.Conjecture) -> str:
-    fs = sorted(c.lhs.functions | c.rhs.functions)
+    fs = sorted(c.functions)
     defs = "\n".join(d.text for f in fs for d in lh.functions[f].equations)
     # B's copies differ from A's by `_b` only in the module: the key uses the module's names.
     return hashlib.sha256(f"{defs}\n{fs}\n{c.text()}".encode()).hexdigest()
 
 
 def _goal(lh: LhModule, c: discovery.Conjecture, name: str) -> Goal:
-    vs = c.variables
-    types = []
-    for v in vs:
-        t = _type_of(c, v)
-        types.append(t)
-    # `==` even for Bool: the lemma is used as a rewrite rule, and Liquid Haskell rewrites only
-    # with an equality (it rejects `<=>`).  The sides are bracketed for its parser, which reads
-    # neither `f x == (p && q)` nor `== Z : xs` unbracketed.
-    return Goal(name, tuple(vs), tuple(types), f"{{ ({c.lhs.text}) == ({c.rhs.text}) }}")
-
-
-def _type_of(c: discovery.Conjecture, v: str):
-    return c.var_types[v]
+    return Goal(name, tuple(c.variables), tuple(c.var_types[v] for v in c.variables), c.statement())
 
 
 def lemma_proofs(lh: LhModule, c: discovery.Conjecture, name: str) -> list[str]:
@@ -204,111 +192,117 @@ def _rename(text: str, old: str, new: str) -> str:
     return re.sub(rf"(?<![\w']){re.escape(old)}(?![\w'])", new, text)
 
 
+@dataclass
+class Discovery:
+    """One pair's lemma discovery, carried from one call of `discover` to the next: the proof
+    search alternates rounds of lemmas with attempts at the theorem."""
+    proved: list[tuple[str, str]] = field(default_factory=list)  # (name, text) in the order proved
+    pending: list[tuple[int, discovery.Conjecture]] | None = None  # open conjectures, in order
+    reusable: dict[int, str] = field(default_factory=dict)  # conjecture -> proof cached by another pair
+
+
 def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12, library: int | None = None,
-             base_prefix: str = "", log: list | None = None, rounds: int = ROUNDS) -> Library | None:
+             base_prefix: str = "", log: list | None = None, rounds: int = ROUNDS,
+             state: Discovery | None = None) -> Library | None:
     """Proved lemmas about the functions the theorem reaches (see the docstring), at most
-    `library` (default: `limit`) of them, or None.  Lemmas proved before in this process count
-    as proved; `rounds` rounds try the others, `limit` conjectures at a time."""
+    `library` (default: `limit`) of them, or None.  `rounds` more rounds, `limit` conjectures
+    at a time, continuing `state` when given."""
     library = limit if library is None else library
-    fs = discovery.reachable(lh, [lh.entry_a, lh.entry_b]) - {lh.entry_a, lh.entry_b}
-    if not fs:
-        return None
-    try:
-        found = discovery.relevant(_conjectures(lh), fs, POOL * limit)
-    except RecursionError:  # values too deep to compare (a fast-growing function): no exploration
-        return None
-    proved: list[tuple[str, str]] = []  # (name, text) in the order proved
-    pending = list(enumerate(found))
-    # Lemmas proved for an earlier pair, by conjecture: reused where this pair's own rounds reach
-    # them (below), so that what a pair proves does not depend on which pairs came before it,
-    # only how fast.  (Reusing every cached lemma at once filled the library with lemmas this
-    # pair's rounds would never have reached, and the theorem's runs slowed down beside them.)
-    reusable = {i: _rename(text, "hsxLemmaX", f"hsxLemma{i}") for i, c in pending
-                if (text := _PROVED.get(_key(lh, c))) is not None}
+    state = state if state is not None else Discovery()
+    if state.pending is None:
+        fs = discovery.reachable(lh, [lh.entry_a, lh.entry_b]) - {lh.entry_a, lh.entry_b}
+        try:
+            direct = discovery.reachable(lh, [lh.entry_a, lh.entry_b], depth=1)
+            found = discovery.relevant(_conjectures(lh), fs, POOL * limit, direct) if fs else []
+        except RecursionError:  # values too deep to compare (a fast-growing function): no exploration
+            found = []
+        state.pending = list(enumerate(found))
+        # Lemmas proved for an earlier pair: a conjecture whose proof is cached takes its place
+        # in the window like any other and is only checked again there (below), so that what a
+        # pair proves does not depend on the pairs before it, only how fast.  (Reusing every
+        # cached lemma at once filled the library with lemmas the pair's own rounds never
+        # reached, and the theorem's runs slowed down beside them.)
+        state.reusable = {i: _rename(text, "hsxLemmaX", f"hsxLemma{i}") for i, c in state.pending
+                          if (text := _PROVED.get(_key(lh, c))) is not None}
+    proved = state.proved
     for _ in range(rounds):
         # A window of `limit` open conjectures, smallest first: a proved one makes room for the
         # next, so that the lemmas a bigger conjecture needs (associativity before
         # `sumN (appN xs ys)`) are tried before it, and it is tried too.  The library holds
         # `library` lemmas at most: every candidate proof of the theorem carries the library and
         # checks it again, and with twenty lemmas one run takes Liquid Haskell most of the budget.
-        if len(proved) >= library or time.monotonic() > deadline - 10:
+        window = state.pending[:limit] if len(proved) < library else []
+        if not window or time.monotonic() > deadline - 10:
             break
-        open_, reused = _window(pending, reusable, limit)
+        done: set[int] = set()
+        reused = [i for i, _ in window if i in state.reusable]
         if reused:
             # A reused proof may have leant on rewrite rules of the pair it was proved in: checked
             # again here, beside the lemmas so far, and kept only if it still goes through.
             prefix = (base_prefix + "\n" + _library_text(proved)).strip()
-            kept = together(lh, checker, prefix, [Block(str(i), reusable[i]) for i in reused], deadline)
-            taken = [i for i in reused if str(i) in kept][:library - len(proved)]
-            proved += [(f"hsxLemma{i}", reusable[i]) for i in taken]
+            kept = together(lh, checker, prefix, [Block(str(i), state.reusable[i]) for i in reused], deadline)
             for i in reused:
-                reusable.pop(i)  # taken, or tried again as a conjecture (it may enter the window)
-            pending = [(i, c) for i, c in pending if i not in taken]
-            open_, _ = _window(pending, reusable, limit)
-        if not open_ or len(proved) >= library:
-            if reused:
-                continue
+                if str(i) in kept:
+                    proved.append((f"hsxLemma{i}", state.reusable[i]))
+                    done.add(i)
+                del state.reusable[i]  # kept, or proved again now as a conjecture
+        open_ = [(i, c) for i, c in window if i not in done]
+        if open_ and len(proved) < library:
+            done |= _prove_round(lh, checker, deadline, open_, proved, base_prefix, log, library)
+        if not done:
             break
-        known = _library_text(proved)
-        prefix = (base_prefix + "\n" + known).strip()
-        blocks = []
-        for i, c in open_:
-            proofs = lemma_proofs(lh, c, f"hsxLemma{i}xJ")
-            if known:
-                # Also with the lemmas proved so far called at each equation's variables: a
-                # step such as `plusAcc n (S m)` needs `plus n (S m) == S (plus n m)` at n, m,
-                # where no rewrite of the goal's terms reaches it.
-                proofs += [q for q in (with_lemma_calls(p, known, lh) for p in proofs) if q not in proofs]
-            for j, p in enumerate(proofs):
-                # Checked as the rewrite rule it will be: Liquid Haskell treats the proof of a
-                # rewrite lemma differently (a lemma proved as a plain one failed as a rule).
-                name = f"hsxLemma{i}x{j}"
-                blocks.append(Block(f"{i}:{j}", f"{{-@ rewrite {name} @-}}\n" + _rename(p, f"hsxLemma{i}xJ", name)))
-        res = check_batch(lh, checker, prefix, blocks, timeout=deadline - time.monotonic())
-        if log is not None:
-            log.append((len(blocks), len(res.proved), res.runs, round(res.seconds, 1)))
-        done = set()
-        first = {}  # conjecture -> the first of its proofs the batch accepted
-        for i, _ in open_:
-            wins = sorted((int(k.split(":")[1]) for k in res.proved if k.split(":")[0] == str(i)))
-            if wins:
-                first[i] = wins[0]
-        kept = together(lh, checker, prefix, [b for b in blocks if b.key in
-                                                    {f"{i}:{j}" for i, j in first.items()}], deadline)
-        for i, c in open_:
-            if i not in first or f"{i}:{first[i]}" not in kept:
-                continue
-            j = first[i]
-            text = next(b.text for b in blocks if b.key == f"{i}:{j}")
-            text = _rename(text, f"hsxLemma{i}x{j}", f"hsxLemma{i}")
-            cached = _rename(text, f"hsxLemma{i}", "hsxLemmaX")
-            if not re.search(r"hsxLemma\d", cached):
-                # A proof that calls another discovered lemma is not reused: in another pair
-                # that name is another lemma, or none.
-                _PROVED[_key(lh, c)] = cached
-            done.add(i)
-            if len(proved) < library:  # the library's bound; the rest stay cached for later pairs
-                proved.append((f"hsxLemma{i}", text))
-        if not done and not reused:
-            break
-        pending = [(i, c) for i, c in pending if i not in done]
+        state.pending = [(i, c) for i, c in state.pending if i not in done]
     if not proved:
         return None
     return Library(_library_text(proved), f"{len(proved)} discovered")
 
 
-def _window(pending: list, reusable: dict[int, str], limit: int) -> tuple[list, list[int]]:
-    """The next `limit` open conjectures to prove, in order, and the reusable ones among or
-    before them (those do not take a place in the window)."""
-    open_, reused = [], []
-    for i, c in pending:
-        if len(open_) == limit:
-            break
-        if i in reusable:
-            reused.append(i)
-        else:
-            open_.append((i, c))
-    return open_, reused
+def _prove_round(lh, checker: Checker, deadline: float, open_: list, proved: list, base_prefix: str,
+                 log: list | None, library: int) -> set[int]:
+    """One round: every candidate proof of every open conjecture in batches, beside the lemmas
+    proved so far; the first accepted proof of each goes into `proved`.  Returns which did."""
+    known = _library_text(proved)
+    prefix = (base_prefix + "\n" + known).strip()
+    blocks = []
+    for i, c in open_:
+        proofs = lemma_proofs(lh, c, f"hsxLemma{i}xJ")
+        if known:
+            # Also with the lemmas proved so far called at each equation's variables: a
+            # step such as `plusAcc n (S m)` needs `plus n (S m) == S (plus n m)` at n, m,
+            # where no rewrite of the goal's terms reaches it.
+            proofs += [q for q in (with_lemma_calls(p, known, lh) for p in proofs) if q not in proofs]
+        for j, p in enumerate(proofs):
+            # Checked as the rewrite rule it will be: Liquid Haskell treats the proof of a
+            # rewrite lemma differently (a lemma proved as a plain one failed as a rule).
+            name = f"hsxLemma{i}x{j}"
+            rule = f"{{-@ rewrite {name} @-}}\n" if c.premise is None else ""  # an implication is only called
+            blocks.append(Block(f"{i}:{j}", rule + _rename(p, f"hsxLemma{i}xJ", name)))
+    res = check_batch(lh, checker, prefix, blocks, timeout=deadline - time.monotonic())
+    if log is not None:
+        log.append((len(blocks), len(res.proved), res.runs, round(res.seconds, 1)))
+    first = {}  # conjecture -> the first of its proofs the batch accepted
+    for i, _ in open_:
+        wins = sorted((int(k.split(":")[1]) for k in res.proved if k.split(":")[0] == str(i)))
+        if wins:
+            first[i] = wins[0]
+    kept = together(lh, checker, prefix, [b for b in blocks if b.key in
+                                          {f"{i}:{j}" for i, j in first.items()}], deadline)
+    done = set()
+    for i, c in open_:
+        if i not in first or f"{i}:{first[i]}" not in kept:
+            continue
+        j = first[i]
+        text = next(b.text for b in blocks if b.key == f"{i}:{j}")
+        text = _rename(text, f"hsxLemma{i}x{j}", f"hsxLemma{i}")
+        cached = _rename(text, f"hsxLemma{i}", "hsxLemmaX")
+        if not re.search(r"hsxLemma\d", cached):
+            # A proof that calls another discovered lemma is not reused: in another pair
+            # that name is another lemma, or none.
+            _PROVED[_key(lh, c)] = cached
+        done.add(i)
+        if len(proved) < library:  # the library's bound; the rest stay cached for later pairs
+            proved.append((f"hsxLemma{i}", text))
+    return done
 
 
 def together(lh: LhModule, checker: Checker, prefix: str, blocks: list[Block], deadline: float) -> set[str]:

@@ -32,7 +32,7 @@ from hsx.proof.equations import (arg, calls, decreasing, equations, is_list, met
                                  unparen)
 from hsx.proof.lhmodule import LhModule
 from hsx.proof.renaming import rename_tokens
-from hsx.proof.shapes import split_on_conditions
+from hsx.proof.shapes import named_wildcards, split_on_conditions, unused_wildcards
 
 
 @dataclass(frozen=True)
@@ -171,8 +171,9 @@ def following(lh: LhModule, goal: Goal, f: str, positions: list[int]) -> str | N
     for eq in eqs:
         # The equation's own variables could capture the goal's other variables: rename them.
         clash = {v: f"{v}'hsx" for v in eq.variables() if v in others}
-        pats = [rename_tokens(render_tokens(p), clash) for p in eq.pats]
+        pats = named_wildcards([rename_tokens(render_tokens(p), clash) for p in eq.pats])
         head = goal.call({pos: pats[i] for i, pos in enumerate(positions)})  # patterns keep their brackets
+        first = len(lines)
         rhs = []
         for guard, body in eq.rhs:
             toks = tokenize(rename_tokens(render_tokens(list(guard or ()) + list(body)), clash)) if (guard or body) else []
@@ -189,6 +190,7 @@ def following(lh: LhModule, goal: Goal, f: str, positions: list[int]) -> str | N
         else:
             lines.append(head)
             lines += [f"  | {g or 'otherwise'} = {p}" for g, p in rhs]
+        lines[first:] = unused_wildcards("\n".join(lines[first:])).split("\n")
     return "\n".join(lines)
 
 

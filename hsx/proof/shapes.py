@@ -9,6 +9,8 @@ branch it takes is known, so a proof must reach the same branches (hsx/proof/sea
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from hsx.haskell.tokens import SourceError, Token, split_top, tokenize
@@ -237,11 +239,13 @@ def shaped_equations(lh: LhModule, name: str, head: str, calls: dict[str, tuple[
     eqs = equations(lh, name)
     if not eqs:
         return None
-    lines = []
+    lines: list[str] = []
     for eq in eqs:
+        first = len(lines)
         pats = [list(p) for p in eq.pats]
         if rename:
             pats = [tokenize(rename_tokens(render_tokens(p), rename)) for p in pats]
+        pats = [tokenize(p) for p in named_wildcards([render_tokens(p) for p in pats])]
         scope = {t.text for p in pats for t in p if t.kind == "varid"}
         extra: list[str] = []
         for other, positions in others:
@@ -270,12 +274,29 @@ def shaped_equations(lh: LhModule, name: str, head: str, calls: dict[str, tuple[
             if b is None:
                 return None
             lines.append(f"{lhs} = {b}")
-            continue
-        lines.append(lhs)
-        for guard, body in eq.rhs:
-            g = render_tokens(ren(guard))
-            b = shape.body(ren(body), [g])
-            if b is None:
-                return None
-            lines.append(f"  | {g} = {b}")
+        else:
+            lines.append(lhs)
+            for guard, body in eq.rhs:
+                g = render_tokens(ren(guard))
+                b = shape.body(ren(body), [g])
+                if b is None:
+                    return None
+                lines.append(f"  | {g} = {b}")
+        lines[first:] = unused_wildcards("\n".join(lines[first:])).split("\n")
     return lines
+
+
+def named_wildcards(patterns: list[str]) -> list[str]:
+    """The patterns with each `_` named (`hsxW1`, ...): a condition that another function tests
+    may be about that argument (`filt (x : xs)` tests `posInt x` where lengthN's pattern is
+    `(_ : xs)`), and a split on it needs the name."""
+    wild = iter(range(1, 1000))
+    return [re.sub(r"(?<![\w'])_(?![\w'])", lambda _: f"hsxW{next(wild)}", p) for p in patterns]
+
+
+def unused_wildcards(equation: str) -> str:
+    """A named wildcard (`named_wildcards`) that nothing came to use is a wildcard again."""
+    for w in set(re.findall(r"\bhsxW\d+\b", equation)):
+        if len(re.findall(rf"\b{w}\b", equation)) == 1:
+            equation = re.sub(rf"\b{w}\b", "_", equation)
+    return equation
