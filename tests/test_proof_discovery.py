@@ -501,6 +501,9 @@ def test_lemmas_of_earlier_pairs_are_reused_only_where_the_rounds_reach_them(mon
         assert not any("hsxLemma1x" in text for text in runs)
         lib = explore.discover(lh, checker, time.monotonic() + 100, limit=3, library=12, rounds=1, state=state)
         assert "hsxLemma5 = () -- cached" in lib.text and "hsxLemma4 ::" in lib.text  # the next round
+        # the library's bound holds for reused lemmas too
+        lib = explore.discover(lh, checker, time.monotonic() + 100, limit=6, library=1, rounds=2)
+        assert len(re.findall(r"^hsxLemma\d+ ::", lib.text, re.M)) == 1, lib.text
     finally:
         explore._PROVED.clear()
 

@@ -170,10 +170,13 @@ def _batch(lh, checker: Checker, deadline, prefix, label, cands, attempts, alone
         explore.check_batch(lh, checker, prefix, blocks[i:i + step], timeout=deadline - time.monotonic(),
                             result=res, size=size)
         # A batch can let a failing candidate through (Liquid Haskell does not always report
-        # every failing binder of a module), so each winner is checked alone, while time lasts.
+        # every failing binder of a module), so each winner is checked alone, while time lasts;
+        # one found before the deadline is checked even if that check ends up to
+        # MIN_RUN_SECONDS after it (a proof that goes through takes one to three seconds), so
+        # that a search does not find its proof and then drop it unchecked.
         for k in sorted(res.proved - tried, key=int):
             tried.add(k)
-            if deadline - time.monotonic() <= explore.MIN_RUN_SECONDS:
+            if time.monotonic() >= deadline:
                 break
             c = cands[int(k)]
             full = ProofCandidate(c.template + label, (prefix + "\n" + c.text).strip())

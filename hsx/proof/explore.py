@@ -243,8 +243,9 @@ def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12
             kept = together(lh, checker, prefix, [Block(str(i), state.reusable[i]) for i in reused], deadline)
             for i in reused:
                 if str(i) in kept:
-                    proved.append((f"hsxLemma{i}", state.reusable[i]))
                     done.add(i)
+                    if len(proved) < library:  # the library's bound holds for reused lemmas too
+                        proved.append((f"hsxLemma{i}", state.reusable[i]))
                 del state.reusable[i]  # kept, or proved again now as a conjecture
         open_ = [(i, c) for i, c in window if i not in done]
         if open_ and len(proved) < library:
