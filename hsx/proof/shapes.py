@@ -9,8 +9,8 @@ branch it takes is known, so a proof must reach the same branches (hsx/proof/sea
 
 from __future__ import annotations
 
+import itertools
 import re
-
 from dataclasses import dataclass
 
 from hsx.haskell.tokens import SourceError, Token, split_top, tokenize
@@ -242,10 +242,10 @@ def shaped_equations(lh: LhModule, name: str, head: str, calls: dict[str, tuple[
     lines: list[str] = []
     for eq in eqs:
         first = len(lines)
-        pats = [list(p) for p in eq.pats]
+        texts = [render_tokens(p) for p in eq.pats]
         if rename:
-            pats = [tokenize(rename_tokens(render_tokens(p), rename)) for p in pats]
-        pats = [tokenize(p) for p in named_wildcards([render_tokens(p) for p in pats])]
+            texts = [rename_tokens(t, rename) for t in texts]
+        pats = [tokenize(t) for t in named_wildcards(texts)]
         scope = {t.text for p in pats for t in p if t.kind == "varid"}
         extra: list[str] = []
         for other, positions in others:
@@ -290,7 +290,7 @@ def named_wildcards(patterns: list[str]) -> list[str]:
     """The patterns with each `_` named (`hsxW1`, ...): a condition that another function tests
     may be about that argument (`filt (x : xs)` tests `posInt x` where lengthN's pattern is
     `(_ : xs)`), and a split on it needs the name."""
-    wild = iter(range(1, 1000))
+    wild = itertools.count(1)
     return [re.sub(r"(?<![\w'])_(?![\w'])", lambda _: f"hsxW{next(wild)}", p) for p in patterns]
 
 

@@ -105,6 +105,12 @@ def _sides(statement: str) -> tuple[Term, Term] | None:
     """The two sides of `{ lhs == rhs }`, with or without brackets around them; of a
     conditional lemma's `{ (premise) => (conclusion) }`, the premise and the conclusion (terms
     to unfold and match, not an equation)."""
+    read = _read(statement)
+    return None if read is None else read[0]
+
+
+def _read(statement: str) -> tuple[tuple[Term, Term], bool] | None:
+    """The statement's two sides (`_sides`) and whether it is an implication."""
     try:
         toks = tokenize(statement.strip())
     except SourceError:
@@ -112,19 +118,13 @@ def _sides(statement: str) -> tuple[Term, Term] | None:
     if len(toks) < 2 or toks[0].text != "{" or toks[-1].text != "}":
         return None
     parts = split_top(toks[1:-1], "=>")
-    if len(parts) != 2:
+    implication = len(parts) == 2
+    if not implication:
         parts = split_top(toks[1:-1], "==")
     if len(parts) != 2:
         return None
     a, b = _parse(parts[0]), _parse(parts[1])
-    return None if a is None or b is None else (a, b)
-
-
-def _implication(statement: str) -> bool:
-    try:
-        return len(split_top(tokenize(statement.strip())[1:-1], "=>")) == 2
-    except SourceError:
-        return False
+    return None if a is None or b is None else ((a, b), implication)
 
 
 def _versions(lh: LhModule, t: Term) -> list[Term]:
@@ -186,10 +186,10 @@ def instance_calls(lh: LhModule, statement: str, lemmas: dict[str, tuple[list[st
     terms = goal_terms(lh, statement, hypotheses)
     found: list[tuple[int, int, str]] = []  # (-pattern size, term rank, call)
     for name, (variables, stated) in lemmas.items():
-        sides = _sides(stated) or ()
+        sides, implication = _read(stated) or ((), False)
         # A conditional lemma is called for its conclusion: a match of its premise only adds a
         # fact about a term the goal already has.
-        for p in sides[1:] if sides and _implication(stated) else sides:
+        for p in sides[1:] if implication else sides:
             if len(p) == 1 or not variables:
                 continue
             for rank, t in enumerate(terms):
