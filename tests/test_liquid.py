@@ -241,6 +241,13 @@ def test_timeout(code):
     assert outcome.status == "timeout" and not outcome.proved
 
 
+@pytest.mark.parametrize("code, limit", [(-25, "file size"), (153, "file size"), (-24, "CPU time")])
+def test_a_run_stopped_by_a_sandbox_limit_is_no_verdict(code, limit):
+    # SIGXFSZ / SIGXCPU (as subprocess or a shell reports them): stopped, not rejected by GHC.
+    outcome = classify_lh_output("[1 of 1] Compiling HsxEquiv ( HsxEquiv.hs, nothing )\n", code)
+    assert outcome.status == "timeout" and f"sandbox's {limit} limit" in outcome.message
+
+
 @pytest.mark.parametrize("output, code", [
     ("<command line>: cannot satisfy -package liquidhaskell\n", 1),
     ("<command line>: Could not find module ‘LiquidHaskell’\n", 1),

@@ -19,7 +19,7 @@ from hsx.config import ProofConfig, SandboxConfig, load_config
 from hsx.haskell import sandbox
 from hsx.proof.lhmodule import LH_RESERVED, PROOF_MARKER, RESERVED_SUFFIX, THEOREM, LhModule
 from hsx.proof.policy import check_proof_text
-from hsx.proof.prover import ProverMissing, locate_prover, run_prover
+from hsx.proof.prover import Prover, ProverMissing, locate_prover, run_prover
 from hsx.proof.search import candidate_proofs
 from hsx.verdict import ErrorKind, ProofAttempt, Verdict
 from hsx.verify.pipeline import PairRequest, Verifier
@@ -231,6 +231,32 @@ def test_verdict_with_and_without_the_prover(verifier):
     else:
         assert r.verdict == Verdict.UNKNOWN
         assert r.proof.status == "prover-missing" and "make liquid" in r.reason
+
+
+# A prover that logs its solver queries as liquid-fixpoint does (always, to .liquid/M.hs.smt2
+# and .evals.smt2): 2 MB, past a 1 MB file-size limit.
+SMT_LOGGER = """import pathlib, sys
+log = pathlib.Path(".liquid") / (sys.argv[1] + ".evals.smt2")
+log.parent.mkdir(exist_ok=True)
+with open(log, "w") as f:
+    for _ in range(2048):
+        f.write("(assert true)" * 78 + "\\n")
+print("**** LIQUID: SAFE (1 constraints checked) ****")
+"""
+
+
+def test_the_solver_logs_do_not_count_against_the_file_size_limit(tmp_path):
+    script = tmp_path / "logger.py"
+    script.write_text(SMT_LOGGER)
+    prover = Prover((sys.executable, str(script)), "logger")
+    outcome = run_prover(prover, "module HsxEquiv where\n", proof=dataclasses.replace(ProofConfig(), cache=False),
+                         limits=SandboxConfig(max_file_mb=1), cache_dir=str(tmp_path))
+    assert outcome.status == "proved", outcome.message
+    # A write past the limit elsewhere stops the prover (SIGXFSZ), which reads as no verdict.
+    writer = Prover(("sh", "-c", "exec head -c 2097152 /dev/zero > big", "sh"), "writer")
+    outcome = run_prover(writer, "module HsxEquiv where\n", proof=dataclasses.replace(ProofConfig(), cache=False),
+                         limits=SandboxConfig(max_file_mb=1), cache_dir=str(tmp_path))
+    assert outcome.status == "timeout" and "file size" in outcome.message
 
 
 REPLAY = """import pathlib, sys

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from hsx.haskell.hstypes import HsType, TCon, TFun, TList, TTuple, TVar, render, split_function, walk
 from hsx.haskell.tokens import tokenize
-from hsx.proof import implications, unfold
+from hsx.proof import dataflow, implications, unfold
 from hsx.proof.equations import applicable, atoms, equations
 from hsx.proof.evaluate import Con, Evaluator, OutOfFuel, Tup, Unsupported
 from hsx.proof.lhmodule import LhModule
@@ -323,15 +323,20 @@ def _useful(lh: LhModule, term: Term) -> bool:
 
 
 def relevant(found: list[Conjecture], functions: set[str], limit: int,
-             direct: set[str] | None = None) -> list[Conjecture]:
+             direct: set[str] | None = None, fed: dict[str, set[str]] | None = None) -> list[Conjecture]:
     """Conjectures about the given functions, one per left side, smallest first.  A conditional
     lemma counts only about a function in `direct` (those the theorem's programs call
     themselves, when given): it is called where its conclusion matches a term of the theorem's
     unfolded goal, and facts about a test deep inside a helper (`lt` in `ins`) only crowd out the
-    equations."""
+    equations.  With `fed` (hsx/proof/dataflow.py), conjectures that nest functions in a way the
+    programs never do come after the others."""
+    def unprecedented(c: Conjecture) -> bool:
+        return any(dataflow.unprecedented(t.tree, fed) for t in (c.lhs, c.rhs, c.premise) if t is not None)
+
     out, seen = [], set()
     # B's copies first (`plus_b x y == plus x y`): every other proof may need them.
-    for c in sorted(found, key=lambda c: (not c.lhs.text.split()[0].endswith("_b"), _special_case(c), _order(c))):
+    for c in sorted(found, key=lambda c: (not c.lhs.text.split()[0].endswith("_b"), _special_case(c),
+                                          unprecedented(c), _order(c))):
         key = _canonical(c)
         if not c.functions <= functions or (c.premise is None and c.lhs.text in seen) or key in seen:
             continue

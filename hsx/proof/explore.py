@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from hsx.proof import discovery
+from hsx.proof import dataflow, discovery
 from hsx.proof.induction import Goal, deep_sites, following, generalised, nested, structural
 from hsx.proof.instances import with_lemma_calls
 from hsx.proof.lemmas import Library
@@ -213,7 +213,7 @@ def discover(lh: LhModule, checker: Checker, deadline: float, *, limit: int = 12
         fs = discovery.reachable(lh, [lh.entry_a, lh.entry_b]) - {lh.entry_a, lh.entry_b}
         try:
             direct = discovery.reachable(lh, [lh.entry_a, lh.entry_b], depth=1)
-            found = discovery.relevant(_conjectures(lh), fs, POOL * limit, direct) if fs else []
+            found = discovery.relevant(_conjectures(lh), fs, POOL * limit, direct, dataflow.feeds(lh)) if fs else []
         except RecursionError:  # values too deep to compare (a fast-growing function): no exploration
             found = []
         state.pending = list(enumerate(found))

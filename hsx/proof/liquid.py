@@ -31,6 +31,8 @@ STATUSES = tuple(s.value for s in ProofStatus if s is not ProofStatus.SKIPPED)
 
 # timeout(1) exits 124; a run killed with SIGKILL reads as 137 from a shell or -9 from subprocess.
 TIMEOUT_EXIT_CODES = frozenset({124, 137, -9})
+# The sandbox's limits on CPU time and file size stop a process with SIGXCPU or SIGXFSZ.
+LIMIT_SIGNALS = {24: "CPU time", 25: "file size"}
 
 LineMap = Callable[[int], "tuple[str, int] | None"]
 
@@ -89,6 +91,11 @@ def classify_lh_output(output: str, exit_code: int, *, theorem: str = "equiv",
     text = strip_ansi(output).replace("\r\n", "\n")
     if exit_code in TIMEOUT_EXIT_CODES:
         return LhOutcome("timeout", message=_tail(text))
+    limit = LIMIT_SIGNALS.get(-exit_code) or LIMIT_SIGNALS.get(exit_code - 128)
+    if limit is not None:
+        # Stopped by the sandbox, not rejected by GHC: no verdict on the proof either way.
+        return LhOutcome("timeout", message=f"Liquid Haskell was stopped by the sandbox's {limit} limit.\n"
+                                            + _tail(text))
     missing = _prover_missing(text, exit_code)
     if missing is not None:
         return LhOutcome("prover-missing", message=missing)

@@ -169,6 +169,21 @@ def _cache_file(cache_dir: str, prover: Prover, module_text: str) -> Path:
     return Path(cache_dir) / "proofs" / f"{h.hexdigest()}.json"
 
 
+# liquid-fixpoint writes every query it sends to the SMT solver to these files, whatever the
+# flags (Smt/Interface.hs `makeContext`); the ".evals" one logs PLE's unfolding, which beside a
+# few rewrite rules passes the sandbox's file-size limit within seconds, and then the kernel
+# stops Liquid Haskell (SIGXFSZ) in the middle of a proof that would have gone through.
+SMT_LOGS = (".smt2", ".evals.smt2")
+
+
+def _discard_smt_logs(d: Path) -> None:
+    """The solver logs of a run in `d` go to /dev/null: nothing reads them, and a device file
+    neither fills the disk nor counts against the file-size limit."""
+    (d / ".liquid").mkdir(exist_ok=True)
+    for ext in SMT_LOGS:
+        (d / ".liquid" / f"{MODULE_NAME}.hs{ext}").symlink_to(os.devnull)
+
+
 def run_prover(prover: Prover, module_text: str, *, proof: ProofConfig, limits: SandboxConfig,
                cache_dir: str, line_map=None) -> LhOutcome:
     cache = _cache_file(cache_dir, prover, module_text) if proof.cache else None
@@ -181,6 +196,7 @@ def run_prover(prover: Prover, module_text: str, *, proof: ProofConfig, limits: 
             pass  # a damaged entry is recomputed
     with sandbox.scratch_dir("hsx-lh-") as d:
         (d / f"{MODULE_NAME}.hs").write_text(module_text)
+        _discard_smt_logs(d)
         r = sandbox.run([*prover.command, f"{MODULE_NAME}.hs"], cwd=d, limits=limits,
                         timeout=proof.timeout, merge_stderr=True)
     if r.timed_out:
