@@ -8,6 +8,7 @@ import pytest
 
 from hsx.proof import dataflow, explore
 from hsx.proof.discovery import conjectures, reachable, relevant
+from hsx.proof.equations import equations, render_tokens
 from hsx.verdict import Verdict
 
 from test_proof_discovery import NAT, PLUS, SUMN, module
@@ -70,3 +71,16 @@ def test_real_prover_proves_a_sum_after_sorting_with_the_lemmas_the_program_sugg
     r = check(*SUM_SORT, entry_a="ss", entry_b="ss")
     assert r.verdict == Verdict.EQUIVALENT, r.reason
     assert "sumN (ins " in r.proof.text and "discovered" in r.proof.template
+
+
+def test_a_freed_modules_equations_never_stand_in_for_the_next_ones():
+    """The equations reader's cache outlives the modules it read, and CPython gives a freed
+    module's address to a later object: a later pair's module at that address must get its own
+    definitions.  Simulated by giving one module object the next pair's functions."""
+    lh = module(*SUM_SORT, "ss")
+    assert render_tokens(equations(lh, "sumN")[1].rhs[0][1]) == "plus x (sumN xs)"
+    mult_sum = SUMN.replace("plus x (sumN xs)", "mult x (sumN xs)")
+    src = NAT + PLUS + "mult :: Nat -> Nat -> Nat\nmult Z _ = Z\nmult (S n) m = plus m (mult n m)\n\n" + mult_sum
+    later = module(src + "p :: [Nat] -> Nat\np ns = sumN ns\n", src + "p :: [Nat] -> Nat\np ns = sumN ns\n", "p")
+    object.__setattr__(lh, "functions", later.functions)  # same id(), the later pair's definitions
+    assert render_tokens(equations(lh, "sumN")[1].rhs[0][1]) == "mult x (sumN xs)"

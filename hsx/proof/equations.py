@@ -138,8 +138,10 @@ def _parse_equation(toks) -> Equation | None:
     return Equation(tuple(pats), tuple(rhs))
 
 
-# Equations by (module, function): the search reads the same functions for many templates.
-_eq_cache: dict[tuple[int, str], list[Equation] | None] = {}
+# Equations by function definition: the search reads the same functions for many templates.
+# Keyed by the definition's own text, never by the module's id(): a module verified earlier
+# and freed leaves its address to the next one, whose `countN` would then be read as the old.
+_eq_cache: dict[tuple, list[Equation] | None] = {}
 
 
 def equations(lh: LhModule, name: str) -> list[Equation] | None:
@@ -148,10 +150,10 @@ def equations(lh: LhModule, name: str) -> list[Equation] | None:
     f = lh.functions.get(name)
     if f is None or not f.equations:
         return None
-    key = (id(lh), name)
+    renaming = lh.renamed_b if f.side == "B" else {}
+    key = (name, tuple(d.text for d in f.equations), tuple(sorted(renaming.items())))
     if key in _eq_cache:
         return _eq_cache[key]
-    renaming = lh.renamed_b if f.side == "B" else {}
     out: list[Equation] | None = []
     for d in f.equations:
         try:
