@@ -30,7 +30,7 @@ def test_results_reach_a_function_directly_or_through_an_unfolded_callee():
     fed = dataflow.feeds(module(*SUM_SORT, "ss"))
     assert fed["sumN"] == {"isort", "ins"}  # sumN (isort ns); isort returns `ins x (isort xs)`
     assert fed["plus"] == {"sumN", "plus"}  # plus x (sumN xs); sumN returns `plus ...`
-    assert fed["ins"] == {"isort", "ins"}  # both branches of ins's `if`: `n : ...` and `x : ins ...`
+    assert fed["ins"] == {"isort", "ins"}  # ins x (isort xs); isort returns `ins ...`
     assert fed["lt"] == set()  # lt only compares the list's elements
     # `eqN n x || elemN n xs` returns what `||` does, not eqN's result
     fed = dataflow.feeds(module(NAT + ELEM + "e :: Nat -> [Nat] -> Bool\ne n ns = elemN n ns\n",

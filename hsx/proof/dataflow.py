@@ -33,16 +33,16 @@ def feeds(lh: LhModule) -> dict[str, set[str]] | None:
     when some definition is one hsx/proof/equations.py does not read (then nothing is known)."""
     heads: dict[str, set[str]] = {}
     direct: dict[str, set[str]] = {f: set() for f in lh.functions}
+    arities = {f: n for f in lh.functions if (n := arity(lh, f))}
     for h in lh.functions:
         eqs = equations(lh, h)
         if eqs is None:
             return None
-        bodies = [part for e in eqs for guard, body in e.rhs for part in (guard or (), body) if part]
+        bodies = [list(part) for e in eqs for guard, body in e.rhs for part in (guard or (), body) if part]
         heads[h] = {g for e in eqs for _, body in e.rhs for g in _heads(lh, body)}
-        for f in lh.functions:
-            n = arity(lh, f)
+        for f, n in arities.items():
             for body in bodies:
-                for args in calls(list(body), f, n or 0) if n else []:
+                for args in calls(body, f, n):
                     direct[f] |= {a[0].text for a in map(unparen, args) if a and a[0].text in lh.functions}
     out = {}
     for f, fed in direct.items():
